@@ -1,0 +1,50 @@
+"""SQLAlchemy models, one module per area of the plan. Importing this package registers every table."""
+
+from careplanner.models.about_me import AboutMe, Strength
+from careplanner.models.audit import AuditEvent
+from careplanner.models.base import Base, PlanItem, Row
+from careplanner.models.contingency import ContingencyContact, ContingencyPlan
+from careplanner.models.future_wishes import FutureWishes
+from careplanner.models.goals import Goal, GoalAction, InformationGiven, Need, Referral
+from careplanner.models.holistic import HolisticReview, QuestionnaireResult, WellbeingRating
+from careplanner.models.medical import Allergy, Condition, MedicalReview, Medicine, TestResult
+from careplanner.models.person import Address, CommunicationNeedRow, Person, Telecom
+from careplanner.models.plan import CarePlan
+from careplanner.models.practice import Practice
+from careplanner.models.sharing import AdditionalSupportPlan, CareTeamMember, PersonalContact
+from careplanner.models.users import User
+
+__all__ = [
+    "AboutMe",
+    "AdditionalSupportPlan",
+    "Address",
+    "Allergy",
+    "AuditEvent",
+    "Base",
+    "CarePlan",
+    "CareTeamMember",
+    "CommunicationNeedRow",
+    "Condition",
+    "ContingencyContact",
+    "ContingencyPlan",
+    "FutureWishes",
+    "Goal",
+    "GoalAction",
+    "HolisticReview",
+    "InformationGiven",
+    "MedicalReview",
+    "Medicine",
+    "Need",
+    "Person",
+    "PersonalContact",
+    "PlanItem",
+    "Practice",
+    "QuestionnaireResult",
+    "Referral",
+    "Row",
+    "Strength",
+    "Telecom",
+    "TestResult",
+    "User",
+    "WellbeingRating",
+]

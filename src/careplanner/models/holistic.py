@@ -1,0 +1,39 @@
+"""Holistic needs: questionnaire results, wellbeing ratings, carer status and social context."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from careplanner.clinical.enums import CarerStatus, QuestionnaireKind, WellbeingArea
+from careplanner.models.base import Base, PlanItem, db_enum
+
+
+class HolisticReview(PlanItem, Base):
+    __tablename__ = "holistic_review"
+
+    carer_status: Mapped[CarerStatus] = mapped_column(db_enum(CarerStatus, 20), default=CarerStatus.NOT_KNOWN)
+    carer_details: Mapped[str] = mapped_column(Text, default="")
+    social_context: Mapped[str] = mapped_column(Text, default="")
+    loneliness_notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class QuestionnaireResult(PlanItem, Base):
+    __tablename__ = "questionnaire_result"
+
+    kind: Mapped[QuestionnaireKind] = mapped_column(db_enum(QuestionnaireKind, 20))
+    answers: Mapped[list[int | None]] = mapped_column(JSON, default=list)
+    total: Mapped[int | None] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(60), default="")
+    safety_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    taken_on: Mapped[date | None] = mapped_column(Date)
+
+
+class WellbeingRating(PlanItem, Base):
+    __tablename__ = "wellbeing_rating"
+
+    area: Mapped[WellbeingArea] = mapped_column(db_enum(WellbeingArea, 30))
+    score: Mapped[int | None] = mapped_column(Integer)  # 1-10
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,61 @@
+"""Medical review: conditions, medicines with their review decision, allergies, results, frailty."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from careplanner.clinical.enums import MedicineDecision
+from careplanner.models.base import Base, PlanItem, db_enum
+
+
+class MedicalReview(PlanItem, Base):
+    __tablename__ = "medical_review"
+
+    frailty_score: Mapped[int | None] = mapped_column(Integer)  # Clinical Frailty Scale 1-9
+    frailty_assessed_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Condition(PlanItem, Base):
+    __tablename__ = "condition"
+
+    snomed_code: Mapped[str] = mapped_column(String(20), default="")
+    term: Mapped[str] = mapped_column(String(300))
+    plain_name: Mapped[str] = mapped_column(String(300), default="")
+    diagnosed: Mapped[str] = mapped_column(String(40), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Medicine(PlanItem, Base):
+    __tablename__ = "medicine"
+
+    name: Mapped[str] = mapped_column(String(300))
+    dose: Mapped[str] = mapped_column(String(200), default="")
+    how_taken: Mapped[str] = mapped_column(String(300), default="")
+    purpose: Mapped[str] = mapped_column(String(300), default="")  # what it is for, in plain words
+    decision: Mapped[MedicineDecision] = mapped_column(
+        db_enum(MedicineDecision, 20), default=MedicineDecision.NOT_REVIEWED
+    )
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Allergy(PlanItem, Base):
+    __tablename__ = "allergy"
+
+    substance: Mapped[str] = mapped_column(String(300))
+    reaction: Mapped[str] = mapped_column(String(300), default="")
+    severity: Mapped[str] = mapped_column(String(40), default="")
+
+
+class TestResult(PlanItem, Base):
+    __tablename__ = "test_result"
+    __test__ = False  # not a pytest class
+
+    name: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(String(100), default="")
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    taken_on: Mapped[date | None] = mapped_column(Date)
+    plain_note: Mapped[str] = mapped_column(Text, default="")  # what it means, in plain English
