@@ -143,3 +143,30 @@ class WellbeingArea(StrEnum):
     WHERE_YOU_LIVE = "where_you_live"
     FAMILY_AND_FRIENDS = "family_and_friends"
     FEELING_POSITIVE = "feeling_positive"
+
+
+class ContactRole(StrEnum):
+    """Who to contact in a contingency plan; the app fills in the practice's numbers for each."""
+
+    PRACTICE = "practice"
+    OUT_OF_HOURS = "out_of_hours"
+    NHS_111 = "nhs_111"
+    EMERGENCY_999 = "999"
+    NAMED_NURSE = "named_nurse"
+    COMMUNITY_NURSES = "community_nurses"
+    PALLIATIVE_CARE_TEAM = "palliative_care_team"
+    SPECIALIST_TEAM = "specialist_team"
+    CARER = "carer"
+
+
+class ServiceCategory(StrEnum):
+    """Categories of the practice's local directory of services."""
+
+    SOCIAL_PRESCRIBING = "social_prescribing"
+    VOLUNTARY_SECTOR = "voluntary_sector"
+    EXERCISE = "exercise"
+    EDUCATION = "education"
+    CARERS = "carers"
+    DEBT_AND_MONEY = "debt_and_money"
+    HOUSING = "housing"
+    OTHER = "other"
