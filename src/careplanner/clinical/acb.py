@@ -95,9 +95,7 @@ def load_acb_entries() -> tuple[AcbEntry, ...]:
         if score not in (1, 2, 3):
             raise ValueError(f"acb.csv: {row['generic_name']} has score {score}, expected 1-3")
         aka = tuple(a.strip() for a in row["also_known_as"].split("|") if a.strip())
-        entries.append(
-            AcbEntry(row["generic_name"].strip(), score, aka, row["notes"], row["source"])
-        )
+        entries.append(AcbEntry(row["generic_name"].strip(), score, aka, row["notes"], row["source"]))
     return tuple(entries)
 
 

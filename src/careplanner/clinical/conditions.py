@@ -76,8 +76,7 @@ def condition_by_key(key: str) -> Condition | None:
 @lru_cache(maxsize=1)
 def _haystacks() -> tuple[tuple[Condition, tuple[tuple[str, ...], ...]], ...]:
     return tuple(
-        (c, tuple(_words(label) for label in (c.name, c.plain_name, *c.synonyms)))
-        for c in load_conditions()
+        (c, tuple(_words(label) for label in (c.name, c.plain_name, *c.synonyms))) for c in load_conditions()
     )
 
 

@@ -102,9 +102,7 @@ def templates_from_json(text: str | bytes) -> tuple[ContingencyTemplate, ...]:
     if doc.get("format") != FORMAT:
         problems.append(f"This is not a contingency templates file (format should be '{FORMAT}').")
     if doc.get("version") != FORMAT_VERSION:
-        problems.append(
-            f"Version {doc.get('version')!r} is not supported (this app reads {FORMAT_VERSION})."
-        )
+        problems.append(f"Version {doc.get('version')!r} is not supported (this app reads {FORMAT_VERSION}).")
     raw_templates = doc.get("templates")
     if not isinstance(raw_templates, list) or not raw_templates:
         problems.append("'templates' must be a non-empty list.")
@@ -130,9 +128,7 @@ def templates_from_json(text: str | bytes) -> tuple[ContingencyTemplate, ...]:
     return tuple(out)
 
 
-def _parse_template(
-    raw: Mapping[str, Any], where: str, problems: list[str]
-) -> ContingencyTemplate | None:
+def _parse_template(raw: Mapping[str, Any], where: str, problems: list[str]) -> ContingencyTemplate | None:
     before = len(problems)
     key = _text(raw, "key", where, problems)
     name = _text(raw, "name", where, problems)
@@ -167,7 +163,7 @@ def _parse_zone(raw: object, where: str, problems: list[str]) -> ZonePlan | None
         return None
     before = len(problems)
     try:
-        zone = Zone(raw.get("zone"))
+        zone = Zone(str(raw.get("zone")))
     except ValueError:
         problems.append(f"{where}: 'zone' must be green, amber or red, not {raw.get('zone')!r}.")
         zone = Zone.GREEN

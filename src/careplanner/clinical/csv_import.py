@@ -226,8 +226,7 @@ def _row_problem(
 ) -> str:
     if len(values) > width:
         return (
-            f"has {len(values)} values but the first line names {width} columns "
-            "(is there an unquoted comma?)"
+            f"has {len(values)} values but the first line names {width} columns (is there an unquoted comma?)"
         )
     for col in columns:
         pos = positions.get(col.name)

@@ -136,8 +136,7 @@ def parse_leaflets_csv(data: bytes, existing: Iterable[str] = ()) -> ImportRepor
 def services_to_csv(services: Iterable[Service]) -> bytes:
     """Export in the same columns `parse_services_csv` reads."""
     rows = (
-        (s.name, s.category.value, s.description, s.phone, s.email, s.website, s.address,
-         s.kind.value)
+        (s.name, s.category.value, s.description, s.phone, s.email, s.website, s.address, s.kind.value)
         for s in services
     )
     return write_csv([c.name for c in SERVICE_COLUMNS], rows)

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from careplanner.clinical.enums import QuestionnaireKind
 
 __all__ = [
+    "PHQ_GAD_ATTRIBUTION",
+    "QUESTIONNAIRES",
     "AnswerOption",
     "Band",
     "Questionnaire",
-    "QUESTIONNAIRES",
-    "PHQ_GAD_ATTRIBUTION",
 ]
 
 PHQ_GAD_ATTRIBUTION = (
@@ -78,9 +78,7 @@ class Questionnaire:
         return frozenset(o.points for o in self.options)
 
 
-_STEM_2_WEEKS = (
-    "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
-)
+_STEM_2_WEEKS = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
 
 # S1, S2, S5: every PHQ and GAD item is answered on this 0-3 scale.
 _FREQUENCY_0_3 = (
@@ -97,8 +95,7 @@ PHQ9_ITEMS = (
     "Trouble falling or staying asleep, or sleeping too much",
     "Feeling tired or having little energy",
     "Poor appetite or overeating",
-    "Feeling bad about yourself \u2014 or that you are a failure or have let yourself or your "
-    "family down",
+    "Feeling bad about yourself \u2014 or that you are a failure or have let yourself or your family down",
     "Trouble concentrating on things, such as reading the newspaper or watching television",
     "Moving or speaking so slowly that other people could have noticed. Or the opposite \u2014 "
     "being so fidgety or restless that you have been moving around a lot more than usual",
@@ -120,33 +117,66 @@ _NOT_A_DIAGNOSIS = " This is a guide to help us talk, not a diagnosis."
 
 # PHQ-9 cut-points 5, 10, 15, 20 (Kroenke et al. 2001; S1, S2, S6).
 _PHQ9_BANDS = (
-    Band("minimal", 0, 4, "Minimal or none (0\u20134)",
-         "Your answers show few or no signs of low mood at the moment." + _NOT_A_DIAGNOSIS),
-    Band("mild", 5, 9, "Mild (5\u20139)",
-         "Your answers show some signs of low mood." + _NOT_A_DIAGNOSIS),
-    Band("moderate", 10, 14, "Moderate (10\u201314)",
-         "Your answers show that low mood is affecting you. We talked about what might help."
-         + _NOT_A_DIAGNOSIS),
-    Band("moderately_severe", 15, 19, "Moderately severe (15\u201319)",
-         "Your answers show that low mood is affecting you a lot. We talked about what might "
-         "help." + _NOT_A_DIAGNOSIS),
-    Band("severe", 20, 27, "Severe (20\u201327)",
-         "Your answers show that low mood is affecting you very much. We talked about getting "
-         "you more support soon." + _NOT_A_DIAGNOSIS),
+    Band(
+        "minimal",
+        0,
+        4,
+        "Minimal or none (0\u20134)",
+        "Your answers show few or no signs of low mood at the moment." + _NOT_A_DIAGNOSIS,
+    ),
+    Band("mild", 5, 9, "Mild (5\u20139)", "Your answers show some signs of low mood." + _NOT_A_DIAGNOSIS),
+    Band(
+        "moderate",
+        10,
+        14,
+        "Moderate (10\u201314)",
+        "Your answers show that low mood is affecting you. We talked about what might help."
+        + _NOT_A_DIAGNOSIS,
+    ),
+    Band(
+        "moderately_severe",
+        15,
+        19,
+        "Moderately severe (15\u201319)",
+        "Your answers show that low mood is affecting you a lot. We talked about what might "
+        "help." + _NOT_A_DIAGNOSIS,
+    ),
+    Band(
+        "severe",
+        20,
+        27,
+        "Severe (20\u201327)",
+        "Your answers show that low mood is affecting you very much. We talked about getting "
+        "you more support soon." + _NOT_A_DIAGNOSIS,
+    ),
 )
 
 # GAD-7 cut-points 5, 10, 15 (Spitzer et al. 2006; S12, S13, S14).
 _GAD7_BANDS = (
-    Band("minimal", 0, 4, "Minimal (0\u20134)",
-         "Your answers show few or no signs of anxiety at the moment." + _NOT_A_DIAGNOSIS),
-    Band("mild", 5, 9, "Mild (5\u20139)",
-         "Your answers show some signs of anxiety." + _NOT_A_DIAGNOSIS),
-    Band("moderate", 10, 14, "Moderate (10\u201314)",
-         "Your answers show that worry and anxiety are affecting you. We talked about what "
-         "might help." + _NOT_A_DIAGNOSIS),
-    Band("severe", 15, 21, "Severe (15\u201321)",
-         "Your answers show that worry and anxiety are affecting you a lot. We talked about "
-         "getting you more support." + _NOT_A_DIAGNOSIS),
+    Band(
+        "minimal",
+        0,
+        4,
+        "Minimal (0\u20134)",
+        "Your answers show few or no signs of anxiety at the moment." + _NOT_A_DIAGNOSIS,
+    ),
+    Band("mild", 5, 9, "Mild (5\u20139)", "Your answers show some signs of anxiety." + _NOT_A_DIAGNOSIS),
+    Band(
+        "moderate",
+        10,
+        14,
+        "Moderate (10\u201314)",
+        "Your answers show that worry and anxiety are affecting you. We talked about what "
+        "might help." + _NOT_A_DIAGNOSIS,
+    ),
+    Band(
+        "severe",
+        15,
+        21,
+        "Severe (15\u201321)",
+        "Your answers show that worry and anxiety are affecting you a lot. We talked about "
+        "getting you more support." + _NOT_A_DIAGNOSIS,
+    ),
 )
 
 
@@ -157,13 +187,21 @@ def screen_bands(cutoff: int, max_total: int, topic: str) -> tuple[Band, ...]:
     published study using 2 for PHQ-2); the default of 3 is the published one (S9, S10, S16).
     """
     return (
-        Band("negative", 0, cutoff - 1, f"Below cut-off (0\u2013{cutoff - 1})",
-             f"Your answers do not suggest a problem with {topic} at the moment."
-             + _NOT_A_DIAGNOSIS),
-        Band("positive", cutoff, max_total,
-             f"Positive screen ({cutoff}\u2013{max_total}): offer the full questionnaire",
-             f"Your answers suggest {topic} may be affecting you, so we asked a few more "
-             "questions." + _NOT_A_DIAGNOSIS),
+        Band(
+            "negative",
+            0,
+            cutoff - 1,
+            f"Below cut-off (0\u2013{cutoff - 1})",
+            f"Your answers do not suggest a problem with {topic} at the moment." + _NOT_A_DIAGNOSIS,
+        ),
+        Band(
+            "positive",
+            cutoff,
+            max_total,
+            f"Positive screen ({cutoff}\u2013{max_total}): offer the full questionnaire",
+            f"Your answers suggest {topic} may be affecting you, so we asked a few more "
+            "questions." + _NOT_A_DIAGNOSIS,
+        ),
     )
 
 
@@ -174,11 +212,21 @@ def ucla_bands(cutoff: int) -> tuple[Band, ...]:
     threshold, so the cut-off is configurable with a default of 6.
     """
     return (
-        Band("not_lonely", 3, cutoff - 1, f"Not lonely (3\u2013{cutoff - 1})",
-             "Your answers suggest you do not often feel lonely."),
-        Band("lonely", cutoff, 9, f"Lonely ({cutoff}\u20139)",
-             "Your answers suggest you feel lonely at times. We talked about people and "
-             "groups that might help."),
+        Band(
+            "not_lonely",
+            3,
+            cutoff - 1,
+            f"Not lonely (3\u2013{cutoff - 1})",
+            "Your answers suggest you do not often feel lonely.",
+        ),
+        Band(
+            "lonely",
+            cutoff,
+            9,
+            f"Lonely ({cutoff}\u20139)",
+            "Your answers suggest you feel lonely at times. We talked about people and "
+            "groups that might help.",
+        ),
     )
 
 
@@ -197,12 +245,20 @@ _ONS_BANDS = (
     Band("never", 0, 0, "Never lonely", "You said you never feel lonely."),
     Band("hardly_ever", 1, 1, "Hardly ever lonely", "You said you hardly ever feel lonely."),
     Band("occasionally", 2, 2, "Occasionally lonely", "You said you feel lonely occasionally."),
-    Band("some_of_the_time", 3, 3, "Lonely some of the time",
-         "You said you feel lonely some of the time. We talked about people and groups that "
-         "might help."),
-    Band("often_always", 4, 4, "Often or always lonely (the ONS loneliness indicator)",
-         "You said you feel lonely often or always. We talked about people and groups that "
-         "might help."),
+    Band(
+        "some_of_the_time",
+        3,
+        3,
+        "Lonely some of the time",
+        "You said you feel lonely some of the time. We talked about people and groups that might help.",
+    ),
+    Band(
+        "often_always",
+        4,
+        4,
+        "Often or always lonely (the ONS loneliness indicator)",
+        "You said you feel lonely often or always. We talked about people and groups that might help.",
+    ),
 )
 
 _PHQ_SOURCE = "Kroenke, Spitzer, Williams 2001 (PHQ-9) and 2003 (PHQ-2); scores.md S1-S11"
@@ -220,37 +276,72 @@ def build_questionnaires(
     )
     return {
         QuestionnaireKind.PHQ9: Questionnaire(
-            QuestionnaireKind.PHQ9, "PHQ-9 (mood)", _STEM_2_WEEKS, PHQ9_ITEMS, _FREQUENCY_0_3,
-            _PHQ9_BANDS, PHQ_GAD_ATTRIBUTION, _PHQ_SOURCE),
+            QuestionnaireKind.PHQ9,
+            "PHQ-9 (mood)",
+            _STEM_2_WEEKS,
+            PHQ9_ITEMS,
+            _FREQUENCY_0_3,
+            _PHQ9_BANDS,
+            PHQ_GAD_ATTRIBUTION,
+            _PHQ_SOURCE,
+        ),
         QuestionnaireKind.PHQ2: Questionnaire(
-            QuestionnaireKind.PHQ2, "PHQ-2 (mood screen)", _STEM_2_WEEKS, PHQ9_ITEMS[:2],
-            _FREQUENCY_0_3, screen_bands(phq2_cutoff, 6, "low mood"), PHQ_GAD_ATTRIBUTION,
-            _PHQ_SOURCE),
+            QuestionnaireKind.PHQ2,
+            "PHQ-2 (mood screen)",
+            _STEM_2_WEEKS,
+            PHQ9_ITEMS[:2],
+            _FREQUENCY_0_3,
+            screen_bands(phq2_cutoff, 6, "low mood"),
+            PHQ_GAD_ATTRIBUTION,
+            _PHQ_SOURCE,
+        ),
         QuestionnaireKind.GAD7: Questionnaire(
-            QuestionnaireKind.GAD7, "GAD-7 (anxiety)", _STEM_2_WEEKS, GAD7_ITEMS, _FREQUENCY_0_3,
-            _GAD7_BANDS, PHQ_GAD_ATTRIBUTION, _GAD_SOURCE),
+            QuestionnaireKind.GAD7,
+            "GAD-7 (anxiety)",
+            _STEM_2_WEEKS,
+            GAD7_ITEMS,
+            _FREQUENCY_0_3,
+            _GAD7_BANDS,
+            PHQ_GAD_ATTRIBUTION,
+            _GAD_SOURCE,
+        ),
         QuestionnaireKind.GAD2: Questionnaire(
-            QuestionnaireKind.GAD2, "GAD-2 (anxiety screen)", _STEM_2_WEEKS, GAD7_ITEMS[:2],
-            _FREQUENCY_0_3, screen_bands(gad2_cutoff, 6, "worry or anxiety"),
-            PHQ_GAD_ATTRIBUTION, _GAD_SOURCE),
+            QuestionnaireKind.GAD2,
+            "GAD-2 (anxiety screen)",
+            _STEM_2_WEEKS,
+            GAD7_ITEMS[:2],
+            _FREQUENCY_0_3,
+            screen_bands(gad2_cutoff, 6, "worry or anxiety"),
+            PHQ_GAD_ATTRIBUTION,
+            _GAD_SOURCE,
+        ),
         QuestionnaireKind.UCLA3: Questionnaire(
-            QuestionnaireKind.UCLA3, "UCLA 3-item loneliness scale", "",
+            QuestionnaireKind.UCLA3,
+            "UCLA 3-item loneliness scale",
+            "",
             (
                 "How often do you feel that you lack companionship?",
                 "How often do you feel left out?",
                 "How often do you feel isolated from others?",
             ),
-            ucla_options, ucla_bands(ucla_cutoff),
+            ucla_options,
+            ucla_bands(ucla_cutoff),
             "Hughes ME, Waite LJ, Hawkley LC, Cacioppo JT. A Short Scale for Measuring "
             "Loneliness in Large Surveys. Res Aging 2004;26(6):655-672. Answer wording as "
             "recommended by the Office for National Statistics.",
-            "Hughes et al. 2004; ONS recommended measures; scores.md S17-S20"),
+            "Hughes et al. 2004; ONS recommended measures; scores.md S17-S20",
+        ),
         QuestionnaireKind.ONS_LONELINESS: Questionnaire(
-            QuestionnaireKind.ONS_LONELINESS, "ONS loneliness question", "",
-            ("How often do you feel lonely?",), _ONS_OPTIONS, _ONS_BANDS,
+            QuestionnaireKind.ONS_LONELINESS,
+            "ONS loneliness question",
+            "",
+            ("How often do you feel lonely?",),
+            _ONS_OPTIONS,
+            _ONS_BANDS,
             "Office for National Statistics, national indicator of loneliness.",
             "ONS Measuring loneliness guidance; scores.md S18, S22-S24",
-            numeric_score=False),
+            numeric_score=False,
+        ),
     }
 
 

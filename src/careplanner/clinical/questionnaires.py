@@ -24,12 +24,12 @@ from careplanner.clinical.questionnaire_defs import (
 )
 
 __all__ = [
+    "SAFETY_TEXT",
     "AnswerOption",
     "Band",
     "Cutoffs",
     "Questionnaire",
     "ScoreResult",
-    "SAFETY_TEXT",
     "get_questionnaire",
     "score_questionnaire",
 ]
@@ -97,9 +97,7 @@ class ScoreResult:
     safety_text: str = ""
 
 
-def get_questionnaire(
-    kind: QuestionnaireKind, cutoffs: Cutoffs = DEFAULT_CUTOFFS
-) -> Questionnaire:
+def get_questionnaire(kind: QuestionnaireKind, cutoffs: Cutoffs = DEFAULT_CUTOFFS) -> Questionnaire:
     """The questionnaire's items, options and bands, for building the form."""
     if cutoffs == DEFAULT_CUTOFFS:
         return QUESTIONNAIRES[kind]
