@@ -164,3 +164,14 @@ def test_phq9_properties(answers: list[int | None]) -> None:
     assert result.complete is (None not in answers)
     assert result.safety_flag is bool(answers[8])
     assert 0 <= result.total <= 27
+
+
+@pytest.mark.parametrize("kwargs", [{"phq2": 0}, {"gad2": 7}, {"ucla3": 3}, {"ucla3": 10}])
+def test_impossible_cutoffs_rejected(kwargs: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match="cut-off"):
+        Cutoffs(**kwargs)
+
+
+def test_custom_cutoff_changes_band_labels() -> None:
+    q = get_questionnaire(K.UCLA3, Cutoffs(ucla3=5))
+    assert [(b.key, b.low, b.high) for b in q.bands] == [("not_lonely", 3, 4), ("lonely", 5, 9)]
