@@ -61,5 +61,7 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
 def demo_paths() -> Paths:
     """The demo store lives in its own folder so it can never be mistaken for the practice's store."""
     dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
-    root = Path(os.environ[HOME_ENV]) / "demo" if os.environ.get(HOME_ENV) else Path(dirs.user_data_dir) / "demo"
+    root = (
+        Path(os.environ[HOME_ENV]) / "demo" if os.environ.get(HOME_ENV) else Path(dirs.user_data_dir) / "demo"
+    )
     return Paths(data_dir=root, log_dir=root / "logs", backup_dir=root / "backups")

@@ -4,6 +4,7 @@ from careplanner.models.about_me import AboutMe, Strength
 from careplanner.models.audit import AuditEvent
 from careplanner.models.base import Base, PlanItem, Row
 from careplanner.models.contingency import ContingencyContact, ContingencyPlan
+from careplanner.models.directory import ContingencyTemplateRow, DirectoryService, Leaflet
 from careplanner.models.future_wishes import FutureWishes
 from careplanner.models.goals import Goal, GoalAction, InformationGiven, Need, Referral
 from careplanner.models.holistic import HolisticReview, QuestionnaireResult, WellbeingRating
@@ -27,11 +28,14 @@ __all__ = [
     "Condition",
     "ContingencyContact",
     "ContingencyPlan",
+    "ContingencyTemplateRow",
+    "DirectoryService",
     "FutureWishes",
     "Goal",
     "GoalAction",
     "HolisticReview",
     "InformationGiven",
+    "Leaflet",
     "MedicalReview",
     "Medicine",
     "Need",

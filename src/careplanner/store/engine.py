@@ -52,7 +52,9 @@ def _check_file_shape(path: Path) -> None:
     if size == 0 or size % PAGE_SIZE:
         raise NotAStoreError("The store file is empty or cut short (damaged). Nothing was changed.")
     if header == PLAIN_SQLITE_HEADER:
-        raise NotAStoreError("This is an unencrypted database, not a Care Planner store. Nothing was changed.")
+        raise NotAStoreError(
+            "This is an unencrypted database, not a Care Planner store. Nothing was changed."
+        )
 
 
 def verify_key(path: Path, key: bytes) -> None:
@@ -63,7 +65,9 @@ def verify_key(path: Path, key: bytes) -> None:
         conn.execute(f'PRAGMA key = "{_raw_key(key)}"')
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as exc:
-        raise NotAStoreError("The store file is damaged: it cannot be read with its key. Nothing was changed.") from exc
+        raise NotAStoreError(
+            "The store file is damaged: it cannot be read with its key. Nothing was changed."
+        ) from exc
     finally:
         conn.close()
 
@@ -72,7 +76,11 @@ def classify(exc: BaseException) -> StoreError | None:
     """Map a driver error to one the person can act on; None means it is a bug."""
     text = str(exc).lower()
     code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
-    if "database or disk is full" in text or code == sqlite3.SQLITE_FULL or getattr(exc, "errno", None) == errno.ENOSPC:
+    if (
+        "database or disk is full" in text
+        or code == sqlite3.SQLITE_FULL
+        or getattr(exc, "errno", None) == errno.ENOSPC
+    ):
         return DiskFullError()
     if "readonly" in text or "read-only" in text:
         return StoreReadOnlyError()
@@ -97,7 +105,8 @@ def _on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(path: Path, key: bytes) -> Engine:
     url = URL.create("sqlite+pysqlcipher", password=_raw_key(key), database=str(path))
-    engine = create_engine(url, pool_pre_ping=False)
+    # hide_parameters: SQL errors must never carry patient data into logs or crash reports.
+    engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "connect", _on_connect)
     return engine
 
@@ -139,7 +148,12 @@ class Store:
 
         out: dict[str, int] = {}
         with self.sessions() as session:
-            for name, model in (("people", Person), ("plans", CarePlan), ("users", User), ("audit", AuditEvent)):
+            for name, model in (
+                ("people", Person),
+                ("plans", CarePlan),
+                ("users", User),
+                ("audit", AuditEvent),
+            ):
                 out[name] = session.scalar(select(func.count()).select_from(model)) or 0
         return out
 

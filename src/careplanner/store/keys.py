@@ -67,7 +67,9 @@ def key_check_value(key: bytes) -> str:
     return hmac.new(key, _CHECK_MESSAGE, hashlib.sha256).hexdigest()
 
 
-def derive_key(passphrase: bytes, salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> bytes:
+def derive_key(
+    passphrase: bytes, salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P
+) -> bytes:
     if not passphrase:
         raise WrongKeyError("The passphrase is empty.")
     return hashlib.scrypt(passphrase, salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=KEY_BYTES)
@@ -103,7 +105,9 @@ def keyring_is_secure() -> bool:
         return False
     for candidate in backends:
         module = type(candidate).__module__
-        if isinstance(candidate, fail.Keyring) or module.startswith(("keyrings.alt", "keyring.backends.null")):
+        if isinstance(candidate, fail.Keyring) or module.startswith(
+            ("keyrings.alt", "keyring.backends.null")
+        ):
             return False
         if getattr(candidate, "priority", 0) < 1:
             return False
@@ -152,7 +156,9 @@ def new_keyring_info() -> tuple[bytes, StoreInfo]:
     if not keyring_is_secure():
         raise KeyringUnavailableError()
     key = secrets.token_bytes(KEY_BYTES)
-    info = StoreInfo(store_id=str(uuid.uuid4()), key_source="keyring", key_check=key_check_value(key), created_at=_now())
+    info = StoreInfo(
+        store_id=str(uuid.uuid4()), key_source="keyring", key_check=key_check_value(key), created_at=_now()
+    )
     _keyring_set(info.store_id, key)
     if _keyring_get(info.store_id) != key.hex():
         raise KeyringUnavailableError("The keyring did not keep the store key, so no store was created.")

@@ -9,7 +9,9 @@ from careplanner.models import Base
 
 connection = context.config.attributes.get("connection")
 if not isinstance(connection, Connection):  # pragma: no cover - guards misuse from the alembic CLI
-    raise RuntimeError("Run migrations through careplanner.store.migrate, which supplies the keyed connection.")
+    raise RuntimeError(
+        "Run migrations through careplanner.store.migrate, which supplies the keyed connection."
+    )
 
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
 with context.begin_transaction():

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up everything the tests need (a virtual environment; Debian packages when run as root) and run them all:
+# lint, type check, then pytest under a private D-Bus session with a real (gnome-keyring) Secret Service.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup-env.sh
+install_debian_packages xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools poppler-utils \
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 \
+  libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+ensure_venv test
+
+echo "== ruff"
+.venv/bin/ruff check src tests
+echo "== mypy (strict) on src/careplanner"
+.venv/bin/mypy
+echo "== pytest"
+export QT_QPA_PLATFORM=offscreen
+exec dbus-run-session -- bash -c '
+  echo -n "test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
+  exec .venv/bin/python -m pytest "$@"' pytest "$@"

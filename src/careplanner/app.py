@@ -1,0 +1,104 @@
+"""Composition root: config → key → store → services, for the GUI and the command line alike."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from dataclasses import dataclass
+from pathlib import Path
+
+from careplanner.config import Paths, demo_paths, resolve_paths
+from careplanner.services.container import Services
+from careplanner.store import keys
+from careplanner.store.engine import Store, open_store
+from careplanner.store.errors import NotAStoreError, StoreError
+
+log = logging.getLogger("careplanner.app")
+
+# The demo store holds only synthetic people, so its passphrase can be public (it is in the README).
+DEMO_PASSPHRASE = b"demo-synthetic-people-only"
+
+
+@dataclass
+class AppContext:
+    paths: Paths
+    store: Store
+    services: Services
+    demo: bool
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def read_passphrase_file(path: str | Path) -> bytes:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise StoreError(f"The passphrase file could not be read ({exc.strerror}).") from exc
+    passphrase = data.rstrip(b"\r\n")
+    if not passphrase:
+        raise StoreError("The passphrase file is empty.")
+    return passphrase
+
+
+def setup_logging(paths: Paths, *, verbose: bool = False) -> None:
+    """A rotating log in the log folder. Log lines name ids and actions only, never patient data."""
+    paths.log_dir.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger("careplanner")
+    if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        return
+    handler = logging.handlers.RotatingFileHandler(
+        paths.log_dir / "careplanner.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+def open_context(
+    paths: Paths,
+    *,
+    passphrase: bytes | None = None,
+    create: bool = True,
+    demo: bool = False,
+) -> AppContext:
+    """Unlock and open the store at `paths`, creating it (and its key) on first run when allowed."""
+    info_file = paths.store_info_file
+    if info_file.exists():
+        info = keys.read_info(info_file)
+        key = keys.unlock(info, passphrase)
+        store = open_store(paths.store_file, key, create=False, backup_dir=paths.backup_dir, demo=info.demo)
+    else:
+        if paths.store_file.exists():
+            raise NotAStoreError(
+                "The store's key information file (careplanner.store.json) is missing. Nothing was changed."
+            )
+        if not create:
+            raise StoreError("There is no store in this data folder yet.")
+        paths.ensure()
+        if passphrase is not None:
+            key, info = keys.new_passphrase_info(passphrase, demo=demo)
+        else:
+            key, info = keys.new_keyring_info()
+        store = open_store(paths.store_file, key, create=True, backup_dir=paths.backup_dir, demo=demo)
+        keys.write_info(info_file, info)
+        log.info("Created a new store")
+    services = Services(store.sessions, demo=store.demo)
+    return AppContext(paths=paths, store=store, services=services, demo=store.demo)
+
+
+def open_demo(seed_people: int = 60) -> AppContext:
+    """The demo store: its own folder, a public passphrase, synthetic people seeded once."""
+    from careplanner.services.seed import seed_people as seed
+
+    paths = demo_paths()
+    fresh = not paths.store_info_file.exists()
+    ctx = open_context(paths, passphrase=DEMO_PASSPHRASE, create=True, demo=True)
+    if fresh:
+        actor = ctx.services.users.ensure_first_clinician()
+        seed(ctx.store.sessions, count=seed_people, seed=2026, actor=actor, today=ctx.services.clock.today())
+    return ctx
+
+
+def paths_for(data_dir: str | None) -> Paths:
+    return resolve_paths(data_dir)

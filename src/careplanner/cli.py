@@ -1,0 +1,75 @@
+"""The command line: `careplanner [--data-dir DIR] [--passphrase-file FILE] COMMAND`.
+
+Each command lives in its own module under `careplanner.commands` and registers a sub-parser. Errors a
+person can act on print one plain line on stderr with their own exit code; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from careplanner import __version__
+from careplanner.services.errors import ServiceError
+from careplanner.store.errors import StoreError
+
+log = logging.getLogger("careplanner.cli")
+
+# Command modules, each with `register(subparsers) -> None` setting `func(args) -> int` on its parser.
+COMMAND_MODULES = (
+    "careplanner.commands.gui",
+    "careplanner.commands.store_cmds",
+    "careplanner.commands.seed_cmd",
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"careplanner: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="careplanner", description="Personalised care and support planning.")
+    parser.add_argument("--version", action="version", version=f"careplanner {__version__}")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="folder of the store (default: your user data folder)"
+    )
+    parser.add_argument(
+        "--passphrase-file", metavar="FILE", help="open the store with the passphrase in FILE"
+    )
+    parser.add_argument("--verbose", action="store_true", help="more detail in the log file")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    handler: Handler | None = getattr(args, "func", None)
+    if handler is None:
+        from careplanner.commands.gui import run_gui
+
+        handler = run_gui
+    try:
+        return handler(args)
+    except (StoreError, ServiceError) as exc:
+        print(f"careplanner: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        # e.g. a missing or unreadable file named on the command line; strerror holds no patient data.
+        print(
+            f"careplanner: {exc.strerror or 'a file could not be used'}: {exc.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
+        return 2

@@ -1,0 +1,39 @@
+"""All services over one open store, built once by the composition root (`app.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from careplanner.services.audit import AuditService
+from careplanner.services.people import PeopleService
+from careplanner.services.plans import PlanService
+from careplanner.services.users import UserService
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One source of "now" and "today", so tests and the demo can fix time."""
+
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def today(self) -> date:
+        return self.now().astimezone().date()
+
+
+class Services:
+    """The UI and the command line hold this; it holds the session factory, they never do."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], *, clock: Clock | None = None, demo: bool = False
+    ) -> None:
+        self.clock = clock or Clock()
+        self.demo = demo
+        self._sessions = sessions
+        self.people = PeopleService(sessions, today=self.clock.today)
+        self.plans = PlanService(sessions, now=self.clock.now)
+        self.audit = AuditService(sessions)
+        self.users = UserService(sessions)

@@ -1,0 +1,321 @@
+"""People: create, update, find as you type, and who is due a review."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from careplanner.clinical.enums import CommunicationNeed, ContactMethod, Sex
+from careplanner.clinical.nhs_number import is_valid_nhs_number, normalise_nhs_number
+from careplanner.models import Address, CommunicationNeedRow, Person, Telecom
+from careplanner.services import audit
+from careplanner.services.errors import NotFoundError, ValidationError
+from careplanner.services.users import Actor
+
+
+@dataclass(frozen=True)
+class AddressData:
+    line1: str = ""
+    line2: str = ""
+    line3: str = ""
+    line4: str = ""
+    line5: str = ""
+    postcode: str = ""
+    kind: str = "main"
+
+
+@dataclass(frozen=True)
+class TelecomData:
+    system: str = "phone"  # phone | email | other
+    value: str = ""
+    use: str = ""
+    preference: int | None = None
+
+
+@dataclass(frozen=True)
+class NeedEntry:
+    need: CommunicationNeed
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """What may be set on a person. Every field here is whitelisted for update."""
+
+    first_name: str
+    family_name: str
+    date_of_birth: date
+    nhs_number: str | None = None
+    title: str = ""
+    preferred_name: str = ""
+    name_suffix: str = ""
+    sex: Sex = Sex.NOT_KNOWN
+    gender: str = ""
+    ethnicity: str = ""
+    religion: str = ""
+    marital_status: str = ""
+    place_of_birth: str = ""
+    other_identifier: str = ""
+    preferred_contact_method: ContactMethod | None = None
+    other_contact_information: str = ""
+    interpreter_language: str = ""
+    communication_other: str = ""
+    gp_name: str = ""
+    gp_practice_name: str = ""
+    gp_practice_ods_code: str = ""
+    palliative_register: bool = False
+    addresses: tuple[AddressData, ...] = ()
+    telecoms: tuple[TelecomData, ...] = ()
+    communication_needs: tuple[NeedEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """A row of the patient list."""
+
+    id: str
+    nhs_number: str | None
+    title: str
+    first_name: str
+    family_name: str
+    preferred_name: str
+    date_of_birth: date
+    last_agreed_on: date | None
+    review_due: date | None
+    has_draft: bool
+    declined_written_plan: bool
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name.upper()}, {self.first_name}" + (
+            f" ({self.preferred_name})"
+            if self.preferred_name and self.preferred_name != self.first_name
+            else ""
+        )
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: str
+    details: PersonInput
+    summary: PersonSummary
+    needs: frozenset[CommunicationNeed] = field(default_factory=frozenset)
+
+    @property
+    def wants_large_print(self) -> bool:
+        return CommunicationNeed.LARGE_PRINT in self.needs
+
+
+_SCALARS = [
+    f for f in PersonInput.__dataclass_fields__ if f not in ("addresses", "telecoms", "communication_needs")
+]
+
+
+def validate_person(data: PersonInput, today: date) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not data.first_name.strip():
+        problems["first_name"] = "Enter the person's first name."
+    if not data.family_name.strip():
+        problems["family_name"] = "Enter the person's family name."
+    if data.date_of_birth > today:
+        problems["date_of_birth"] = "The date of birth is in the future."
+    elif data.date_of_birth < date(today.year - 125, 1, 1):
+        problems["date_of_birth"] = "The date of birth is more than 125 years ago."
+    if data.nhs_number and not is_valid_nhs_number(data.nhs_number):
+        problems["nhs_number"] = "This NHS number is not valid: check the 10 digits."
+    return problems
+
+
+def _search_name(data: PersonInput) -> str:
+    return " ".join(p for p in (data.first_name, data.family_name, data.preferred_name) if p).casefold()
+
+
+def summary_of(p: Person) -> PersonSummary:
+    return PersonSummary(
+        p.id,
+        p.nhs_number,
+        p.title,
+        p.first_name,
+        p.family_name,
+        p.preferred_name,
+        p.date_of_birth,
+        p.last_agreed_on,
+        p.review_due,
+        p.has_draft,
+        p.declined_written_plan,
+    )
+
+
+def record_of(p: Person) -> PersonRecord:
+    values = {name: getattr(p, name) for name in _SCALARS}
+    details = PersonInput(
+        **values,
+        addresses=tuple(
+            AddressData(a.line1, a.line2, a.line3, a.line4, a.line5, a.postcode, a.kind) for a in p.addresses
+        ),
+        telecoms=tuple(TelecomData(t.system, t.value, t.use, t.preference) for t in p.telecoms),
+        communication_needs=tuple(NeedEntry(n.need, n.detail) for n in p.communication_needs),
+    )
+    return PersonRecord(p.id, details, summary_of(p), frozenset(n.need for n in p.communication_needs))
+
+
+def _parse_date_query(text: str) -> date | None:
+    for sep in ("/", "-", "."):
+        parts = text.split(sep)
+        if len(parts) == 3 and all(part.isdigit() for part in parts):
+            try:
+                if len(parts[0]) == 4:
+                    return date(int(parts[0]), int(parts[1]), int(parts[2]))
+                return date(int(parts[2]), int(parts[1]), int(parts[0]))
+            except ValueError:
+                return None
+    return None
+
+
+class ListFilter:
+    ALL = "all"
+    DUE_THIS_MONTH = "due_this_month"
+    OVERDUE = "overdue"
+    DRAFT = "draft"
+
+
+class PeopleService:
+    def __init__(self, sessions: sessionmaker[Session], today: Callable[[], date] = date.today) -> None:
+        self._sessions = sessions
+        self._today = today
+
+    def _apply(self, p: Person, data: PersonInput) -> None:
+        for name in _SCALARS:
+            setattr(p, name, getattr(data, name))
+        p.nhs_number = normalise_nhs_number(data.nhs_number) if data.nhs_number else None
+        p.first_name = data.first_name.strip()
+        p.family_name = data.family_name.strip()
+        p.search_name = _search_name(data)
+        p.addresses = [
+            Address(
+                position=i,
+                line1=a.line1,
+                line2=a.line2,
+                line3=a.line3,
+                line4=a.line4,
+                line5=a.line5,
+                postcode=a.postcode,
+                kind=a.kind,
+            )
+            for i, a in enumerate(data.addresses)
+        ]
+        p.telecoms = [
+            Telecom(position=i, system=t.system, value=t.value, use=t.use, preference=t.preference)
+            for i, t in enumerate(data.telecoms)
+        ]
+        p.communication_needs = [
+            CommunicationNeedRow(need=n.need, detail=n.detail) for n in data.communication_needs
+        ]
+
+    def _check(self, session: Session, data: PersonInput, person_id: str | None) -> None:
+        problems = validate_person(data, self._today())
+        if data.nhs_number and "nhs_number" not in problems:
+            clash = session.scalar(
+                select(Person.id).where(Person.nhs_number == normalise_nhs_number(data.nhs_number))
+            )
+            if clash is not None and clash != person_id:
+                problems["nhs_number"] = "Another person already has this NHS number."
+        if problems:
+            raise ValidationError(problems)
+
+    def create(self, data: PersonInput, actor: Actor) -> PersonRecord:
+        with self._sessions.begin() as session:
+            self._check(session, data, None)
+            person = Person()
+            self._apply(person, data)
+            session.add(person)
+            session.flush()
+            audit.record(session, audit.Action.PERSON_CREATED, user_id=actor.id, person_id=person.id)
+            return record_of(person)
+
+    def update(self, person_id: str, data: PersonInput, actor: Actor) -> PersonRecord:
+        with self._sessions.begin() as session:
+            person = session.get(Person, person_id)
+            if person is None:
+                raise NotFoundError("That person is not in the store.")
+            self._check(session, data, person_id)
+            self._apply(person, data)
+            audit.record(session, audit.Action.PERSON_UPDATED, user_id=actor.id, person_id=person.id)
+            session.flush()
+            return record_of(person)
+
+    def get(self, person_id: str) -> PersonRecord:
+        with self._sessions() as session:
+            person = session.get(Person, person_id)
+            if person is None:
+                raise NotFoundError("That person is not in the store.")
+            return record_of(person)
+
+    def open(self, person_id: str, actor: Actor) -> PersonRecord:
+        """Get a person for viewing, and record that they were viewed."""
+        with self._sessions.begin() as session:
+            person = session.get(Person, person_id)
+            if person is None:
+                raise NotFoundError("That person is not in the store.")
+            audit.record(session, audit.Action.PERSON_OPENED, user_id=actor.id, person_id=person_id)
+            return record_of(person)
+
+    def by_nhs_number(self, nhs_number: str) -> PersonRecord:
+        if not is_valid_nhs_number(nhs_number):
+            raise ValidationError({"nhs_number": "This NHS number is not valid: check the 10 digits."})
+        with self._sessions() as session:
+            person = session.scalar(
+                select(Person).where(Person.nhs_number == normalise_nhs_number(nhs_number))
+            )
+            if person is None:
+                raise NotFoundError("No one with that NHS number is in the store.")
+            return record_of(person)
+
+    def _query(self, text: str, list_filter: str) -> Select[Person]:
+        stmt = select(Person)
+        query = text.strip()
+        if query:
+            digits = query.replace(" ", "").replace("-", "")
+            as_date = _parse_date_query(query)
+            if digits.isdigit() and len(digits) >= 3:
+                stmt = stmt.where(Person.nhs_number.startswith(digits))
+            elif as_date is not None:
+                stmt = stmt.where(Person.date_of_birth == as_date)
+            else:
+                for word in query.casefold().split():
+                    like = word.replace("%", "").replace("_", "")
+                    stmt = stmt.where(
+                        or_(Person.search_name.startswith(like), Person.search_name.contains(" " + like))
+                    )
+        today = self._today()
+        if list_filter == ListFilter.OVERDUE:
+            stmt = stmt.where(Person.review_due < today)
+        elif list_filter == ListFilter.DUE_THIS_MONTH:
+            month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            stmt = stmt.where(Person.review_due >= today.replace(day=1), Person.review_due <= month_end)
+        elif list_filter == ListFilter.DRAFT:
+            stmt = stmt.where(Person.has_draft.is_(True))
+        return stmt
+
+    def search(
+        self, text: str = "", *, list_filter: str = ListFilter.ALL, offset: int = 0, limit: int = 200
+    ) -> list[PersonSummary]:
+        stmt = self._query(text, list_filter).order_by(Person.family_name, Person.first_name, Person.id)
+        with self._sessions() as session:
+            return [summary_of(p) for p in session.scalars(stmt.offset(offset).limit(limit))]
+
+    def count(self, text: str = "", *, list_filter: str = ListFilter.ALL) -> int:
+        stmt = self._query(text, list_filter).with_only_columns(func.count(Person.id)).order_by(None)
+        with self._sessions() as session:
+            return session.scalar(stmt) or 0
+
+    def reviews_due(self, within_days: int = 30) -> list[PersonSummary]:
+        """People overdue or due within `within_days`, most overdue first (the recall list)."""
+        horizon = self._today() + timedelta(days=within_days)
+        stmt = select(Person).where(Person.review_due.is_not(None), Person.review_due <= horizon)
+        with self._sessions() as session:
+            return [summary_of(p) for p in session.scalars(stmt.order_by(Person.review_due))]

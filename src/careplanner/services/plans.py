@@ -1,0 +1,318 @@
+"""Plan versions: start or reopen a draft, autosave one section, agree, decline, history and diff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from careplanner.clinical.enums import AgreedWith, PlanStatus
+from careplanner.models import CarePlan, Person, User
+from careplanner.services import audit
+from careplanner.services.errors import NotADraftError, NotAllowedError, NotFoundError, ValidationError
+from careplanner.services.mapping import copy_content, read_content, write_section
+from careplanner.services.plan_data import PlanSummary, PlanVersion, Section, section_key
+from careplanner.services.users import Actor
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    plan_id: str
+    revision: int
+    saved_at: datetime
+
+
+def _superseded_ids(session: Session, person_id: str) -> set[str]:
+    rows = session.scalars(
+        select(CarePlan.replaces_id).where(
+            CarePlan.person_id == person_id,
+            CarePlan.status == PlanStatus.AGREED,
+            CarePlan.replaces_id.is_not(None),
+        )
+    )
+    return {r for r in rows if r}
+
+
+def _user_names(session: Session, *ids: str | None) -> dict[str, tuple[str, str]]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return {
+        u.id: (u.display_name, u.role.value) for u in session.scalars(select(User).where(User.id.in_(wanted)))
+    }
+
+
+def _version_of(session: Session, plan: CarePlan) -> PlanVersion:
+    names = _user_names(session, plan.agreed_by_id)
+    agreed_by = names.get(plan.agreed_by_id or "", ("", ""))
+    return PlanVersion(
+        id=plan.id,
+        person_id=plan.person_id,
+        status=plan.status,
+        version_number=plan.version_number,
+        base_id=plan.base_id,
+        replaces_id=plan.replaces_id,
+        revision=plan.revision,
+        title=plan.title,
+        created_at=plan.created_at,
+        last_updated=plan.last_updated,
+        agreed_at=plan.agreed_at,
+        agreed_by_name=agreed_by[0],
+        agreed_by_role=agreed_by[1],
+        agreed_with=plan.agreed_with,
+        representative_name=plan.representative_name,
+        representative_role=plan.representative_role,
+        declined_reason=plan.declined_reason,
+        superseded=plan.id in _superseded_ids(session, plan.person_id),
+        content=read_content(plan),
+    )
+
+
+class PlanService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    # ---- reading ----------------------------------------------------------------------------------------
+
+    def get(self, plan_id: str) -> PlanVersion:
+        with self._sessions() as session:
+            plan = session.get(CarePlan, plan_id)
+            if plan is None:
+                raise NotFoundError("That plan is not in the store.")
+            return _version_of(session, plan)
+
+    def draft_of(self, person_id: str) -> PlanVersion | None:
+        with self._sessions() as session:
+            plan = self._draft(session, person_id)
+            return None if plan is None else _version_of(session, plan)
+
+    def latest_agreed(self, person_id: str) -> PlanVersion | None:
+        with self._sessions() as session:
+            plan = self._latest_agreed(session, person_id)
+            return None if plan is None else _version_of(session, plan)
+
+    def history(self, person_id: str) -> list[PlanSummary]:
+        """Every version, newest first."""
+        with self._sessions() as session:
+            plans = list(
+                session.scalars(
+                    select(CarePlan)
+                    .where(CarePlan.person_id == person_id)
+                    .order_by(CarePlan.created_at.desc())
+                )
+            )
+            superseded = _superseded_ids(session, person_id)
+            names = _user_names(session, *(p.agreed_by_id for p in plans))
+            return [
+                PlanSummary(
+                    p.id,
+                    p.status,
+                    p.version_number,
+                    p.created_at,
+                    p.agreed_at,
+                    names.get(p.agreed_by_id or "", ("", ""))[0],
+                    p.review_date,
+                    p.id in superseded,
+                )
+                for p in plans
+            ]
+
+    @staticmethod
+    def _draft(session: Session, person_id: str) -> CarePlan | None:
+        return session.scalar(
+            select(CarePlan)
+            .where(CarePlan.person_id == person_id, CarePlan.status == PlanStatus.DRAFT)
+            .order_by(CarePlan.created_at.desc())
+            .limit(1)
+        )
+
+    @staticmethod
+    def _latest_agreed(session: Session, person_id: str) -> CarePlan | None:
+        return session.scalar(
+            select(CarePlan)
+            .where(CarePlan.person_id == person_id, CarePlan.status == PlanStatus.AGREED)
+            .order_by(CarePlan.version_number.desc())
+            .limit(1)
+        )
+
+    # ---- writing ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _require_clinician(actor: Actor) -> None:
+        if not actor.can_edit_plans:
+            raise NotAllowedError("Only clinicians can change care plans.")
+
+    def start_draft(self, person_id: str, actor: Actor) -> PlanVersion:
+        """Reopen this person's draft, or start one carried forward from their last agreed plan."""
+        self._require_clinician(actor)
+        with self._sessions.begin() as session:
+            person = session.get(Person, person_id)
+            if person is None:
+                raise NotFoundError("That person is not in the store.")
+            existing = self._draft(session, person_id)
+            if existing is not None:
+                return _version_of(session, existing)
+            base = self._latest_agreed(session, person_id)
+            draft = CarePlan(
+                person_id=person_id,
+                status=PlanStatus.DRAFT,
+                base_id=base.id if base else None,
+                started_by_id=actor.id,
+                last_updated=self._now(),
+            )
+            session.add(draft)
+            session.flush()
+            if base is not None:
+                copy_content(base, draft)
+            person.has_draft = True
+            session.flush()
+            audit.record(
+                session,
+                audit.Action.PLAN_STARTED,
+                user_id=actor.id,
+                person_id=person_id,
+                plan_id=draft.id,
+                detail="carried forward" if base else "new",
+                now=self._now,
+            )
+            return _version_of(session, draft)
+
+    def _editable(self, session: Session, plan_id: str) -> CarePlan:
+        plan = session.get(CarePlan, plan_id)
+        if plan is None:
+            raise NotFoundError("That plan is not in the store.")
+        if plan.status is not PlanStatus.DRAFT:
+            raise NotADraftError(
+                "This version has been agreed and cannot be changed. Start a review instead."
+            )
+        return plan
+
+    def save_section(self, plan_id: str, section: Section, actor: Actor) -> SaveResult:
+        """Autosave one step of the draft. One transaction; the audit says which section, never what."""
+        self._require_clinician(actor)
+        with self._sessions.begin() as session:
+            plan = self._editable(session, plan_id)
+            write_section(plan, section)
+            plan.revision += 1
+            plan.last_updated = self._now()
+            session.flush()
+            audit.record(
+                session,
+                audit.Action.PLAN_CHANGED,
+                user_id=actor.id,
+                person_id=plan.person_id,
+                plan_id=plan.id,
+                detail=f"section={section_key(section)}",
+                now=self._now,
+            )
+            return SaveResult(plan.id, plan.revision, plan.last_updated)
+
+    def agree(
+        self,
+        plan_id: str,
+        actor: Actor,
+        *,
+        agreed_with: AgreedWith = AgreedWith.PERSON,
+        representative_name: str = "",
+        representative_role: str = "",
+        review_date: date | None = None,
+    ) -> PlanVersion:
+        """The draft becomes the next agreed version; from here on nothing may change it."""
+        self._require_clinician(actor)
+        if agreed_with is AgreedWith.REPRESENTATIVE and not representative_name.strip():
+            raise ValidationError({"representative_name": "Enter the name of the person's representative."})
+        with self._sessions.begin() as session:
+            plan = self._editable(session, plan_id)
+            if review_date is not None:
+                plan.review_date = review_date
+            if plan.review_date is None:
+                raise ValidationError({"review_date": "Set a review date before agreeing the plan."})
+            previous = self._latest_agreed(session, plan.person_id)
+            number = session.scalar(
+                select(func.max(CarePlan.version_number)).where(CarePlan.person_id == plan.person_id)
+            )
+            now = self._now()
+            plan.status = PlanStatus.AGREED
+            plan.version_number = (number or 0) + 1
+            plan.replaces_id = previous.id if previous else None
+            plan.agreed_at = now
+            plan.agreed_by_id = actor.id
+            plan.agreed_with = agreed_with
+            plan.representative_name = representative_name.strip()
+            plan.representative_role = representative_role.strip()
+            plan.last_updated = now
+            person = session.get(Person, plan.person_id)
+            assert person is not None
+            person.last_agreed_on = now.date()
+            person.review_due = plan.review_date
+            person.has_draft = False
+            person.declined_written_plan = False
+            session.flush()
+            audit.record(
+                session,
+                audit.Action.PLAN_AGREED,
+                user_id=actor.id,
+                person_id=plan.person_id,
+                plan_id=plan.id,
+                detail=f"version={plan.version_number}",
+                now=self._now,
+            )
+            return _version_of(session, plan)
+
+    def decline(
+        self, plan_id: str, actor: Actor, *, reason: str, review_date: date | None = None
+    ) -> PlanVersion:
+        """The person did not want a written plan: record that (with the reason), as its own version."""
+        self._require_clinician(actor)
+        with self._sessions.begin() as session:
+            plan = self._editable(session, plan_id)
+            now = self._now()
+            plan.status = PlanStatus.DECLINED
+            plan.declined_reason = reason.strip()
+            plan.agreed_by_id = actor.id
+            plan.agreed_at = now
+            if review_date is not None:
+                plan.review_date = review_date
+            plan.last_updated = now
+            person = session.get(Person, plan.person_id)
+            assert person is not None
+            person.has_draft = False
+            person.declined_written_plan = True
+            if plan.review_date is not None:
+                person.review_due = plan.review_date
+            session.flush()
+            audit.record(
+                session,
+                audit.Action.PLAN_DECLINED,
+                user_id=actor.id,
+                person_id=plan.person_id,
+                plan_id=plan.id,
+                now=self._now,
+            )
+            return _version_of(session, plan)
+
+    def discard_draft(self, plan_id: str, actor: Actor) -> None:
+        self._require_clinician(actor)
+        with self._sessions.begin() as session:
+            plan = self._editable(session, plan_id)
+            person = session.get(Person, plan.person_id)
+            assert person is not None
+            person.has_draft = False
+            person_id = plan.person_id
+            session.delete(plan)
+            audit.record(
+                session,
+                audit.Action.PLAN_DISCARDED,
+                user_id=actor.id,
+                person_id=person_id,
+                plan_id=plan_id,
+                now=self._now,
+            )

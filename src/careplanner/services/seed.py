@@ -1,0 +1,513 @@
+"""Synthetic people with realistic plans, for the demo, benchmarks and tests. The same seed, the same data.
+
+Every NHS number is in the 999 range used for test data, names are drawn from lists of common names,
+phone numbers are Ofcom drama numbers: nothing here can be a real person.
+"""
+
+from __future__ import annotations
+
+import random
+import typing
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from careplanner.clinical.enums import (
+    ActionStatus,
+    AgreedWith,
+    CarerStatus,
+    CommunicationNeed,
+    CprDecision,
+    GoalStatus,
+    MedicineDecision,
+    PlanStatus,
+    QuestionnaireKind,
+    ReferralKind,
+    ReferralStatus,
+    Sex,
+    WellbeingArea,
+    Zone,
+)
+from careplanner.clinical.nhs_number import make_valid_nhs_number
+from careplanner.models import (
+    AboutMe,
+    Address,
+    CarePlan,
+    CareTeamMember,
+    CommunicationNeedRow,
+    Condition,
+    ContingencyContact,
+    ContingencyPlan,
+    FutureWishes,
+    Goal,
+    GoalAction,
+    HolisticReview,
+    InformationGiven,
+    MedicalReview,
+    Medicine,
+    Person,
+    PersonalContact,
+    QuestionnaireResult,
+    Referral,
+    Strength,
+    Telecom,
+    WellbeingRating,
+)
+from careplanner.models.base import new_id
+from careplanner.services import audit
+from careplanner.services.users import Actor
+
+FIRST_F = [
+    "Margaret",
+    "Susan",
+    "Patricia",
+    "Zoë",
+    "Siobhán",
+    "Aisha",
+    "Priya",
+    "Joan",
+    "Eileen",
+    "Olwen",
+    "Grace",
+    "Fatima",
+    "Agnieszka",
+    "Mary",
+    "Brenda",
+    "Chloé",
+    "Niamh",
+    "Hannah",
+    "Shirley",
+    "Ngozi",
+]
+FIRST_M = [
+    "John",
+    "David",
+    "Łukasz",
+    "Mohammed",
+    "Peter",
+    "Rhys",
+    "Dafydd",
+    "Arjun",
+    "George",
+    "Kwame",
+    "Brian",
+    "Ioan",
+    "Tomasz",
+    "Ahmed",
+    "Colin",
+    "Seán",
+    "Ravi",
+    "Frank",
+    "Derek",
+    "Minh",
+]
+FAMILY = [
+    "Smith",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Roberts",
+    "Nguyễn",
+    "Khan",
+    "Patel",
+    "Kowalski",
+    "O'Brien",
+    "Ó Súilleabháin",
+    "Hughes",
+    "Edwards",
+    "Okafor",
+    "Green",
+    "Walker",
+    "Wright",
+    "Robinson",
+    "Thompson",
+    "Lewis",
+    "Morgan",
+    "Begum",
+    "Ahmed",
+    "Clarke",
+]
+STREETS = [
+    "Mill Lane",
+    "Church Street",
+    "Station Road",
+    "Victoria Road",
+    "The Crescent",
+    "Park Avenue",
+    "High Street",
+]
+TOWNS = [("Leeds", "LS"), ("Bradford", "BD"), ("Wakefield", "WF"), ("Harrogate", "HG")]
+
+CONDITIONS = [
+    ("44054006", "Diabetes mellitus type 2", "Type 2 diabetes"),
+    ("13645005", "Chronic obstructive pulmonary disease", "COPD (a long-term lung condition)"),
+    ("195967001", "Asthma", "Asthma"),
+    ("84114007", "Heart failure", "Heart failure"),
+    ("38341003", "Hypertensive disorder, systemic arterial", "High blood pressure"),
+    ("49436004", "Atrial fibrillation", "Atrial fibrillation (an irregular heartbeat)"),
+    ("52448006", "Dementia", "Dementia"),
+    ("396275006", "Osteoarthritis (disorder)", "Osteoarthritis (wear in the joints)"),
+    ("35489007", "Depressive disorder", "Depression"),
+    ("709044004", "Chronic kidney disease (disorder)", "Kidney disease"),
+]
+MEDICINES = [
+    (
+        "Metformin 500mg tablets",
+        "1 tablet twice a day",
+        "by mouth with food",
+        "to keep my blood sugar steady",
+    ),
+    ("Ramipril 5mg capsules", "1 capsule once a day", "by mouth", "for my blood pressure and heart"),
+    ("Atorvastatin 20mg tablets", "1 tablet at night", "by mouth", "to lower cholesterol"),
+    ("Salbutamol 100micrograms inhaler", "2 puffs when needed", "inhaled", "to ease breathlessness"),
+    ("Amitriptyline 10mg tablets", "1 tablet at night", "by mouth", "for nerve pain and sleep"),
+    ("Oxybutynin 5mg tablets", "1 tablet twice a day", "by mouth", "for an overactive bladder"),
+    ("Furosemide 40mg tablets", "1 tablet each morning", "by mouth", "to clear extra fluid"),
+    ("Apixaban 5mg tablets", "1 tablet twice a day", "by mouth", "to prevent clots and stroke"),
+    ("Paracetamol 500mg tablets", "2 tablets up to 4 times a day", "by mouth", "for pain"),
+    ("Sertraline 50mg tablets", "1 tablet each morning", "by mouth", "for low mood"),
+]
+GOALS = [
+    ("I want to walk to the shop and back without stopping", "Walk for 10 minutes every day", "me"),
+    ("I want to feel less lonely", "Go to the Tuesday lunch club", "me and my daughter"),
+    ("I want to understand my diabetes better", "Go on the diabetes education course", "practice nurse"),
+    ("I want to sleep better", "Try the sleep leaflet tips for two weeks", "me"),
+    ("I want to stay in my own home", "Ask for an occupational therapy home visit", "social prescriber"),
+    ("I want to manage my breathing when it gets bad", "Keep my rescue pack in date", "me"),
+]
+CONTINGENCY = [
+    (
+        "My COPD",
+        "COPD",
+        ["chest infections", "cold damp weather"],
+        ["more breathless than usual", "phlegm changes colour"],
+        "I take my inhalers as usual and keep active.",
+        "I start my rescue pack and ring the practice.",
+        "I ring 999 if I cannot speak in full sentences.",
+    ),
+    (
+        "My heart failure",
+        "Heart failure",
+        ["too much salt or fluid"],
+        ["weight up 2 kg in 3 days", "ankles more swollen"],
+        "I weigh myself every morning.",
+        "I ring the heart failure nurse the same day.",
+        "I ring 999 if I am breathless at rest or have chest pain.",
+    ),
+    (
+        "My diabetes",
+        "Type 2 diabetes",
+        ["being unwell", "missing meals"],
+        ["feeling shaky or sweaty", "very thirsty"],
+        "I take my tablets and eat regular meals.",
+        "I follow my sick day rules and ring the practice.",
+        "I ring 999 if I am drowsy or confused.",
+    ),
+]
+TEAM = [
+    ("Dr A Shah", "GP", "Riverside Surgery"),
+    ("Jane Doyle", "Practice nurse", "Riverside Surgery"),
+    ("Tom Reid", "Social prescribing link worker", "Riverside PCN"),
+    ("Kath Byrne", "District nurse", "Community nursing team"),
+]
+
+
+def _phone(rng: random.Random) -> str:
+    return f"0113 496 {rng.randint(0, 999):04d}"
+
+
+def _dt(day: date) -> datetime:
+    return datetime.combine(day, time(10, 30), tzinfo=UTC)
+
+
+def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> None:
+    pid = plan.id
+    plan.about_me = AboutMe(
+        plan_id=pid,
+        what_matters=rng.choice(
+            [
+                "Staying in my own home",
+                "Seeing my grandchildren",
+                "Getting back to my allotment",
+                "Going to church on Sundays",
+            ]
+        ),
+        people_important=rng.choice(["My daughter, who visits each week", "My husband", "My neighbour Pat"]),
+        how_i_communicate=rng.choice(
+            ["I hear better on my left side", "Please speak slowly", "I like things written down"]
+        ),
+        my_wellness="On a good day I can cook for myself; on a bad day I stay in my chair.",
+        please_do="Talk to me, not my carer.",
+        please_dont="Don't rush me.",
+        how_to_support_me="Remind me about appointments by text.",
+        also_worth_knowing=rng.choice(["I worked as a bus driver for 30 years", "I used to teach music", ""]),
+    )
+    plan.strengths = [Strength(plan_id=pid, position=0, text="I have a supportive family")]
+    chosen = rng.sample(CONDITIONS, rng.randint(1, 3))
+    plan.conditions = [
+        Condition(plan_id=pid, position=i, snomed_code=c[0], term=c[1], plain_name=c[2])
+        for i, c in enumerate(chosen)
+    ]
+    meds = rng.sample(MEDICINES, rng.randint(2, 5))
+    plan.medicines = [
+        Medicine(
+            plan_id=pid,
+            position=i,
+            name=mname,
+            dose=dose,
+            how_taken=how,
+            purpose=purpose,
+            decision=rng.choice(
+                [MedicineDecision.CONTINUE, MedicineDecision.CONTINUE, MedicineDecision.CHANGE]
+            ),
+        )
+        for i, (mname, dose, how, purpose) in enumerate(meds)
+    ]
+    plan.medical_review = MedicalReview(
+        plan_id=pid, frailty_score=rng.randint(5, 7) if frail else rng.randint(2, 4)
+    )
+    plan.holistic = HolisticReview(
+        plan_id=pid,
+        carer_status=rng.choice(list(CarerStatus)),
+        social_context="Lives alone; daughter nearby" if rng.random() < 0.5 else "Lives with partner",
+    )
+    phq = [rng.randint(0, 1), rng.randint(0, 2)]
+    plan.questionnaires = [
+        QuestionnaireResult(
+            plan_id=pid,
+            kind=QuestionnaireKind.PHQ2,
+            answers=phq,
+            total=sum(phq),
+            band="positive" if sum(phq) >= 3 else "negative",
+            taken_on=plan.created_at.date(),
+        )
+    ]
+    plan.wellbeing = [
+        WellbeingRating(plan_id=pid, position=i, area=a, score=rng.randint(3, 9))
+        for i, a in enumerate(WellbeingArea)
+    ]
+    goals = rng.sample(GOALS, rng.randint(1, 3))
+    plan.goals = []
+    for i, (text, action, who) in enumerate(goals):
+        goal = Goal(
+            plan_id=pid, position=i, text=text, importance=rng.randint(5, 10), status=GoalStatus.ACTIVE
+        )
+        goal.actions = [
+            GoalAction(
+                plan_id=pid,
+                position=0,
+                what=action,
+                who_name=who,
+                when="over the next month",
+                status=ActionStatus.PLANNED,
+                confidence=rng.randint(4, 10),
+            )
+        ]
+        plan.goals.append(goal)
+    plan.referrals = [
+        Referral(
+            plan_id=pid,
+            position=0,
+            kind=ReferralKind.SIGNPOSTING,
+            service="Walking for health group",
+            reason="to get more active with others",
+            status=ReferralStatus.SUGGESTED,
+        )
+    ]
+    plan.information_given = [
+        InformationGiven(
+            plan_id=pid, position=0, title="Looking after yourself this winter", source="Practice leaflet"
+        )
+    ]
+    cont = rng.choice(CONTINGENCY)
+    cp = ContingencyPlan(
+        plan_id=pid,
+        position=0,
+        name=cont[0],
+        condition=cont[1],
+        triggers=cont[2],
+        warning_signs=cont[3],
+        green_what_i_do=cont[4],
+        amber_what_i_do=cont[5],
+        red_what_i_do=cont[6],
+    )
+    cp.contacts = [
+        ContingencyContact(
+            plan_id=pid,
+            position=0,
+            zone=Zone.AMBER,
+            role="My practice",
+            role_key="practice",
+            phone="0113 496 0000",
+        ),
+        ContingencyContact(
+            plan_id=pid,
+            position=1,
+            zone=Zone.AMBER,
+            role="Out of hours",
+            role_key="out_of_hours",
+            phone="111",
+        ),
+        ContingencyContact(
+            plan_id=pid, position=2, zone=Zone.RED, role="Emergency", role_key="999", phone="999"
+        ),
+    ]
+    plan.contingency_plans = [cp]
+    if frail or person.palliative_register:
+        plan.future_wishes = FutureWishes(
+            plan_id=pid,
+            wishes_to_discuss=True,
+            preferred_place_of_care="At home",
+            preferred_place_of_death="At home, with my family",
+            cpr_decision=CprDecision.NOT_FOR_CPR if person.palliative_register else CprDecision.NOT_DISCUSSED,
+            cpr_decision_date=plan.created_at.date() if person.palliative_register else None,
+            cpr_decision_by="Dr A Shah" if person.palliative_register else "",
+            cpr_discussed_with_person=True if person.palliative_register else None,
+            cpr_form_location="ReSPECT form in the kitchen drawer" if person.palliative_register else "",
+            spiritual_needs="I would like the vicar to visit.",
+        )
+    team = rng.sample(TEAM, 2)
+    plan.care_team = [
+        CareTeamMember(
+            plan_id=pid, position=i, name=n, role=r, organisation=o, phone=_phone(rng), is_key_worker=i == 0
+        )
+        for i, (n, r, o) in enumerate(team)
+    ]
+    plan.personal_contacts = [
+        PersonalContact(
+            plan_id=pid,
+            position=0,
+            name=f"{rng.choice(FIRST_F)} {person.family_name}",
+            relationship_to_person="Daughter",
+            is_next_of_kin=True,
+            is_emergency_contact=True,
+            phone=_phone(rng),
+        )
+    ]
+    plan.lead_coordinator_name, plan.lead_coordinator_role = team[0][0], team[0][1]
+    plan.consent_to_share = True
+    plan.consent_shared_with = "District nurses, out-of-hours service"
+
+
+def seed_people(
+    sessions: sessionmaker[Session], *, count: int, seed: int, actor: Actor, today: date, batch: int = 500
+) -> int:
+    """Add `count` synthetic people; returns how many were added.
+
+    Objects are built whole in memory (no lazy loads) and inserted a batch at a time; versions are inserted
+    as drafts and then marked agreed in one statement, which is the one change the triggers allow.
+    """
+    rng = random.Random(seed)
+    made = 0
+    with sessions() as session:
+        taken = set(session.scalars(select(Person.nhs_number)))
+    while made < count:
+        people: list[Person] = []
+        plans: list[CarePlan] = []
+        agreed: list[dict[str, object]] = []
+        for _ in range(min(batch, count - made)):
+            made += 1
+            person = _make_person(rng, taken)
+            people.append(person)
+            frail = rng.random() < 0.2
+            versions = rng.choice([0, 1, 1, 1, 2, 2, 3])
+            day = today - timedelta(days=rng.randint(30, 400) + 365 * max(0, versions - 1))
+            previous: str | None = None
+            for number in range(1, versions + 1):
+                plan = CarePlan(
+                    id=new_id(),
+                    person_id=person.id,
+                    status=PlanStatus.DRAFT,
+                    started_by_id=actor.id,
+                    created_at=_dt(day),
+                    last_updated=_dt(day),
+                    version_number=number,
+                )
+                _fill(plan, rng, person, frail)
+                plan.review_date = day + timedelta(days=30 * (3 if frail else rng.choice([6, 12])))
+                plans.append(plan)
+                agreed.append({"pid": plan.id, "at": _dt(day), "replaces": previous})
+                previous = plan.id
+                person.last_agreed_on = day
+                person.review_due = plan.review_date
+                day = min(day + timedelta(days=rng.randint(150, 365)), today - timedelta(days=1))
+            if versions and rng.random() < 0.15:
+                draft = CarePlan(
+                    id=new_id(),
+                    person_id=person.id,
+                    status=PlanStatus.DRAFT,
+                    started_by_id=actor.id,
+                    created_at=_dt(today),
+                    last_updated=_dt(today),
+                    revision=3,
+                    base_id=previous,
+                )
+                _fill(draft, rng, person, frail)
+                plans.append(draft)
+                person.has_draft = True
+        with sessions.begin() as session:
+            session.add_all(people)
+            session.flush()
+            session.add_all(plans)
+            session.flush()
+            if agreed:
+                table = typing.cast(Table, CarePlan.__table__)
+                session.execute(
+                    update(table)
+                    .where(table.c.id == bindparam("pid"))
+                    .values(
+                        status=PlanStatus.AGREED.value,
+                        agreed_at=bindparam("at"),
+                        agreed_by_id=actor.id,
+                        agreed_with=AgreedWith.PERSON.value,
+                        replaces_id=bindparam("replaces"),
+                        row_version=table.c.row_version + 1,
+                    ),
+                    agreed,
+                )
+            audit.record(
+                session, audit.Action.PERSON_CREATED, user_id=actor.id, detail=f"seeded={len(people)}"
+            )
+    return made
+
+
+def _make_person(rng: random.Random, taken: set[str | None]) -> Person:
+    female = rng.random() < 0.55
+    first = rng.choice(FIRST_F if female else FIRST_M)
+    family = rng.choice(FAMILY)
+    nhs = make_valid_nhs_number(rng)
+    while nhs in taken:
+        nhs = make_valid_nhs_number(rng)
+    taken.add(nhs)
+    town, area = rng.choice(TOWNS)
+    person = Person(
+        id=new_id(),
+        nhs_number=nhs,
+        title=("Mrs" if female else "Mr"),
+        first_name=first,
+        family_name=family,
+        date_of_birth=date(rng.randint(1930, 1990), rng.randint(1, 12), rng.randint(1, 28)),
+        sex=Sex.FEMALE if female else Sex.MALE,
+        search_name=f"{first} {family}".casefold(),
+        gp_practice_name="Riverside Surgery",
+        gp_practice_ods_code="B86999",
+        palliative_register=rng.random() < 0.05,
+        has_draft=False,
+    )
+    person.addresses = [
+        Address(
+            line1=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+            line2=town,
+            postcode=f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}XY",
+        )
+    ]
+    person.telecoms = [Telecom(system="phone", value=_phone(rng), use="home", preference=1)]
+    if rng.random() < 0.1:
+        person.communication_needs = [CommunicationNeedRow(need=CommunicationNeed.LARGE_PRINT)]
+    return person

@@ -1,0 +1,108 @@
+"""Users of the app. Until sign-in exists, the first run creates one clinician who acts for every change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from careplanner.clinical.enums import UserRole
+from careplanner.models import User
+from careplanner.services import audit
+from careplanner.services.errors import NotFoundError, ValidationError
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person using the app right now; every write service takes one."""
+
+    id: str
+    username: str
+    display_name: str
+    role: UserRole
+    registration_number: str = ""
+
+    @property
+    def can_edit_plans(self) -> bool:
+        return self.role.is_clinician
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is UserRole.ADMIN
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user.id, user.username, user.display_name, user.role, user.registration_number)
+
+
+class UserService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def list(self) -> list[Actor]:
+        with self._sessions() as session:
+            return [actor_of(u) for u in session.scalars(select(User).order_by(User.display_name))]
+
+    def get(self, user_id: str) -> Actor:
+        with self._sessions() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise NotFoundError("No such user.")
+            return actor_of(user)
+
+    def by_username(self, username: str) -> Actor | None:
+        with self._sessions() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            return None if user is None else actor_of(user)
+
+    def create(
+        self,
+        *,
+        username: str,
+        display_name: str,
+        role: UserRole,
+        registration_number: str = "",
+        password_hash: str = "",
+        actor: Actor | None,
+    ) -> Actor:
+        problems: dict[str, str] = {}
+        if not username.strip():
+            problems["username"] = "Enter a user name."
+        if not display_name.strip():
+            problems["display_name"] = "Enter the person's name."
+        if problems:
+            raise ValidationError(problems)
+        with self._sessions.begin() as session:
+            if session.scalar(select(User).where(User.username == username.strip())) is not None:
+                raise ValidationError({"username": "That user name is taken."})
+            user = User(
+                username=username.strip(),
+                display_name=display_name.strip(),
+                role=role,
+                registration_number=registration_number.strip(),
+                password_hash=password_hash,
+            )
+            session.add(user)
+            session.flush()
+            audit.record(
+                session,
+                audit.Action.USER_CREATED,
+                user_id=actor.id if actor else user.id,
+                detail=f"role={role.value}",
+            )
+            return actor_of(user)
+
+    def ensure_first_clinician(self) -> Actor:
+        """The acting clinician before sign-in exists: the first clinician account, made on first run."""
+        with self._sessions() as session:
+            user = session.scalar(
+                select(User)
+                .where(User.role.in_([UserRole.GP, UserRole.NURSE, UserRole.HCA]))
+                .order_by(User.created_at)
+            )
+            if user is not None:
+                return actor_of(user)
+        return self.create(
+            username="clinician", display_name="Practice clinician", role=UserRole.NURSE, actor=None
+        )

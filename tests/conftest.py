@@ -1,0 +1,62 @@
+"""Shared fixtures: every test gets its own temporary data folder and a real encrypted store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from careplanner.app import AppContext, open_context  # noqa: E402
+from careplanner.config import Paths, resolve_paths  # noqa: E402
+from careplanner.services.people import PersonInput  # noqa: E402
+from careplanner.services.users import Actor  # noqa: E402
+
+TEST_PASSPHRASE = b"correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test ever reads or writes the real user folders."""
+    monkeypatch.setenv("CAREPLANNER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    return resolve_paths(tmp_path / "store")
+
+
+@pytest.fixture
+def ctx(paths: Paths) -> Iterator[AppContext]:
+    """A fresh encrypted store opened with a passphrase (fast, and needs no keyring)."""
+    context = open_context(paths, passphrase=TEST_PASSPHRASE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def actor(ctx: AppContext) -> Actor:
+    return ctx.services.users.ensure_first_clinician()
+
+
+def make_person(**overrides: object) -> PersonInput:
+    values: dict[str, object] = {
+        "first_name": "Zoë",
+        "family_name": "Quennell-Synthetic",
+        "date_of_birth": date(1948, 3, 14),
+        "nhs_number": "943 476 5919",
+    }
+    values.update(overrides)
+    return PersonInput(**values)  # type: ignore[arg-type]
+
+
+def fixed_now() -> datetime:
+    return datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
