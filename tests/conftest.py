@@ -11,10 +11,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from careplanner.app import AppContext, open_context  # noqa: E402
-from careplanner.config import Paths, resolve_paths  # noqa: E402
-from careplanner.services.people import PersonInput  # noqa: E402
-from careplanner.services.users import Actor  # noqa: E402
+from careplanner.app import AppContext, open_context
+from careplanner.config import Paths, resolve_paths
+from careplanner.services.people import PersonInput
+from careplanner.services.users import Actor
 
 TEST_PASSPHRASE = b"correct horse battery staple"
 

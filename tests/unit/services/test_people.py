@@ -1,0 +1,70 @@
+"""People: validation at the door, and search as you type by name, NHS number or date of birth."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from careplanner.app import AppContext
+from careplanner.services.errors import NotFoundError, ValidationError
+from careplanner.services.people import ListFilter
+from careplanner.services.users import Actor
+from tests.conftest import make_person
+
+
+def test_bad_nhs_number_and_future_birth_date_are_refused(ctx: AppContext, actor: Actor) -> None:
+    with pytest.raises(ValidationError) as err:
+        ctx.services.people.create(make_person(nhs_number="943 476 5918"), actor)
+    assert set(err.value.fields) == {"nhs_number"}
+    with pytest.raises(ValidationError) as err:
+        ctx.services.people.create(make_person(date_of_birth=date.today() + timedelta(days=1)), actor)
+    assert set(err.value.fields) == {"date_of_birth"}
+    assert ctx.services.people.count() == 0
+
+
+def test_duplicate_nhs_number_is_refused(ctx: AppContext, actor: Actor) -> None:
+    ctx.services.people.create(make_person(), actor)
+    with pytest.raises(ValidationError, match="already"):
+        ctx.services.people.create(make_person(first_name="Other"), actor)
+
+
+def test_search_by_name_nhs_number_and_birth_date(ctx: AppContext, actor: Actor) -> None:
+    people = ctx.services.people
+    people.create(make_person(), actor)
+    people.create(
+        make_person(
+            first_name="Łukasz",
+            family_name="Kowalski",
+            nhs_number="401 023 2137",
+            date_of_birth=date(1960, 1, 2),
+        ),
+        actor,
+    )
+    assert [p.family_name for p in people.search("łuk")] == ["Kowalski"]
+    assert [p.family_name for p in people.search("kowal")] == ["Kowalski"]
+    assert [p.first_name for p in people.search("943 476")] == ["Zoë"]
+    assert [p.first_name for p in people.search("4010232137")] == ["Łukasz"]
+    assert [p.first_name for p in people.search("02/01/1960")] == ["Łukasz"]
+    assert people.count("zo") == 1
+    assert people.search("nobody-here") == []
+    assert people.by_nhs_number("9434765919").details.first_name == "Zoë"
+    with pytest.raises(NotFoundError):
+        people.by_nhs_number("401 023 2137".replace("2137", "2145"))
+
+
+def test_update_whitelists_fields_and_keeps_search_in_step(ctx: AppContext, actor: Actor) -> None:
+    created = ctx.services.people.create(make_person(), actor)
+    updated = ctx.services.people.update(created.id, make_person(preferred_name="Zo"), actor)
+    assert updated.details.preferred_name == "Zo"
+    assert ctx.services.people.search("zo")[0].id == created.id
+
+
+def test_filters_for_due_overdue_and_drafts(ctx: AppContext, actor: Actor) -> None:
+    person = ctx.services.people.create(make_person(), actor)
+    draft = ctx.services.plans.start_draft(person.id, actor)
+    assert [p.id for p in ctx.services.people.search(list_filter=ListFilter.DRAFT)] == [person.id]
+    ctx.services.plans.agree(draft.id, actor, review_date=date.today() - timedelta(days=3))
+    assert [p.id for p in ctx.services.people.search(list_filter=ListFilter.OVERDUE)] == [person.id]
+    assert ctx.services.people.search(list_filter=ListFilter.DRAFT) == []
+    assert [p.id for p in ctx.services.people.reviews_due()] == [person.id]
