@@ -18,15 +18,42 @@ def test_first_schema_store_is_upgraded_with_a_copy(paths: Paths) -> None:
         upgrade(conn, "0001")
     now = datetime(2025, 1, 1, tzinfo=UTC).replace(tzinfo=None)
     with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO person (id, first_name, family_name, title, preferred_name, name_suffix, aliases, "
-            "date_of_birth, sex, gender, ethnicity, religion, marital_status, place_of_birth, other_identifier, "
-            "other_contact_information, interpreter_language, communication_other, gp_name, gp_practice_name, "
-            "gp_practice_ods_code, palliative_register, search_name, has_draft, declined_written_plan, "
-            "created_at, updated_at, row_version) VALUES ('p1', 'Old', 'Schema', '', '', '', '', ?, 'female', "
-            "'', '', '', '', '', '', '', '', '', '', '', '', 0, 'old schema', 0, 0, ?, ?, 1)",
-            (date(1950, 1, 1), now, now),
-        )
+        columns = {
+            "id": "p1",
+            "first_name": "Old",
+            "family_name": "Schema",
+            "date_of_birth": date(1950, 1, 1),
+            "sex": "female",
+            "palliative_register": 0,
+            "search_name": "old schema",
+            "has_draft": 0,
+            "declined_written_plan": 0,
+            "created_at": now,
+            "updated_at": now,
+            "row_version": 1,
+        }
+        for text_column in (
+            "title",
+            "preferred_name",
+            "name_suffix",
+            "aliases",
+            "gender",
+            "ethnicity",
+            "religion",
+            "marital_status",
+            "place_of_birth",
+            "other_identifier",
+            "other_contact_information",
+            "interpreter_language",
+            "communication_other",
+            "gp_name",
+            "gp_practice_name",
+            "gp_practice_ods_code",
+        ):
+            columns[text_column] = ""
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(f"INSERT INTO person ({names}) VALUES ({marks})", tuple(columns.values()))
     engine.dispose()
 
     store = open_store(paths.store_file, key, create=False, backup_dir=paths.backup_dir)

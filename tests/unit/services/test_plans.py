@@ -173,7 +173,7 @@ def test_only_clinicians_change_plans(ctx: AppContext, actor: Actor) -> None:
 
 
 def test_every_change_is_audited_and_the_chain_verifies(ctx: AppContext, actor: Actor) -> None:
-    person_id, agreed = _agreed_plan(ctx, actor)
+    person_id, _agreed = _agreed_plan(ctx, actor)
     entries = ctx.services.audit.entries(person_id=person_id)
     actions = [e.action for e in reversed(entries)]
     assert actions[:3] == ["person_created", "plan_started", "plan_changed"]
