@@ -9,8 +9,12 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.services.audit import AuditService
+from careplanner.services.clinical_support import ClinicalSupportService
+from careplanner.services.directory import LocalDirectoryService
 from careplanner.services.people import PeopleService
 from careplanner.services.plans import PlanService
+from careplanner.services.practice import PracticeService
+from careplanner.services.templates import TemplateService
 from careplanner.services.users import UserService
 
 
@@ -37,3 +41,7 @@ class Services:
         self.plans = PlanService(sessions, now=self.clock.now)
         self.audit = AuditService(sessions)
         self.users = UserService(sessions)
+        self.directory = LocalDirectoryService(sessions, now=self.clock.now, today=self.clock.today)
+        self.templates = TemplateService(sessions, now=self.clock.now)
+        self.practice = PracticeService(sessions, now=self.clock.now)
+        self.clinical = ClinicalSupportService(today=self.clock.today)

@@ -1,0 +1,129 @@
+"""Clinical support while a plan is being written: the ACB total, live questionnaire scores, and a
+suggested review date — each computed from the plan's own sections by the pure `clinical` code.
+
+Nothing here opens the store: the inputs are the frozen sections the UI is editing, so the figures
+update as the clinician types, before anything is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from careplanner.clinical.acb import AcbResult, acb_total
+from careplanner.clinical.enums import MedicineDecision, QuestionnaireKind
+from careplanner.clinical.questionnaires import ScoreResult, score_questionnaire
+from careplanner.clinical.review_interval import ReviewSuggestion, add_months, suggest_review_interval
+from careplanner.services.errors import ValidationError
+from careplanner.services.people import PersonRecord
+from careplanner.services.plan_data import MedicalSection, PlanContent, QuestionnaireData
+
+__all__ = ["ClinicalSupportService", "ReviewProposal"]
+
+
+@dataclass(frozen=True)
+class ReviewProposal:
+    """A suggested review: the interval with its reasons, and the date it lands on."""
+
+    suggestion: ReviewSuggestion
+    review_date: date
+
+
+def _latest(
+    questionnaires: Sequence[QuestionnaireData], kinds: tuple[QuestionnaireKind, ...]
+) -> ScoreResult | None:
+    """The most recent complete result of these kinds, re-scored from its answers.
+
+    Re-scoring (rather than trusting the stored total) keeps the suggestion right even if a stored
+    band was computed with older rules; answers that no longer score are ignored.
+    """
+    best: tuple[date, int, ScoreResult] | None = None
+    for position, q in enumerate(questionnaires):
+        if q.kind not in kinds:
+            continue
+        try:
+            result = score_questionnaire(q.kind, q.answers)
+        except ValueError:
+            continue
+        if not result.complete:
+            continue
+        key = (q.taken_on or date.min, position, result)
+        if best is None or key[:2] >= best[:2]:
+            best = key
+    return None if best is None else best[2]
+
+
+class ClinicalSupportService:
+    """Scores and suggestions for the plan editor; pure functions over the plan's sections."""
+
+    def __init__(self, today: Callable[[], date] = date.today) -> None:
+        self._today = today
+
+    @staticmethod
+    def acb_for(section: MedicalSection) -> AcbResult:
+        """The anticholinergic burden of the medicines the person will be taking after this review.
+
+        Medicines the review decides to stop are left out, so the clinician sees the effect of
+        stopping one; every other medicine counts, including those not yet reviewed.
+        """
+        names = [
+            m.name for m in section.medicines if m.name.strip() and m.decision is not MedicineDecision.STOP
+        ]
+        return acb_total(names)
+
+    def score(
+        self, kind: QuestionnaireKind, answers: Sequence[int | None], taken_on: date | None = None
+    ) -> QuestionnaireData:
+        """A questionnaire result ready to store in the plan: band, and the PHQ-9 item 9 safety flag.
+
+        While answers are missing the band is "incomplete" and the total is left empty, so a partial
+        total is never saved as if it were a score. Raises ValidationError for impossible answers.
+        """
+        result = self.details(kind, answers)
+        return QuestionnaireData(
+            kind=kind,
+            answers=tuple(answers),
+            total=result.total if result.complete else None,
+            band=result.band,
+            safety_flag=result.safety_flag,
+            taken_on=taken_on or self._today(),
+        )
+
+    @staticmethod
+    def details(kind: QuestionnaireKind, answers: Sequence[int | None]) -> ScoreResult:
+        """The full scoring result for the screen: band label, patient wording, follow-on, safety text."""
+        try:
+            return score_questionnaire(kind, answers)
+        except ValueError as exc:
+            raise ValidationError({"answers": str(exc)}) from exc
+
+    def suggest_review(
+        self, person: PersonRecord, content: PlanContent, *, start: date | None = None
+    ) -> ReviewProposal:
+        """Suggest 3, 6 or 12 months from `start` (today by default), with the reasons.
+
+        Uses the frailty score from the medical review, the palliative care register flag on the
+        person, the ACB total, the latest complete PHQ-9 (total and item 9), GAD-7 and loneliness
+        screens, and the number of conditions. Always a suggestion: the UI lets it be changed.
+        """
+        questionnaires = content.holistic.questionnaires
+        phq9 = _latest(questionnaires, (QuestionnaireKind.PHQ9,))
+        gad7 = _latest(questionnaires, (QuestionnaireKind.GAD7,))
+        lonely = _latest(questionnaires, (QuestionnaireKind.UCLA3, QuestionnaireKind.ONS_LONELINESS))
+        conditions = [c for c in content.medical.conditions if (c.term or c.plain_name).strip()]
+        try:
+            suggestion = suggest_review_interval(
+                frailty_score=content.medical.review.frailty_score,
+                palliative=person.details.palliative_register,
+                acb_total=self.acb_for(content.medical).total,
+                phq9_total=phq9.total if phq9 else None,
+                gad7_total=gad7.total if gad7 else None,
+                self_harm_thoughts=bool(phq9 and phq9.safety_flag),
+                conditions_count=len(conditions),
+                lonely=bool(lonely and lonely.positive_screen),
+            )
+        except ValueError as exc:
+            raise ValidationError({"frailty_score": str(exc)}) from exc
+        begin = start or self._today()
+        return ReviewProposal(suggestion, add_months(begin, suggestion.months))
