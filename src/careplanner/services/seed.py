@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import typing
+from typing import Any
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Table, bindparam, select, update
@@ -56,6 +57,7 @@ from careplanner.models import (
 )
 from careplanner.models.base import new_id
 from careplanner.services import audit
+from careplanner.services.bulk import Pending, insert_graphs
 from careplanner.services.users import Actor
 
 FIRST_F = [
@@ -218,6 +220,11 @@ TEAM = [
 ]
 
 
+def _new(model: type[Any], **values: Any) -> Any:
+    """A not-yet-mapped row: plain attributes, no ORM instrumentation, for `bulk.insert_graphs`."""
+    return Pending(model, values)
+
+
 def _phone(rng: random.Random) -> str:
     return f"0113 496 {rng.randint(0, 999):04d}"
 
@@ -226,9 +233,10 @@ def _dt(day: date) -> datetime:
     return datetime.combine(day, time(10, 30), tzinfo=UTC)
 
 
-def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> None:
+def _fill(plan: Any, rng: random.Random, person: Any, frail: bool) -> None:
     pid = plan.id
-    plan.about_me = AboutMe(
+    plan.about_me = _new(
+        AboutMe,
         plan_id=pid,
         what_matters=rng.choice(
             [
@@ -248,15 +256,16 @@ def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> No
         how_to_support_me="Remind me about appointments by text.",
         also_worth_knowing=rng.choice(["I worked as a bus driver for 30 years", "I used to teach music", ""]),
     )
-    plan.strengths = [Strength(plan_id=pid, position=0, text="I have a supportive family")]
+    plan.strengths = [_new(Strength, plan_id=pid, position=0, text="I have a supportive family")]
     chosen = rng.sample(CONDITIONS, rng.randint(1, 3))
     plan.conditions = [
-        Condition(plan_id=pid, position=i, snomed_code=c[0], term=c[1], plain_name=c[2])
+        _new(Condition, plan_id=pid, position=i, snomed_code=c[0], term=c[1], plain_name=c[2])
         for i, c in enumerate(chosen)
     ]
     meds = rng.sample(MEDICINES, rng.randint(2, 5))
     plan.medicines = [
-        Medicine(
+        _new(
+            Medicine,
             plan_id=pid,
             position=i,
             name=mname,
@@ -269,17 +278,19 @@ def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> No
         )
         for i, (mname, dose, how, purpose) in enumerate(meds)
     ]
-    plan.medical_review = MedicalReview(
-        plan_id=pid, frailty_score=rng.randint(5, 7) if frail else rng.randint(2, 4)
+    plan.medical_review = _new(
+        MedicalReview, plan_id=pid, frailty_score=rng.randint(5, 7) if frail else rng.randint(2, 4)
     )
-    plan.holistic = HolisticReview(
+    plan.holistic = _new(
+        HolisticReview,
         plan_id=pid,
         carer_status=rng.choice(list(CarerStatus)),
         social_context="Lives alone; daughter nearby" if rng.random() < 0.5 else "Lives with partner",
     )
     phq = [rng.randint(0, 1), rng.randint(0, 2)]
     plan.questionnaires = [
-        QuestionnaireResult(
+        _new(
+            QuestionnaireResult,
             plan_id=pid,
             kind=QuestionnaireKind.PHQ2,
             answers=phq,
@@ -289,17 +300,18 @@ def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> No
         )
     ]
     plan.wellbeing = [
-        WellbeingRating(plan_id=pid, position=i, area=a, score=rng.randint(3, 9))
+        _new(WellbeingRating, plan_id=pid, position=i, area=a, score=rng.randint(3, 9))
         for i, a in enumerate(WellbeingArea)
     ]
     goals = rng.sample(GOALS, rng.randint(1, 3))
     plan.goals = []
     for i, (text, action, who) in enumerate(goals):
-        goal = Goal(
-            plan_id=pid, position=i, text=text, importance=rng.randint(5, 10), status=GoalStatus.ACTIVE
+        goal = _new(
+            Goal, plan_id=pid, position=i, text=text, importance=rng.randint(5, 10), status=GoalStatus.ACTIVE
         )
         goal.actions = [
-            GoalAction(
+            _new(
+                GoalAction,
                 plan_id=pid,
                 position=0,
                 what=action,
@@ -311,7 +323,8 @@ def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> No
         ]
         plan.goals.append(goal)
     plan.referrals = [
-        Referral(
+        _new(
+            Referral,
             plan_id=pid,
             position=0,
             kind=ReferralKind.SIGNPOSTING,
@@ -321,12 +334,17 @@ def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> No
         )
     ]
     plan.information_given = [
-        InformationGiven(
-            plan_id=pid, position=0, title="Looking after yourself this winter", source="Practice leaflet"
+        _new(
+            InformationGiven,
+            plan_id=pid,
+            position=0,
+            title="Looking after yourself this winter",
+            source="Practice leaflet",
         )
     ]
     cont = rng.choice(CONTINGENCY)
-    cp = ContingencyPlan(
+    cp = _new(
+        ContingencyPlan,
         plan_id=pid,
         position=0,
         name=cont[0],
@@ -338,7 +356,8 @@ def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> No
         red_what_i_do=cont[6],
     )
     cp.contacts = [
-        ContingencyContact(
+        _new(
+            ContingencyContact,
             plan_id=pid,
             position=0,
             zone=Zone.AMBER,
@@ -346,7 +365,8 @@ def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> No
             role_key="practice",
             phone="0113 496 0000",
         ),
-        ContingencyContact(
+        _new(
+            ContingencyContact,
             plan_id=pid,
             position=1,
             zone=Zone.AMBER,
@@ -354,13 +374,20 @@ def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> No
             role_key="out_of_hours",
             phone="111",
         ),
-        ContingencyContact(
-            plan_id=pid, position=2, zone=Zone.RED, role="Emergency", role_key="999", phone="999"
+        _new(
+            ContingencyContact,
+            plan_id=pid,
+            position=2,
+            zone=Zone.RED,
+            role="Emergency",
+            role_key="999",
+            phone="999",
         ),
     ]
     plan.contingency_plans = [cp]
     if frail or person.palliative_register:
-        plan.future_wishes = FutureWishes(
+        plan.future_wishes = _new(
+            FutureWishes,
             plan_id=pid,
             wishes_to_discuss=True,
             preferred_place_of_care="At home",
@@ -374,13 +401,21 @@ def _fill(plan: CarePlan, rng: random.Random, person: Person, frail: bool) -> No
         )
     team = rng.sample(TEAM, 2)
     plan.care_team = [
-        CareTeamMember(
-            plan_id=pid, position=i, name=n, role=r, organisation=o, phone=_phone(rng), is_key_worker=i == 0
+        _new(
+            CareTeamMember,
+            plan_id=pid,
+            position=i,
+            name=n,
+            role=r,
+            organisation=o,
+            phone=_phone(rng),
+            is_key_worker=i == 0,
         )
         for i, (n, r, o) in enumerate(team)
     ]
     plan.personal_contacts = [
-        PersonalContact(
+        _new(
+            PersonalContact,
             plan_id=pid,
             position=0,
             name=f"{rng.choice(FIRST_F)} {person.family_name}",
@@ -408,8 +443,8 @@ def seed_people(
     with sessions() as session:
         taken = set(session.scalars(select(Person.nhs_number)))
     while made < count:
-        people: list[Person] = []
-        plans: list[CarePlan] = []
+        people: list[Any] = []
+        plans: list[Any] = []
         agreed: list[dict[str, object]] = []
         for _ in range(min(batch, count - made)):
             made += 1
@@ -420,7 +455,8 @@ def seed_people(
             day = today - timedelta(days=rng.randint(30, 400) + 365 * max(0, versions - 1))
             previous: str | None = None
             for number in range(1, versions + 1):
-                plan = CarePlan(
+                plan = _new(
+                    CarePlan,
                     id=new_id(),
                     person_id=person.id,
                     status=PlanStatus.DRAFT,
@@ -438,7 +474,8 @@ def seed_people(
                 person.review_due = plan.review_date
                 day = min(day + timedelta(days=rng.randint(150, 365)), today - timedelta(days=1))
             if versions and rng.random() < 0.15:
-                draft = CarePlan(
+                draft = _new(
+                    CarePlan,
                     id=new_id(),
                     person_id=person.id,
                     status=PlanStatus.DRAFT,
@@ -452,10 +489,8 @@ def seed_people(
                 plans.append(draft)
                 person.has_draft = True
         with sessions.begin() as session:
-            session.add_all(people)
-            session.flush()
-            session.add_all(plans)
-            session.flush()
+            # Plans are inserted as drafts (the triggers allow content only in drafts), then marked agreed.
+            insert_graphs(session, [*people, *plans])
             if agreed:
                 table = typing.cast(Table, CarePlan.__table__)
                 session.execute(
@@ -477,7 +512,7 @@ def seed_people(
     return made
 
 
-def _make_person(rng: random.Random, taken: set[str | None]) -> Person:
+def _make_person(rng: random.Random, taken: set[str | None]) -> Any:
     female = rng.random() < 0.55
     first = rng.choice(FIRST_F if female else FIRST_M)
     family = rng.choice(FAMILY)
@@ -486,7 +521,8 @@ def _make_person(rng: random.Random, taken: set[str | None]) -> Person:
         nhs = make_valid_nhs_number(rng)
     taken.add(nhs)
     town, area = rng.choice(TOWNS)
-    person = Person(
+    person = _new(
+        Person,
         id=new_id(),
         nhs_number=nhs,
         title=("Mrs" if female else "Mr"),
@@ -501,13 +537,14 @@ def _make_person(rng: random.Random, taken: set[str | None]) -> Person:
         has_draft=False,
     )
     person.addresses = [
-        Address(
+        _new(
+            Address,
             line1=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
             line2=town,
             postcode=f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}XY",
         )
     ]
-    person.telecoms = [Telecom(system="phone", value=_phone(rng), use="home", preference=1)]
+    person.telecoms = [_new(Telecom, system="phone", value=_phone(rng), use="home", preference=1)]
     if rng.random() < 0.1:
-        person.communication_needs = [CommunicationNeedRow(need=CommunicationNeed.LARGE_PRINT)]
+        person.communication_needs = [_new(CommunicationNeedRow, need=CommunicationNeed.LARGE_PRINT)]
     return person
