@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 import typing
-from typing import Any
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
