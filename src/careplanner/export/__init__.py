@@ -1,0 +1,9 @@
+"""Outputs: the printed documents (reportlab) and FHIR R4 bundles.
+
+Everything here works on the frozen dataclasses from `services.plan_data` and `services.people`; it opens no
+session and imports no Qt, so the command line, the app and the tests produce the same bytes.
+
+Modules: pdf_base (fonts, styles, page frame), person_copy (the person's copy and large print),
+clinician_summary (with the coding summary from coding), preparation_letter, practice_report,
+contacts (who to ring), fhir_export (R4 Bundle), fhir_read (checking and reading an incoming bundle).
+"""

@@ -1,0 +1,176 @@
+"""The clinician summary: one or two pages for the notes, with the coding summary at the end.
+
+Written for a colleague, so it is terse and uses clinical terms; the person's own copy is the plain
+English one. The ACB total is recomputed here from the medicines list so the printed figure always
+matches the medicines printed beside it.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from careplanner.clinical.acb import acb_total
+from careplanner.clinical.enums import CprDecision, MedicineDecision
+from careplanner.clinical.nhs_number import format_nhs_number
+from careplanner.clinical.practice import PracticeSettings
+from careplanner.export import pdf_base as pb
+from careplanner.export.coding import QUESTIONNAIRE_NAMES, coding_summary
+from careplanner.export.person_copy import build_frame, person_name
+from careplanner.services.people import PersonRecord
+from careplanner.services.plan_data import PlanVersion
+
+TITLE = "Care and support plan: clinician summary"
+
+
+def _table(rows: list[list[str]], widths: list[str], s: pb.Styles) -> Table:
+    cells = [[pb.para(c, s.small if i else s.bold) for c in row] for i, row in enumerate(rows)]
+    table = Table(cells, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), pb.NHS_PALE_GREY),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, pb.NHS_GREY),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
+
+
+def _lines(title: str, lines: list[str], s: pb.Styles) -> list[Flowable]:
+    lines = [line for line in lines if line.strip()]
+    return [Paragraph(title, s.h3), *(pb.para(line, s.small) for line in lines)] if lines else []
+
+
+def build_story(
+    person: PersonRecord, plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles
+) -> list[Flowable]:
+    c = plan.content
+    d = person.details
+    sh = c.sharing.sharing
+    status = (
+        "DRAFT, not yet agreed" if plan.is_draft else f"{plan.status.value}, version {plan.version_number}"
+    )
+    if plan.agreed_at and not plan.is_draft:
+        status += f", {pb.long_date(plan.agreed_at.date())} by {plan.agreed_by_name or 'unknown'}"
+        if plan.agreed_with is not None:
+            status += f" with the {plan.agreed_with.value}"
+    out: list[Flowable] = [
+        Paragraph(TITLE, s.h2),
+        Paragraph(
+            f"<b>{pb.text(person_name(person))}</b> · NHS number "
+            f"{format_nhs_number(d.nhs_number) if d.nhs_number else 'not recorded'}"
+            f" · born {pb.long_date(d.date_of_birth)}"
+            + (f" · {pb.text(practice.practice_name)} ({pb.text(practice.ods_code)})" if practice else ""),
+            s.body,
+        ),
+        pb.para(
+            f"Plan: {status}. Review by {pb.long_date(sh.review_date) or 'not set'}. "
+            f"Coordinator: {sh.lead_coordinator_name or 'not named'}.",
+            s.small,
+        ),
+    ]
+    if plan.declined_reason.strip():
+        out.append(pb.para(f"Declined a written plan: {plan.declined_reason}", s.small))
+    out += _lines(
+        "Conditions",
+        [f"{x.term} ({x.snomed_code})" if x.snomed_code else x.term for x in c.medical.conditions],
+        s,
+    )
+    meds = [m for m in c.medical.medicines if m.name.strip()]
+    if meds:
+        acb = acb_total(m.name for m in meds if m.decision is not MedicineDecision.STOP)
+        out.append(Paragraph("Medicines", s.h3))
+        rows = [["Medicine", "Dose", "Indication", "Review"]]
+        for m in meds:
+            review = m.decision.value.replace("_", " ") + (
+                f": {m.decision_reason}" if m.decision_reason.strip() else ""
+            )
+            rows.append([m.name, m.dose, m.purpose, review])
+        out.append(_table(rows, ["32%", "22%", "24%", "22%"], s))
+        warn = " (3 or more: review anticholinergic load)" if acb.warning else ""
+        out.append(pb.para(f"Anticholinergic burden (ACB) total after review: {acb.total}{warn}", s.small))
+    out += _lines(
+        "Allergies",
+        [", ".join(p for p in (a.substance, a.reaction, a.severity) if p) for a in c.medical.allergies],
+        s,
+    )
+    out += _lines(
+        "Results",
+        [
+            f"{r.name} {r.value} {r.unit} ({pb.long_date(r.taken_on)})".replace(" ()", "")
+            for r in c.medical.results
+        ],
+        s,
+    )
+    scores = []
+    if c.medical.review.frailty_score is not None:
+        scores.append(f"Clinical Frailty Scale {c.medical.review.frailty_score}")
+    for q in c.holistic.questionnaires:
+        if q.total is not None:
+            flag = " — SAFETY FLAG (item 9)" if q.safety_flag else ""
+            scores.append(f"{QUESTIONNAIRE_NAMES[q.kind]} {q.total} ({q.band}){flag}")
+    out += _lines("Scores", scores, s)
+    out += _lines(
+        "Goals and actions",
+        [g.text + "".join(f"; {a.what} ({a.who_name})" for a in g.actions) for g in c.goals.goals],
+        s,
+    )
+    out += _lines(
+        "Referrals and signposting",
+        [f"{r.kind.value}: {r.service} ({r.status.value})" for r in c.goals.referrals],
+        s,
+    )
+    out += _lines(
+        "Contingency plans",
+        [f"{p.name}: amber — {p.amber_what_i_do}; red — {p.red_what_i_do}" for p in c.contingency.plans],
+        s,
+    )
+    w = c.future_wishes.wishes
+    if w.wishes_to_discuss or w.cpr_decision is not CprDecision.NOT_DISCUSSED:
+        cpr = {
+            CprDecision.FOR_CPR: "for CPR",
+            CprDecision.NOT_FOR_CPR: "not for CPR",
+            CprDecision.NOT_DISCUSSED: "not discussed",
+        }[w.cpr_decision]
+        if w.cpr_decision_date:
+            cpr += f", {pb.long_date(w.cpr_decision_date)} by {w.cpr_decision_by or 'not recorded'}"
+        out += _lines(
+            "Future wishes",
+            [
+                f"CPR: {cpr}",
+                f"Preferred place of care: {w.preferred_place_of_care}" if w.preferred_place_of_care else "",
+                f"Preferred place of death: {w.preferred_place_of_death}"
+                if w.preferred_place_of_death
+                else "",
+                f"Health and welfare LPA: {w.lpa_health_welfare_name}" if w.lpa_health_welfare_exists else "",
+                f"ADRT: {w.adrt_summary}" if w.adrt_exists else "",
+            ],
+            s,
+        )
+    out.append(Paragraph("Coding summary (SNOMED CT)", s.h3))
+    entries = coding_summary(plan)
+    if entries:
+        rows = [["What happened", "SNOMED CT"]]
+        rows += [
+            [
+                e.event,
+                f"{e.code} {e.term}" + (f" = {e.value}" if e.value else "")
+                if e.code
+                else "No verified code: record as text",
+            ]
+            for e in entries
+        ]
+        out.append(_table(rows, ["40%", "60%"], s))
+    else:
+        out.append(pb.para("Nothing to code yet: the plan has not been agreed.", s.small))
+    return out
+
+
+def render_clinician_summary(
+    person: PersonRecord, plan: PlanVersion, practice: PracticeSettings | None
+) -> bytes:
+    styles = pb.make_styles(large=False)
+    return pb.render(build_story(person, plan, practice, styles), build_frame(person, plan, TITLE), styles)

@@ -1,0 +1,118 @@
+"""The practice report: plans agreed per month, reviews due and overdue, people who declined a plan.
+
+It is for the practice team's own planning meeting (it names people, so it stays in the practice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from careplanner.clinical.nhs_number import format_nhs_number
+from careplanner.export import pdf_base as pb
+
+TITLE = "Care planning: practice report"
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    name: str
+    nhs_number: str | None
+    on: date | None
+
+
+@dataclass(frozen=True)
+class PracticeReportData:
+    practice_name: str
+    produced_on: date
+    agreed_per_month: tuple[tuple[date, int], ...]  # first day of the month, plans agreed in it
+    overdue: tuple[ReportRow, ...]
+    due_soon: tuple[ReportRow, ...]
+    due_within_days: int
+    declined: tuple[ReportRow, ...]
+    people_total: int
+
+
+class Bar(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """A horizontal bar for the per-month chart (drawn, so it needs no glyph from the font)."""
+
+    def __init__(self, fraction: float, height: float) -> None:
+        super().__init__()
+        self.fraction = fraction
+        self.bar_height = height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.avail = avail_width
+        return avail_width, self.bar_height
+
+    def draw(self) -> None:
+        self.canv.setFillColor(pb.NHS_BLUE)
+        self.canv.rect(0, 0, self.avail * self.fraction, self.bar_height, stroke=0, fill=1)
+
+
+def _table(rows: list[list[str | Flowable]], widths: list[str], s: pb.Styles) -> Table:
+    cells = [
+        [pb.para(c, s.bold if i == 0 else s.body) if isinstance(c, str) else c for c in row]
+        for i, row in enumerate(rows)
+    ]
+    table = Table(cells, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), pb.NHS_PALE_GREY),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, pb.NHS_GREY),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _people(
+    title: str, rows: tuple[ReportRow, ...], date_label: str, empty: str, s: pb.Styles
+) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph(f"{title} ({len(rows)})", s.h2)]
+    if not rows:
+        return [*out, pb.para(empty, s.body)]
+    body: list[list[str | Flowable]] = [["Name", "NHS number", date_label]]
+    body += [
+        [r.name, format_nhs_number(r.nhs_number) if r.nhs_number else "", pb.long_date(r.on)] for r in rows
+    ]
+    return [*out, _table(body, ["46%", "24%", "30%"], s)]
+
+
+def build_story(data: PracticeReportData, s: pb.Styles) -> list[Flowable]:
+    out: list[Flowable] = [
+        Paragraph(TITLE, s.title),
+        pb.para(
+            f"{data.practice_name or 'This practice'} · {data.people_total} people on the list · "
+            f"produced {pb.long_date(data.produced_on)}",
+            s.body,
+        ),
+        Paragraph("Plans agreed per month", s.h2),
+    ]
+    if any(n for _, n in data.agreed_per_month):
+        peak = max(n for _, n in data.agreed_per_month)
+        rows = [["Month", "Plans agreed", ""]]
+        rows += [
+            [f"{m:%B %Y}", str(n), "█" * round(30 * n / peak) if n else ""] for m, n in data.agreed_per_month
+        ]
+        out.append(_table(rows, ["30%", "20%", "50%"], s))
+    else:
+        out.append(pb.para("No plans were agreed in these months.", s.body))
+    out += _people("Reviews overdue", data.overdue, "Review was due", "No reviews are overdue.", s)
+    out += _people(
+        f"Reviews due in the next {data.due_within_days} days", data.due_soon, "Review due", "None due.", s
+    )
+    out += _people(
+        "People who declined a written plan", data.declined, "Next review", "Nobody has declined.", s
+    )
+    return out
+
+
+def render_practice_report(data: PracticeReportData) -> bytes:
+    styles = pb.make_styles(large=False)
+    frame = pb.Frame(TITLE, data.practice_name, f"Produced {pb.long_date(data.produced_on)}")
+    return pb.render(build_story(data, styles), frame, styles)
