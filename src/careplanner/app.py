@@ -10,8 +10,10 @@ from pathlib import Path
 from careplanner.config import Paths, demo_paths, resolve_paths
 from careplanner.services.container import Services
 from careplanner.store import keys
+from careplanner.store import lock as store_lock
 from careplanner.store.engine import Store, open_store
-from careplanner.store.errors import NotAStoreError, StoreError
+from careplanner.store.errors import NotAStoreError, StoreError, StoreReadOnlyError
+from careplanner.store.rekey import settle_pending
 
 log = logging.getLogger("careplanner.app")
 
@@ -25,9 +27,12 @@ class AppContext:
     store: Store
     services: Services
     demo: bool
+    lock: store_lock.StoreLock | None = None
 
     def close(self) -> None:
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def read_passphrase_file(path: str | Path) -> bytes:
@@ -62,7 +67,29 @@ def open_context(
     create: bool = True,
     demo: bool = False,
 ) -> AppContext:
-    """Unlock and open the store at `paths`, creating it (and its key) on first run when allowed."""
+    """Unlock and open the store at `paths`, creating it (and its key) on first run when allowed.
+
+    The data folder's lock is taken first and held by the returned context: a second copy of the app
+    gets StoreInUseError before it reads or writes anything.
+    """
+    if create and not paths.data_dir.exists():
+        try:
+            paths.data_dir.mkdir(parents=True)
+        except PermissionError as exc:
+            raise StoreReadOnlyError() from exc
+    held = store_lock.acquire(paths.lock_file) if paths.data_dir.is_dir() else None
+    try:
+        settle_pending(paths.store_file, paths.store_info_file, passphrase)
+        context = _open_locked(paths, passphrase=passphrase, create=create, demo=demo)
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
+    context.lock = held
+    return context
+
+
+def _open_locked(paths: Paths, *, passphrase: bytes | None, create: bool, demo: bool) -> AppContext:
     info_file = paths.store_info_file
     if info_file.exists():
         info = keys.read_info(info_file)

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "careplanner.commands.gui",
     "careplanner.commands.store_cmds",
     "careplanner.commands.seed_cmd",
+    "careplanner.commands.trust_cmds",
 )
 
 Handler = Callable[[argparse.Namespace], int]

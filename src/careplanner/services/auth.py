@@ -1,0 +1,347 @@
+"""Sign-in, passwords and what each role may do.
+
+Passwords are Argon2id hashes (argon2-cffi). Repeated failures are slowed down: after a few wrong
+passwords the account refuses every attempt, right or wrong, until a wait that doubles with each further
+failure, so guessing is impractical even at an unattended workstation. Every sign-in, failure, sign-out,
+lock and unlock goes into the audit trail. Messages never say whether a user name exists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from careplanner.clinical.enums import UserRole
+from careplanner.models import User
+from careplanner.services import audit
+from careplanner.services.errors import NotAllowedError, NotFoundError, ServiceError, ValidationError
+from careplanner.services.users import Actor, UserService, actor_of
+
+log = logging.getLogger("careplanner.auth")
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+# Free attempts before the account starts to wait; then 30 s, 60 s, 120 s ... capped at 15 minutes.
+FREE_ATTEMPTS = 3
+FIRST_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(minutes=15)
+
+
+class Permission(StrEnum):
+    VIEW = "view"
+    PRINT = "print"
+    EDIT_PLANS = "edit_plans"
+    MANAGE_USERS = "manage_users"
+    PRACTICE_SETTINGS = "practice_settings"
+    VIEW_AUDIT = "view_audit"
+    BACKUP = "backup"
+
+
+_ALL_READ = frozenset({Permission.VIEW, Permission.PRINT})
+_CLINICIAN = _ALL_READ | {Permission.EDIT_PLANS, Permission.BACKUP}
+ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
+    UserRole.GP: _CLINICIAN,
+    UserRole.NURSE: _CLINICIAN,
+    UserRole.HCA: _CLINICIAN,
+    UserRole.ADMIN: _ALL_READ
+    | {Permission.MANAGE_USERS, Permission.PRACTICE_SETTINGS, Permission.VIEW_AUDIT, Permission.BACKUP},
+    UserRole.READ_ONLY: _ALL_READ,
+}
+
+ROLE_NAMES: dict[UserRole, str] = {
+    UserRole.GP: "GP",
+    UserRole.NURSE: "Nurse",
+    UserRole.HCA: "Health care assistant",
+    UserRole.ADMIN: "Administrator",
+    UserRole.READ_ONLY: "Read-only",
+}
+
+
+def can(actor: Actor, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[actor.role]
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Raise the plain refusal the UI and CLI show when a role may not do something."""
+    if not can(actor, permission):
+        raise NotAllowedError(f"A {ROLE_NAMES[actor.role].lower()} account cannot do this.")
+
+
+class SignInError(ServiceError):
+    """Wrong user name or password, or an account that must wait. Never says which user names exist."""
+
+    exit_code = 6
+
+    def __init__(self, message: str, *, wait_seconds: int = 0) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """What the users admin screen shows; never the hash."""
+
+    actor: Actor
+    active: bool
+    has_password: bool
+    failed_attempts: int
+
+
+def delay_after(failures: int) -> timedelta:
+    """How long an account waits after `failures` wrong passwords in a row."""
+    if failures < FREE_ATTEMPTS:
+        return timedelta(0)
+    step = min(failures - FREE_ATTEMPTS, 10)
+    delay: timedelta = FIRST_DELAY * (2**step)
+    return delay if delay < MAX_DELAY else MAX_DELAY
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            {
+                "password": f"Use a password of at least {MIN_PASSWORD_LENGTH} characters (a short phrase works)."
+            }
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError({"password": "That password is too long."})
+
+
+class AuthService:
+    """Accounts and sign-in over one store. Argon2id parameters can be lowered in tests via `hasher`."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        hasher: PasswordHasher | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._now = now
+        self._hasher = hasher or PasswordHasher()  # argon2-cffi's default type is Argon2id
+        self._users = UserService(sessions)
+        # Spent on unknown user names so a reply takes as long as for a real account.
+        self._dummy_hash = self._hasher.hash("not a real password, only for timing")
+
+    # ---- first run ---------------------------------------------------------------------------------------
+
+    def needs_first_run(self) -> bool:
+        """True until an administrator with a password exists: the app then shows the set-up dialog."""
+        with self._sessions() as session:
+            admin = session.scalar(
+                select(User.id).where(
+                    User.role == UserRole.ADMIN, User.active.is_(True), User.password_hash != ""
+                )
+            )
+            return admin is None
+
+    def create_first_admin(
+        self, *, username: str, display_name: str, password: str, registration_number: str = ""
+    ) -> Actor:
+        if not self.needs_first_run():
+            raise NotAllowedError("This practice already has an administrator. Ask them to add your account.")
+        check_password_rules(password)
+        return self._users.create(
+            username=username,
+            display_name=display_name,
+            role=UserRole.ADMIN,
+            registration_number=registration_number,
+            password_hash=self._hasher.hash(password),
+            actor=None,
+        )
+
+    # ---- accounts ----------------------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        *,
+        username: str,
+        display_name: str,
+        role: UserRole,
+        password: str,
+        actor: Actor,
+        registration_number: str = "",
+    ) -> Actor:
+        require(actor, Permission.MANAGE_USERS)
+        check_password_rules(password)
+        return self._users.create(
+            username=username,
+            display_name=display_name,
+            role=role,
+            registration_number=registration_number,
+            password_hash=self._hasher.hash(password),
+            actor=actor,
+        )
+
+    def users(self, actor: Actor) -> list[UserRecord]:
+        require(actor, Permission.MANAGE_USERS)
+        with self._sessions() as session:
+            return [
+                UserRecord(actor_of(u), u.active, bool(u.password_hash), u.failed_attempts)
+                for u in session.scalars(select(User).order_by(User.display_name))
+            ]
+
+    def update_user(
+        self,
+        user_id: str,
+        actor: Actor,
+        *,
+        display_name: str | None = None,
+        role: UserRole | None = None,
+        registration_number: str | None = None,
+        active: bool | None = None,
+    ) -> Actor:
+        require(actor, Permission.MANAGE_USERS)
+        with self._sessions.begin() as session:
+            user = self._user(session, user_id)
+            changed: list[str] = []
+            if display_name is not None and display_name.strip() != user.display_name:
+                if not display_name.strip():
+                    raise ValidationError({"display_name": "Enter the person's name."})
+                user.display_name = display_name.strip()
+                changed.append("name")
+            if registration_number is not None and registration_number.strip() != user.registration_number:
+                user.registration_number = registration_number.strip()
+                changed.append("registration")
+            if role is not None and role is not user.role:
+                self._keep_an_admin(session, user, role=role, active=user.active)
+                user.role = role
+                changed.append(f"role={role.value}")
+            if active is not None and active != user.active:
+                self._keep_an_admin(session, user, role=user.role, active=active)
+                user.active = active
+                changed.append("active" if active else "deactivated")
+            if changed:
+                session.flush()
+                audit.record(
+                    session,
+                    audit.Action.USER_CHANGED,
+                    user_id=actor.id,
+                    detail=f"user={user.id} " + ",".join(changed),
+                    now=self._now,
+                )
+            return actor_of(user)
+
+    def set_password(self, user_id: str, new_password: str, actor: Actor) -> None:
+        """Administrators reset anyone's password; everyone may change their own."""
+        if actor.id != user_id:
+            require(actor, Permission.MANAGE_USERS)
+        check_password_rules(new_password)
+        with self._sessions.begin() as session:
+            user = self._user(session, user_id)
+            user.password_hash = self._hasher.hash(new_password)
+            user.failed_attempts = 0
+            user.locked_until = None
+            session.flush()
+            audit.record(
+                session,
+                audit.Action.USER_CHANGED,
+                user_id=actor.id,
+                detail=f"user={user.id} password",
+                now=self._now,
+            )
+
+    @staticmethod
+    def _user(session: Session, user_id: str) -> User:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFoundError("No such user.")
+        return user
+
+    @staticmethod
+    def _keep_an_admin(session: Session, user: User, *, role: UserRole, active: bool) -> None:
+        if user.role is not UserRole.ADMIN or (role is UserRole.ADMIN and active):
+            return
+        others = session.scalar(
+            select(User.id).where(User.role == UserRole.ADMIN, User.active.is_(True), User.id != user.id)
+        )
+        if others is None:
+            raise ValidationError({"role": "The practice must keep at least one active administrator."})
+
+    # ---- signing in and out ------------------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> Actor:
+        """Check the password; record success or failure; slow down repeated failures."""
+        return self._authenticate(username, password, audit.Action.SIGN_IN)
+
+    def _authenticate(self, username: str, password: str, success: str) -> Actor:
+        now = self._now()
+        with self._sessions.begin() as session:
+            user = session.scalar(select(User).where(User.username == username.strip()))
+            if user is None or not user.active or not user.password_hash:
+                self._spend_time(password)
+                audit.record(
+                    session, audit.Action.SIGN_IN_FAILED, user_id=None, detail="unknown", now=self._now
+                )
+                log.info("Sign-in refused: unknown or inactive account")
+                raise SignInError("The user name or password is not right.")
+            if user.locked_until is not None and user.locked_until > now:
+                wait = int((user.locked_until - now).total_seconds()) + 1
+                audit.record(
+                    session, audit.Action.SIGN_IN_FAILED, user_id=user.id, detail="waiting", now=self._now
+                )
+                raise SignInError(
+                    f"Too many wrong passwords. Try again in {wait} seconds.", wait_seconds=wait
+                )
+            if not self._matches(user, password):
+                user.failed_attempts += 1
+                delay = delay_after(user.failed_attempts)
+                user.locked_until = now + delay if delay else None
+                session.flush()
+                audit.record(
+                    session,
+                    audit.Action.SIGN_IN_FAILED,
+                    user_id=user.id,
+                    detail=f"attempt={user.failed_attempts}",
+                    now=self._now,
+                )
+                log.info("Sign-in refused: wrong password (attempt %d)", user.failed_attempts)
+                if delay:
+                    raise SignInError(
+                        "The user name or password is not right. Too many wrong passwords: "
+                        f"try again in {int(delay.total_seconds())} seconds.",
+                        wait_seconds=int(delay.total_seconds()),
+                    )
+                raise SignInError("The user name or password is not right.")
+            user.failed_attempts = 0
+            user.locked_until = None
+            if self._hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = self._hasher.hash(password)
+            session.flush()
+            audit.record(session, success, user_id=user.id, now=self._now)
+            return actor_of(user)
+
+    def check_password(self, actor: Actor, password: str) -> bool:
+        """For unlocking the screen: the same checks and slowing down as signing in; success is an unlock."""
+        try:
+            signed = self._authenticate(actor.username, password, audit.Action.UNLOCK)
+        except SignInError:
+            return False
+        return signed.id == actor.id
+
+    def _matches(self, user: User, password: str) -> bool:
+        try:
+            return bool(self._hasher.verify(user.password_hash, password))
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def _spend_time(self, password: str) -> None:
+        with contextlib.suppress(VerificationError):
+            self._hasher.verify(self._dummy_hash, password)
+
+    def record(self, actor: Actor, action: str, detail: str = "") -> None:
+        """Sign-out and lock: events the UI decides on, written here so the UI opens no session."""
+        if action not in (audit.Action.SIGN_OUT, audit.Action.LOCK):
+            raise ValueError(f"not a session event: {action}")
+        with self._sessions.begin() as session:
+            audit.record(session, action, user_id=actor.id, detail=detail, now=self._now)

@@ -1,0 +1,108 @@
+"""Backups while the app runs: on request (with progress) and the daily scheduled copy.
+
+Backups are made from the open store through a session's own connection, so the UI and the command line
+never touch the engine. Scheduled copies are named by date (never by anything about a person), one per
+day, and the oldest beyond the number to keep are removed - only files this feature named.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from careplanner.services import audit
+from careplanner.services.auth import Permission, require
+from careplanner.services.users import Actor
+from careplanner.store import backup as backup_files
+
+log = logging.getLogger("careplanner.backup")
+
+SCHEDULED_PATTERN = re.compile(r"careplanner-(\d{4}-\d{2}-\d{2})\.cpbackup")
+Progress = backup_files.Progress
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    made: bool  # False when today's scheduled copy already existed
+    removed: tuple[Path, ...] = ()
+
+
+def _quiet(_fraction: float, _stage: str) -> None:
+    return None
+
+
+class BackupService:
+    """Makes backup files of the open store and records each one in the audit trail."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    def backup(
+        self,
+        dest: Path,
+        passphrase: bytes,
+        *,
+        actor: Actor | None,
+        progress: Progress = _quiet,
+        scheduled: bool = False,
+    ) -> BackupResult:
+        """Write an encrypted, checked backup to `dest`. `actor` None means the command line or a schedule."""
+        if actor is not None:
+            require(actor, Permission.BACKUP)
+        with self._sessions() as session:
+            # A session's connection outside a transaction: sqlcipher_export reads one consistent snapshot.
+            raw = session.connection().connection.dbapi_connection
+            backup_files.write_backup(raw, Path(dest), passphrase, progress)
+        with self._sessions.begin() as session:
+            audit.record(
+                session,
+                audit.Action.BACKUP,
+                user_id=actor.id if actor else None,
+                detail="scheduled" if scheduled else "manual",
+                now=self._now,
+            )
+        return BackupResult(Path(dest), True)
+
+    def scheduled_backup(
+        self, folder: Path, passphrase: bytes, *, keep: int, today: date | None = None
+    ) -> BackupResult:
+        """Today's copy in `folder` unless it exists already; then keep only the newest `keep` copies."""
+        folder = Path(folder).expanduser()
+        folder.mkdir(parents=True, exist_ok=True)
+        day = today or self._now().astimezone().date()
+        dest = folder / f"careplanner-{day.isoformat()}{backup_files.BACKUP_SUFFIX}"
+        made = False
+        if not dest.exists():
+            self.backup(dest, passphrase, actor=None, scheduled=True)
+            made = True
+        removed = prune(folder, keep)
+        return BackupResult(dest, made, removed)
+
+    def due(self, folder: Path, today: date | None = None) -> bool:
+        day = today or self._now().astimezone().date()
+        return not (Path(folder) / f"careplanner-{day.isoformat()}{backup_files.BACKUP_SUFFIX}").exists()
+
+
+def prune(folder: Path, keep: int) -> tuple[Path, ...]:
+    """Remove the oldest dated copies beyond `keep`. Other files in the folder are never touched."""
+    dated = sorted(
+        (m.group(1), p)
+        for p in Path(folder).iterdir()
+        if p.is_file() and (m := SCHEDULED_PATTERN.fullmatch(p.name))
+    )
+    extra = dated[: max(0, len(dated) - max(1, keep))]
+    for _day, path in extra:
+        path.unlink()
+    if extra:
+        log.info("Removed %d old scheduled backup(s)", len(extra))
+    return tuple(p for _d, p in extra)

@@ -1,0 +1,291 @@
+"""Backup files: SQLCipher's own export into a file keyed from a backup passphrase, and checked restore.
+
+A backup is a complete SQLCipher database, keyed not with the store key (which lives in one computer's
+keyring) but with scrypt(backup passphrase, salt), so it restores on any machine. The salt is the file's
+first 16 bytes: SQLCipher's raw-key form `x'<key><salt>'` writes the salt we choose there, so a backup
+is one self-contained file with no sidecar to lose. Backups are written to a temporary name and renamed
+only once they have been re-opened and checked, so a half-written file is never taken for a backup.
+
+Restore checks the backup (passphrase, SQLCipher page HMACs, SQLite integrity check, schema version)
+before anything is replaced, re-keys it into a new file under the store key, checks that, and only then
+moves the current store aside (never deleting it) and puts the restored file in its place.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from careplanner.store import keys
+from careplanner.store.engine import PAGE_SIZE, PLAIN_SQLITE_HEADER
+from careplanner.store.errors import DiskFullError, NewerStoreError, StoreError, StoreReadOnlyError
+from careplanner.store.migrate import known_revisions
+
+log = logging.getLogger("careplanner.store.backup")
+
+SALT_BYTES = 16
+BACKUP_SUFFIX = ".cpbackup"
+# Fraction done (0..1) and a plain stage name, for the backup dialog's progress bar.
+Progress = Callable[[float, str], None]
+
+
+class BackupError(StoreError):
+    exit_code = 30
+    message = "The backup could not be used. Nothing was changed."
+
+
+class BackupPassphraseError(BackupError):
+    exit_code = 31
+    message = (
+        "The backup passphrase is wrong, or this file is not a Care Planner backup. Nothing was changed."
+    )
+
+
+class BackupDamagedError(BackupError):
+    exit_code = 32
+    message = "This backup file is damaged or cut short, so it cannot be restored. Nothing was changed."
+
+
+@dataclass(frozen=True)
+class BackupCheck:
+    """What a backup holds, found by opening it (nothing is changed)."""
+
+    path: Path
+    schema_revision: str | None
+    people: int
+    plans: int
+    audit_entries: int
+
+
+def _raw(key: bytes, salt: bytes | None = None) -> str:
+    return f"x'{key.hex()}{salt.hex() if salt else ''}'"
+
+
+def _no_progress(_fraction: float, _stage: str) -> None:
+    return None
+
+
+def _os_error(exc: OSError) -> StoreError:
+    if exc.errno == errno.ENOSPC:
+        return DiskFullError("The disk is full, so the backup could not be written. Nothing was changed.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StoreReadOnlyError("That folder cannot be written to, so the backup could not be made.")
+    return BackupError(f"The backup could not be written ({exc.strerror or 'file error'}).")
+
+
+def _sql_error(exc: Exception) -> StoreError:
+    text = str(exc).lower()
+    if "full" in text:
+        return DiskFullError("The disk is full, so the backup could not be written. Nothing was changed.")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StoreReadOnlyError("That folder cannot be written to, so the backup could not be made.")
+    return BackupError()
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":  # pragma: no cover - directories cannot be opened on Windows
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _export(source: Any, dest: Path, key_sql: str) -> None:
+    """sqlcipher_export from an open DBAPI connection into a new file keyed with `key_sql`."""
+    source.execute(f'ATTACH DATABASE ? AS careplanner_export KEY "{key_sql}"', (str(dest),))
+    try:
+        source.execute("SELECT sqlcipher_export('careplanner_export')")
+        # sqlcipher_export copies tables, indexes and triggers but not the user_version.
+        version = source.execute("PRAGMA main.user_version").fetchone()[0]
+        source.execute(f"PRAGMA careplanner_export.user_version = {int(version)}")
+    finally:
+        source.execute("DETACH DATABASE careplanner_export")
+
+
+def _problems(conn: Any) -> list[str]:
+    problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+    result = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    if result != ["ok"]:
+        problems.extend(result)
+    return problems
+
+
+def _connect(path: Path, key_sql: str, *, read_only: bool) -> Any:
+    target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+    conn = sqlcipher3.connect(target, uri=True, isolation_level=None)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f'PRAGMA key = "{key_sql}"')
+    return conn
+
+
+def write_backup(source: Any, dest: Path, passphrase: bytes, progress: Progress = _no_progress) -> None:
+    """Export the open store (a DBAPI connection, outside any transaction) into `dest`, then check it."""
+    if not passphrase:
+        raise BackupError("Choose a backup passphrase.")
+    dest = dest.expanduser()
+    if dest.exists() and dest.is_dir():
+        raise BackupError("Name a file for the backup, not a folder.")
+    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
+    progress(0.05, "Preparing the backup key")
+    salt = secrets.token_bytes(SALT_BYTES)
+    key = keys.derive_key(passphrase, salt)
+    try:
+        progress(0.2, "Copying the store")
+        try:
+            _export(source, tmp, _raw(key, salt))
+        except sqlcipher3.Error as exc:
+            raise _sql_error(exc) from exc
+        progress(0.7, "Checking the backup")
+        check = _connect(tmp, _raw(key), read_only=True)
+        try:
+            problems = _problems(check)
+        finally:
+            check.close()
+        if problems:
+            raise BackupError("The backup did not pass its check, so it was not kept.")
+        progress(0.9, "Saving the backup")
+        _fsync(tmp)
+        os.replace(tmp, dest)
+        _fsync_dir(dest.parent)
+    except OSError as exc:
+        raise _os_error(exc) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    progress(1.0, "Backup complete")
+    log.info("Backup written and checked")
+
+
+def _backup_key(path: Path, passphrase: bytes) -> bytes:
+    """The file's shape and its salt, then the key: a wrong passphrase is told apart from damage later."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            salt = handle.read(SALT_BYTES)
+    except FileNotFoundError as exc:
+        raise BackupError("There is no backup file with that name.") from exc
+    except OSError as exc:
+        raise BackupError(f"The backup file cannot be read ({exc.strerror or 'file error'}).") from exc
+    if salt == PLAIN_SQLITE_HEADER:
+        raise BackupPassphraseError("This is an unencrypted database, not a Care Planner backup.")
+    if size < PAGE_SIZE or size % PAGE_SIZE:
+        raise BackupDamagedError()
+    if not passphrase:
+        raise BackupPassphraseError("Enter the backup passphrase.")
+    return keys.derive_key(passphrase, salt)
+
+
+def check_backup(path: Path, passphrase: bytes) -> BackupCheck:
+    """Open a backup read-only and check it thoroughly; raise the error a person can act on."""
+    key = _backup_key(path, passphrase)
+    conn = _connect(path, _raw(key), read_only=True)
+    try:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            raise BackupPassphraseError() from exc
+        try:
+            if _problems(conn):
+                raise BackupDamagedError()
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"alembic_version", "person", "care_plan", "audit_event"} <= tables:
+                raise BackupPassphraseError("This file is not a Care Planner backup. Nothing was changed.")
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = None if row is None else str(row[0])
+            if revision is not None and revision not in known_revisions():
+                raise NewerStoreError(
+                    "This backup was made by a newer version of Care Planner. Install that version to "
+                    "restore it. Nothing was changed."
+                )
+            counts = [
+                int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+                for t in ("person", "care_plan", "audit_event")
+            ]
+        except sqlcipher3.DatabaseError as exc:
+            raise BackupDamagedError() from exc
+    finally:
+        conn.close()
+    return BackupCheck(path, revision, counts[0], counts[1], counts[2])
+
+
+def aside_name(store_file: Path, backup_dir: Path, reason: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return backup_dir / f"{reason}-{stamp}-{secrets.token_hex(2)}{store_file.suffix}"
+
+
+def restore_backup(
+    backup: Path,
+    passphrase: bytes,
+    *,
+    store_file: Path,
+    store_key: bytes,
+    backup_dir: Path,
+    progress: Progress = _no_progress,
+) -> Path | None:
+    """Replace the (closed, locked) store with the backup. Returns where the old store was moved."""
+    progress(0.05, "Checking the backup")
+    check_backup(backup, passphrase)
+    key = _backup_key(backup, passphrase)
+    staged = store_file.with_name(f".{store_file.name}.restoring")
+    staged.unlink(missing_ok=True)
+    try:
+        progress(0.3, "Copying the backup")
+        source = _connect(backup, _raw(key), read_only=False)
+        try:
+            _export(source, staged, _raw(store_key))
+        except sqlcipher3.Error as exc:
+            raise _sql_error(exc) from exc
+        finally:
+            source.close()
+        progress(0.6, "Checking the copy")
+        staged_conn = _connect(staged, _raw(store_key), read_only=True)
+        try:
+            if _problems(staged_conn):
+                raise BackupDamagedError("The restored copy did not pass its check. Nothing was changed.")
+        finally:
+            staged_conn.close()
+        _fsync(staged)
+        progress(0.8, "Keeping the current store aside")
+        moved: Path | None = None
+        if store_file.exists():
+            # Fold any write-ahead log into the file first, so the copy kept aside is complete on its own.
+            current = _connect(store_file, _raw(store_key), read_only=False)
+            try:
+                current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                current.close()
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            moved = aside_name(store_file, backup_dir, "before-restore")
+            shutil.copy2(store_file, moved)
+            for extra in ("-wal", "-shm"):
+                companion = store_file.with_name(store_file.name + extra)
+                if companion.exists():
+                    shutil.copy2(companion, moved.with_name(moved.name + extra))
+            _fsync(moved)
+            for extra in ("-wal", "-shm"):
+                store_file.with_name(store_file.name + extra).unlink(missing_ok=True)
+        os.replace(staged, store_file)
+        _fsync_dir(store_file.parent)
+    except OSError as exc:
+        raise _os_error(exc) from exc
+    finally:
+        staged.unlink(missing_ok=True)
+    progress(1.0, "Restore complete")
+    log.info("Store restored from a backup; the previous store was kept aside")
+    return moved
