@@ -58,166 +58,19 @@ from careplanner.models import (
 from careplanner.models.base import new_id
 from careplanner.services import audit
 from careplanner.services.bulk import Pending, insert_graphs
+from careplanner.services.seed_data import (
+    CONDITIONS,
+    CONTINGENCY,
+    FAMILY,
+    FIRST_F,
+    FIRST_M,
+    GOALS,
+    MEDICINES,
+    STREETS,
+    TEAM,
+    TOWNS,
+)
 from careplanner.services.users import Actor
-
-FIRST_F = [
-    "Margaret",
-    "Susan",
-    "Patricia",
-    "Zoë",
-    "Siobhán",
-    "Aisha",
-    "Priya",
-    "Joan",
-    "Eileen",
-    "Olwen",
-    "Grace",
-    "Fatima",
-    "Agnieszka",
-    "Mary",
-    "Brenda",
-    "Chloé",
-    "Niamh",
-    "Hannah",
-    "Shirley",
-    "Ngozi",
-]
-FIRST_M = [
-    "John",
-    "David",
-    "Łukasz",
-    "Mohammed",
-    "Peter",
-    "Rhys",
-    "Dafydd",
-    "Arjun",
-    "George",
-    "Kwame",
-    "Brian",
-    "Ioan",
-    "Tomasz",
-    "Ahmed",
-    "Colin",
-    "Seán",
-    "Ravi",
-    "Frank",
-    "Derek",
-    "Minh",
-]
-FAMILY = [
-    "Smith",
-    "Jones",
-    "Williams",
-    "Taylor",
-    "Brown",
-    "Davies",
-    "Evans",
-    "Wilson",
-    "Thomas",
-    "Roberts",
-    "Nguyễn",
-    "Khan",
-    "Patel",
-    "Kowalski",
-    "O'Brien",
-    "Ó Súilleabháin",
-    "Hughes",
-    "Edwards",
-    "Okafor",
-    "Green",
-    "Walker",
-    "Wright",
-    "Robinson",
-    "Thompson",
-    "Lewis",
-    "Morgan",
-    "Begum",
-    "Ahmed",
-    "Clarke",
-]
-STREETS = [
-    "Mill Lane",
-    "Church Street",
-    "Station Road",
-    "Victoria Road",
-    "The Crescent",
-    "Park Avenue",
-    "High Street",
-]
-TOWNS = [("Leeds", "LS"), ("Bradford", "BD"), ("Wakefield", "WF"), ("Harrogate", "HG")]
-
-CONDITIONS = [
-    ("44054006", "Diabetes mellitus type 2", "Type 2 diabetes"),
-    ("13645005", "Chronic obstructive pulmonary disease", "COPD (a long-term lung condition)"),
-    ("195967001", "Asthma", "Asthma"),
-    ("84114007", "Heart failure", "Heart failure"),
-    ("38341003", "Hypertensive disorder, systemic arterial", "High blood pressure"),
-    ("49436004", "Atrial fibrillation", "Atrial fibrillation (an irregular heartbeat)"),
-    ("52448006", "Dementia", "Dementia"),
-    ("396275006", "Osteoarthritis (disorder)", "Osteoarthritis (wear in the joints)"),
-    ("35489007", "Depressive disorder", "Depression"),
-    ("709044004", "Chronic kidney disease (disorder)", "Kidney disease"),
-]
-MEDICINES = [
-    (
-        "Metformin 500mg tablets",
-        "1 tablet twice a day",
-        "by mouth with food",
-        "to keep my blood sugar steady",
-    ),
-    ("Ramipril 5mg capsules", "1 capsule once a day", "by mouth", "for my blood pressure and heart"),
-    ("Atorvastatin 20mg tablets", "1 tablet at night", "by mouth", "to lower cholesterol"),
-    ("Salbutamol 100micrograms inhaler", "2 puffs when needed", "inhaled", "to ease breathlessness"),
-    ("Amitriptyline 10mg tablets", "1 tablet at night", "by mouth", "for nerve pain and sleep"),
-    ("Oxybutynin 5mg tablets", "1 tablet twice a day", "by mouth", "for an overactive bladder"),
-    ("Furosemide 40mg tablets", "1 tablet each morning", "by mouth", "to clear extra fluid"),
-    ("Apixaban 5mg tablets", "1 tablet twice a day", "by mouth", "to prevent clots and stroke"),
-    ("Paracetamol 500mg tablets", "2 tablets up to 4 times a day", "by mouth", "for pain"),
-    ("Sertraline 50mg tablets", "1 tablet each morning", "by mouth", "for low mood"),
-]
-GOALS = [
-    ("I want to walk to the shop and back without stopping", "Walk for 10 minutes every day", "me"),
-    ("I want to feel less lonely", "Go to the Tuesday lunch club", "me and my daughter"),
-    ("I want to understand my diabetes better", "Go on the diabetes education course", "practice nurse"),
-    ("I want to sleep better", "Try the sleep leaflet tips for two weeks", "me"),
-    ("I want to stay in my own home", "Ask for an occupational therapy home visit", "social prescriber"),
-    ("I want to manage my breathing when it gets bad", "Keep my rescue pack in date", "me"),
-]
-CONTINGENCY = [
-    (
-        "My COPD",
-        "COPD",
-        ["chest infections", "cold damp weather"],
-        ["more breathless than usual", "phlegm changes colour"],
-        "I take my inhalers as usual and keep active.",
-        "I start my rescue pack and ring the practice.",
-        "I ring 999 if I cannot speak in full sentences.",
-    ),
-    (
-        "My heart failure",
-        "Heart failure",
-        ["too much salt or fluid"],
-        ["weight up 2 kg in 3 days", "ankles more swollen"],
-        "I weigh myself every morning.",
-        "I ring the heart failure nurse the same day.",
-        "I ring 999 if I am breathless at rest or have chest pain.",
-    ),
-    (
-        "My diabetes",
-        "Type 2 diabetes",
-        ["being unwell", "missing meals"],
-        ["feeling shaky or sweaty", "very thirsty"],
-        "I take my tablets and eat regular meals.",
-        "I follow my sick day rules and ring the practice.",
-        "I ring 999 if I am drowsy or confused.",
-    ),
-]
-TEAM = [
-    ("Dr A Shah", "GP", "Riverside Surgery"),
-    ("Jane Doyle", "Practice nurse", "Riverside Surgery"),
-    ("Tom Reid", "Social prescribing link worker", "Riverside PCN"),
-    ("Kath Byrne", "District nurse", "Community nursing team"),
-]
 
 
 def _new(model: type[Any], **values: Any) -> Any:
