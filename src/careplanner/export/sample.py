@@ -49,7 +49,7 @@ def sample_person(
         first_name=first_name,
         family_name=family_name,
         date_of_birth=date(1944, 6, 2),
-        nhs_number="9990001236",
+        nhs_number="9990001235",
         title="Mrs",
         sex=Sex.FEMALE,
         gp_practice_name="Riverside Surgery",

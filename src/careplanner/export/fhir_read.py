@@ -1,0 +1,440 @@
+"""Check and read an incoming FHIR R4 Bundle of a person's record into plan data.
+
+Two passes. First the whole bundle is validated against the R4 models of `fhir.resources`, so every
+structural problem is found at once with where it is. Then the content the app needs is read and
+checked (one Patient, a valid NHS number, full dates, SNOMED CT ids that pass their check digit). Any
+problem refuses the whole bundle: a half-imported record is worse than none. Problems name places and
+rules, never the values, so they are safe to show and log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from careplanner.clinical.enums import ActionStatus, GoalStatus, Sex
+from careplanner.clinical.snomed import is_valid_sctid
+from careplanner.export.fhir_export import (
+    ACTIVITY_STATUS,
+    GENDER,
+    NHS_NUMBER_SYSTEM,
+    ODS_SYSTEM,
+    SNOMED_SYSTEM,
+)
+from careplanner.services.errors import ServiceError
+from careplanner.services.people import AddressData, PersonInput, TelecomData, validate_person
+from careplanner.services.plan_data import (
+    ActionData,
+    AllergyData,
+    ConditionData,
+    GoalData,
+    MedicineData,
+    ResultData,
+)
+
+MAX_PROBLEMS = 25
+READ_KINDS = frozenset(
+    {
+        "Patient",
+        "Condition",
+        "MedicationStatement",
+        "MedicationRequest",
+        "Medication",
+        "AllergyIntolerance",
+        "Observation",
+        "Goal",
+        "CarePlan",
+    }
+)
+SKIP_STATUS = {
+    "MedicationStatement": {"stopped", "entered-in-error", "not-taken", "completed"},
+    "MedicationRequest": {"cancelled", "stopped", "entered-in-error", "completed", "draft"},
+    "Observation": {"entered-in-error", "cancelled"},
+    "Condition": {"entered-in-error"},
+}
+SEX_OF = {v: k for k, v in GENDER.items()}
+GOAL_OF = {
+    ("active", "improving"): GoalStatus.PARTLY_ACHIEVED,
+    ("completed", "achieved"): GoalStatus.ACHIEVED,
+    ("completed", "not-achieved"): GoalStatus.NOT_ACHIEVED,
+    ("cancelled", "not-attainable"): GoalStatus.NO_LONGER_WANTED,
+}
+ACTION_OF = {v: k for k, v in ACTIVITY_STATUS.items()}
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+class BundleRefusedError(ServiceError):
+    """The bundle was not imported. `problems` lists what is wrong and where; nothing was stored."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems[:MAX_PROBLEMS]
+        more = f" (and {len(problems) - MAX_PROBLEMS} more)" if len(problems) > MAX_PROBLEMS else ""
+        listed = "; ".join(str(p) for p in self.problems)
+        super().__init__(
+            "The FHIR bundle was not imported, nothing was changed. "
+            f"{len(problems)} problem(s): {listed}{more}"
+        )
+
+
+@dataclass(frozen=True)
+class ImportedRecord:
+    person: PersonInput
+    conditions: tuple[ConditionData, ...] = ()
+    medicines: tuple[MedicineData, ...] = ()
+    allergies: tuple[AllergyData, ...] = ()
+    results: tuple[ResultData, ...] = ()
+    goals: tuple[GoalData, ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _loc(loc: tuple[Any, ...], kinds: list[str]) -> str:
+    parts: list[str] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
+            if i == 1 and loc[0] == "entry" and part < len(kinds):
+                parts[-1] += f" ({kinds[part]})"
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or "bundle"
+
+
+def structural_problems(data: Any) -> list[Problem]:
+    """Problems found by the R4 models, each with its place in the bundle."""
+    if not isinstance(data, dict):
+        return [Problem("bundle", "is not a JSON object")]
+    if data.get("resourceType") != "Bundle":
+        return [Problem("resourceType", "must be Bundle")]
+    entries = data.get("entry")
+    kinds = [
+        str(e.get("resource", {}).get("resourceType", "?"))
+        if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+        else "?"
+        for e in (entries if isinstance(entries, list) else [])
+    ]
+    from fhir.resources.R4B.bundle import Bundle  # imported here: a second's work only an import needs
+    from pydantic import ValidationError
+
+    try:
+        Bundle.model_validate(data)
+    except ValidationError as exc:
+        return [
+            Problem(
+                _loc(tuple(err.get("loc", ())), kinds),
+                str(err.get("msg", "is not valid")).removeprefix("Value error, "),
+            )
+            for err in exc.errors()
+        ]
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+        return [Problem("bundle", f"could not be read as FHIR R4 ({type(exc).__name__})")]
+    return []
+
+
+# ---- small readers over validated JSON ----------------------------------------------------------------
+
+
+def _s(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _concept_text(concept: Any) -> str:
+    c = _dict(concept)
+    if _s(c.get("text")):
+        return _s(c["text"])
+    for coding in _list(c.get("coding")):
+        if _s(_dict(coding).get("display")):
+            return _s(coding["display"])
+    return ""
+
+
+def _full_date(value: Any) -> date | None:
+    text = _s(value)[:10]
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def _address(a: dict[str, Any]) -> AddressData:
+    lines = [_s(x) for x in _list(a.get("line"))][:5] + [""] * 5
+    return AddressData(lines[0], lines[1], lines[2], lines[3], lines[4], _s(a.get("postalCode"))[:10])
+
+
+class _Reader:
+    def __init__(self, data: dict[str, Any], today: date) -> None:
+        self.entries = [(_dict(e), _dict(_dict(e).get("resource"))) for e in _list(data.get("entry"))]
+        self.today = today
+        self.problems: list[Problem] = []
+        self.by_ref: dict[str, dict[str, Any]] = {}
+        for entry, res in self.entries:
+            kind, rid = _s(res.get("resourceType")), _s(res.get("id"))
+            if _s(entry.get("fullUrl")):
+                self.by_ref[_s(entry["fullUrl"])] = res
+            if kind and rid:
+                self.by_ref[f"{kind}/{rid}"] = res
+        self.patient_refs: set[str] = set()
+
+    def where(self, index: int, kind: str, path: str = "") -> str:
+        return f"entry[{index}] ({kind})" + (f".{path}" if path else "")
+
+    def problem(self, index: int, kind: str, path: str, what: str) -> None:
+        self.problems.append(Problem(self.where(index, kind, path), what))
+
+    def of_kind(self, *kinds: str) -> list[tuple[int, dict[str, Any]]]:
+        return [(i, res) for i, (_, res) in enumerate(self.entries) if res.get("resourceType") in kinds]
+
+    def check_subject(self, index: int, kind: str, res: dict[str, Any], key: str) -> None:
+        ref = _s(_dict(res.get(key)).get("reference"))
+        if ref and self.patient_refs and ref not in self.patient_refs:
+            self.problem(index, kind, key, "refers to a different patient from the bundle's Patient")
+
+    def patient(self) -> PersonInput | None:
+        patients = self.of_kind("Patient")
+        if len(patients) != 1:
+            self.problems.append(
+                Problem("bundle", f"must hold exactly one Patient (it holds {len(patients)})")
+            )
+            return None
+        index, res = patients[0]
+        entry = self.entries[index][0]
+        self.patient_refs = {
+            r for r in (_s(entry.get("fullUrl")), f"Patient/{_s(res.get('id'))}") if r and not r.endswith("/")
+        }
+        names = [_dict(n) for n in _list(res.get("name"))]
+        official = next((n for n in names if n.get("use") == "official"), names[0] if names else {})
+        usual = next((n for n in names if n.get("use") == "usual" and n is not official), {})
+        nhs = next(
+            (
+                _s(_dict(i).get("value"))
+                for i in _list(res.get("identifier"))
+                if _dict(i).get("system") == NHS_NUMBER_SYSTEM
+            ),
+            None,
+        )
+        born = _full_date(res.get("birthDate"))
+        if born is None:
+            self.problem(index, "Patient", "birthDate", "a full date of birth (YYYY-MM-DD) is needed")
+            born = self.today
+        gp = _dict(_list(res.get("generalPractitioner"))[0]) if _list(res.get("generalPractitioner")) else {}
+        ods = _dict(gp.get("identifier"))
+        person = PersonInput(
+            first_name=" ".join(_s(g) for g in _list(official.get("given")) if _s(g)),
+            family_name=_s(official.get("family")),
+            date_of_birth=born,
+            nhs_number=nhs or None,
+            title=" ".join(_s(p) for p in _list(official.get("prefix")) if _s(p)),
+            preferred_name=" ".join(_s(g) for g in _list(usual.get("given")) if _s(g)),
+            sex=SEX_OF.get(_s(res.get("gender")), Sex.NOT_KNOWN),
+            gp_practice_name=_s(gp.get("display")),
+            gp_practice_ods_code=_s(ods.get("value")) if ods.get("system") == ODS_SYSTEM else "",
+            addresses=tuple(
+                _address(_dict(a))
+                for a in _list(res.get("address"))
+                if _list(_dict(a).get("line")) or _s(_dict(a).get("postalCode"))
+            ),
+            telecoms=tuple(
+                TelecomData(
+                    _s(_dict(t).get("system")) if _dict(t).get("system") in ("phone", "email") else "other",
+                    _s(_dict(t).get("value")),
+                    _s(_dict(t).get("use")),
+                    _dict(t).get("rank") if isinstance(_dict(t).get("rank"), int) else None,
+                )
+                for t in _list(res.get("telecom"))
+                if _s(_dict(t).get("value"))
+            ),
+        )
+        field_paths = {
+            "first_name": "name.given",
+            "family_name": "name.family",
+            "date_of_birth": "birthDate",
+            "nhs_number": "identifier (NHS number)",
+        }
+        for name, message in validate_person(person, self.today).items():
+            if name == "date_of_birth" and born == self.today:
+                continue
+            self.problem(index, "Patient", field_paths.get(name, name), message)
+        return person
+
+    def skipped(self, kind: str, res: dict[str, Any]) -> bool:
+        return _s(res.get("status")) in SKIP_STATUS.get(kind, set())
+
+    def conditions(self) -> tuple[ConditionData, ...]:
+        out = []
+        for i, res in self.of_kind("Condition"):
+            self.check_subject(i, "Condition", res, "subject")
+            if (
+                self.skipped("Condition", res)
+                or _s(_dict(res.get("verificationStatus")).get("text")) == "refuted"
+            ):
+                continue
+            code = _dict(res.get("code"))
+            snomed = next(
+                (_dict(c) for c in _list(code.get("coding")) if _dict(c).get("system") == SNOMED_SYSTEM), {}
+            )
+            sctid = _s(snomed.get("code"))
+            if sctid and not is_valid_sctid(sctid):
+                self.problem(i, "Condition", "code.coding", "the SNOMED CT code fails its check digit")
+            term = _s(snomed.get("display")) or _concept_text(code)
+            if not term:
+                self.problem(i, "Condition", "code", "the condition has no name or code")
+            plain = _s(code.get("text"))
+            notes = "; ".join(
+                _s(_dict(n).get("text")) for n in _list(res.get("note")) if _s(_dict(n).get("text"))
+            )
+            out.append(
+                ConditionData(
+                    term=term,
+                    snomed_code=sctid,
+                    plain_name=plain if plain != term else "",
+                    diagnosed=_s(res.get("onsetString")) or _s(res.get("onsetDateTime"))[:10],
+                    notes=notes,
+                )
+            )
+        return tuple(out)
+
+    def medicines(self) -> tuple[MedicineData, ...]:
+        out = []
+        for i, res in self.of_kind("MedicationStatement", "MedicationRequest"):
+            kind = _s(res.get("resourceType"))
+            self.check_subject(i, kind, res, "subject")
+            if self.skipped(kind, res):
+                continue
+            name = _concept_text(res.get("medicationCodeableConcept"))
+            ref = _s(_dict(res.get("medicationReference")).get("reference"))
+            if not name and ref:
+                name = _concept_text(_dict(self.by_ref.get(ref)).get("code"))
+                if ref not in self.by_ref:
+                    self.problem(
+                        i, kind, "medicationReference", "points to a Medication that is not in the bundle"
+                    )
+            if not name:
+                self.problem(i, kind, "medication", "the medicine has no name")
+            dosage = _dict((_list(res.get("dosage")) or _list(res.get("dosageInstruction")) or [{}])[0])
+            purpose = next((_concept_text(r) for r in _list(res.get("reasonCode")) if _concept_text(r)), "")
+            out.append(
+                MedicineData(
+                    name=name,
+                    dose=_s(dosage.get("text")),
+                    how_taken=_concept_text(dosage.get("route")),
+                    purpose=purpose,
+                )
+            )
+        return tuple(out)
+
+    def allergies(self) -> tuple[AllergyData, ...]:
+        out = []
+        for i, res in self.of_kind("AllergyIntolerance"):
+            self.check_subject(i, "AllergyIntolerance", res, "patient")
+            verification = [
+                _s(_dict(c).get("code")) for c in _list(_dict(res.get("verificationStatus")).get("coding"))
+            ]
+            if "entered-in-error" in verification or "refuted" in verification:
+                continue
+            substance = _concept_text(res.get("code"))
+            if not substance:
+                self.problem(i, "AllergyIntolerance", "code", "the allergy has no substance")
+            reaction = _dict((_list(res.get("reaction")) or [{}])[0])
+            manifestation = "; ".join(
+                _concept_text(m) for m in _list(reaction.get("manifestation")) if _concept_text(m)
+            )
+            out.append(AllergyData(substance, manifestation, _s(reaction.get("severity"))))
+        return tuple(out)
+
+    def results(self) -> tuple[ResultData, ...]:
+        out = []
+        for i, res in self.of_kind("Observation"):
+            self.check_subject(i, "Observation", res, "subject")
+            if self.skipped("Observation", res):
+                continue
+            name = _concept_text(res.get("code"))
+            if not name:
+                self.problem(i, "Observation", "code", "the result has no name")
+            value, unit = "", ""
+            quantity = _dict(res.get("valueQuantity"))
+            if quantity:
+                number = quantity.get("value")
+                value = "" if number is None else str(number)
+                unit = _s(quantity.get("unit")) or _s(quantity.get("code"))
+            elif isinstance(res.get("valueInteger"), int):
+                value = str(res["valueInteger"])
+            else:
+                value = _s(res.get("valueString")) or _concept_text(res.get("valueCodeableConcept"))
+            note = "; ".join(
+                _s(_dict(n).get("text")) for n in _list(res.get("note")) if _s(_dict(n).get("text"))
+            )
+            out.append(ResultData(name, value, unit, _full_date(res.get("effectiveDateTime")), note))
+        return tuple(out)
+
+    def goals(self) -> tuple[GoalData, ...]:
+        actions: dict[str, list[ActionData]] = {}
+        for _, plan in self.of_kind("CarePlan"):
+            for activity in _list(plan.get("activity")):
+                detail = _dict(_dict(activity).get("detail"))
+                for goal_ref in _list(detail.get("goal")):
+                    ref = _s(_dict(goal_ref).get("reference"))
+                    performer = _dict((_list(detail.get("performer")) or [{}])[0])
+                    actions.setdefault(ref, []).append(
+                        ActionData(
+                            what=_s(detail.get("description")),
+                            who_name=_s(performer.get("display")),
+                            when=_s(detail.get("scheduledString")),
+                            status=ACTION_OF.get(_s(detail.get("status")), ActionStatus.PLANNED),
+                        )
+                    )
+        out = []
+        for i, res in self.of_kind("Goal"):
+            self.check_subject(i, "Goal", res, "subject")
+            text = _concept_text(res.get("description"))
+            if not text:
+                self.problem(i, "Goal", "description", "the goal has no words")
+            achievement = next(
+                (_s(_dict(c).get("code")) for c in _list(_dict(res.get("achievementStatus")).get("coding"))),
+                "",
+            )
+            status = GOAL_OF.get((_s(res.get("lifecycleStatus")), achievement), GoalStatus.ACTIVE)
+            entry = self.entries[i][0]
+            refs = {_s(entry.get("fullUrl")), f"Goal/{_s(res.get('id'))}"}
+            goal_actions = [a for ref in refs for a in actions.get(ref, [])]
+            outcome = "; ".join(
+                _s(_dict(n).get("text")) for n in _list(res.get("note")) if _s(_dict(n).get("text"))
+            )
+            out.append(GoalData(text=text, status=status, outcome=outcome, actions=tuple(goal_actions)))
+        return tuple(out)
+
+
+def read_bundle(data: Any, today: date) -> ImportedRecord:
+    """The record in `data`, or BundleRefusedError listing every problem found."""
+    problems = structural_problems(data)
+    if problems:
+        raise BundleRefusedError(problems)
+    reader = _Reader(data, today)
+    person = reader.patient()
+    record = ImportedRecord(
+        person=person or PersonInput("", "", today),
+        conditions=reader.conditions(),
+        medicines=reader.medicines(),
+        allergies=reader.allergies(),
+        results=reader.results(),
+        goals=reader.goals(),
+    )
+    if reader.problems or person is None:
+        raise BundleRefusedError(reader.problems)
+    kinds = [_s(res.get("resourceType")) for _, res in reader.entries]
+    return ImportedRecord(**{**record.__dict__, "counts": {k: kinds.count(k) for k in sorted(set(kinds))}})
