@@ -1,0 +1,69 @@
+"""Search the practice's local directory and add what was picked to a plan list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+from careplanner.ui.list_editor import ListEditor
+
+
+class DirectoryPicker(QWidget):
+    """A search box over the directory; Enter searches, the Add button (or Enter in the results) adds."""
+
+    def __init__(
+        self,
+        placeholder: str,
+        search: Callable[[str], Sequence[Any]],
+        label: Callable[[Any], str],
+        to_item: Callable[[Any], Any],
+        target: ListEditor,
+    ) -> None:
+        super().__init__()
+        self._search, self._label, self._to_item, self._target = search, label, to_item, target
+        self._found: list[Any] = []
+        self.box = QLineEdit()
+        self.box.setPlaceholderText(placeholder)
+        self.box.setAccessibleName(placeholder)
+        self.box.returnPressed.connect(self.run_search)
+        find = QPushButton(self.tr("Search"))
+        find.setAccessibleName(self.tr("Search: {0}").format(placeholder))
+        find.clicked.connect(self.run_search)
+        self.results = QListWidget()
+        self.results.setAccessibleName(self.tr("Search results"))
+        self.results.setMaximumHeight(110)
+        self.results.hide()
+        self.results.itemActivated.connect(lambda _: self.add_current())
+        self.add = QPushButton(self.tr("Add to the plan"))
+        self.add.setAccessibleName(self.tr("Add the chosen result to the plan"))
+        self.add.clicked.connect(self.add_current)
+        self.add.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.box, 1)
+        row.addWidget(find)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.results)
+        layout.addWidget(self.add)
+
+    def run_search(self) -> None:
+        self._found = list(self._search(self.box.text()))[:20]
+        self.results.clear()
+        for entry in self._found:
+            self.results.addItem(self._label(entry))
+        if not self._found:
+            self.results.addItem(self.tr("Nothing found in the local directory."))
+        self.results.show()
+        self.add.setVisible(bool(self._found))
+        self.results.setCurrentRow(0)
+
+    def add_current(self) -> None:
+        row = self.results.currentRow()
+        if 0 <= row < len(self._found):
+            items = self._target.items()
+            self._target.set_items((*items, self._to_item(self._found[row])))
+            self._target.select(len(items))
+            self._target.changed.emit()

@@ -1,0 +1,239 @@
+"""A form built from `Field`s over one frozen dataclass: load it, read it back, mark what is wrong."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any, cast
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from careplanner.ui.fields import Field, enum_label, format_date, parse_date, tr
+
+
+def long_text(name: str, lines: int = 3) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setAccessibleName(name)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    return edit
+
+
+def mark(widget: QWidget, message: str) -> None:
+    """Mark a field as wrong (red border plus a message in its tooltip and accessible description)."""
+    widget.setProperty("invalid", bool(message))
+    widget.setToolTip(message)
+    widget.setAccessibleDescription(message)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class DataForm(QWidget):
+    """Edits one dataclass value. Signals: changed() after any edit by the user."""
+
+    changed = Signal()
+
+    def __init__(self, fields: tuple[Field, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fields = fields
+        self._widgets: dict[str, QWidget] = {}
+        self._errors: dict[str, QLabel] = {}
+        self._loading = False
+        layout = QFormLayout(self)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setVerticalSpacing(8)
+        for f in fields:
+            widget = self._build(f)
+            self._widgets[f.name] = widget
+            error = QLabel()
+            error.setObjectName("fieldError")
+            error.setWordWrap(True)
+            error.hide()
+            self._errors[f.name] = error
+            holder = QWidget()
+            box = QVBoxLayout(holder)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)
+            box.addWidget(widget)
+            if f.hint:
+                hint = QLabel(tr(f.hint))
+                hint.setObjectName("hint")
+                hint.setWordWrap(True)
+                box.addWidget(hint)
+            box.addWidget(error)
+            if f.kind == "bool":
+                layout.addRow("", holder)
+            else:
+                label = QLabel(tr(f.label))
+                label.setWordWrap(True)
+                label.setBuddy(widget)
+                layout.addRow(label, holder)
+
+    def _build(self, f: Field) -> QWidget:
+        name = tr(f.label)
+        widget: QWidget
+        if f.kind == "long" or f.kind == "lines":
+            edit = long_text(name, 3)
+            if f.kind == "lines":
+                edit.setPlaceholderText(tr("One per line"))
+            edit.textChanged.connect(self._edited)
+            widget = edit
+        elif f.kind == "int":
+            spin = QSpinBox()
+            spin.setRange(f.low - 1, f.high)
+            spin.setSpecialValueText(tr("Not recorded"))
+            spin.setValue(f.low - 1)
+            spin.setMaximumWidth(160)
+            spin.valueChanged.connect(self._edited)
+            widget = spin
+        elif f.kind == "bool":
+            check = QCheckBox(name)
+            check.toggled.connect(self._edited)
+            widget = check
+        elif f.kind in ("tribool", "enum"):
+            combo = QComboBox()
+            if f.kind == "tribool":
+                for text, data in ((tr("Not recorded"), None), (tr("Yes"), True), (tr("No"), False)):
+                    combo.addItem(text, data)
+            else:
+                assert f.enum is not None
+                for value in f.enum:
+                    combo.addItem(enum_label(value), value)
+            combo.currentIndexChanged.connect(self._edited)
+            combo.setMaximumWidth(320)
+            widget = combo
+        elif f.kind == "list":
+            from careplanner.ui.list_editor import ListEditor
+
+            lst = ListEditor(f)
+            lst.changed.connect(self._edited)
+            widget = lst
+        else:
+            line = QLineEdit()
+            if f.kind == "date":
+                line.setPlaceholderText(tr("dd/mm/yyyy"))
+                line.setMaximumWidth(160)
+                line.editingFinished.connect(lambda n=f.name: self._check_date(n))
+            line.textEdited.connect(self._edited)
+            widget = line
+        widget.setAccessibleName(name)
+        return widget
+
+    def _edited(self, *_: object) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self._fields if f.name == name)
+
+    def widget(self, name: str) -> QWidget:
+        return self._widgets[name]
+
+    def load(self, value: Any) -> None:
+        self._loading = True
+        try:
+            for f in self._fields:
+                self.set_value(f.name, getattr(value, f.name))
+                self.set_error(f.name, "")
+        finally:
+            self._loading = False
+
+    def set_value(self, name: str, value: Any) -> None:
+        f, w = self.field(name), self._widgets[name]
+        if f.kind in ("long", "lines"):
+            text = "\n".join(value) if f.kind == "lines" else str(value)
+            edit = cast(QPlainTextEdit, w)
+            if edit.toPlainText() != text:
+                edit.setPlainText(text)
+        elif f.kind == "int":
+            cast(QSpinBox, w).setValue(f.low - 1 if value is None else int(value))
+        elif f.kind == "bool":
+            cast(QCheckBox, w).setChecked(bool(value))
+        elif f.kind in ("tribool", "enum"):
+            combo = cast(QComboBox, w)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        elif f.kind == "list":
+            from careplanner.ui.list_editor import ListEditor
+
+            cast(ListEditor, w).set_items(tuple(value))
+        elif f.kind == "date":
+            cast(QLineEdit, w).setText(format_date(value))
+        else:
+            cast(QLineEdit, w).setText(str(value))
+
+    def value_of(self, name: str, current: Any) -> Any:
+        """The field's value, or `current` when what is typed cannot be read (e.g. a half-typed date)."""
+        f, w = self.field(name), self._widgets[name]
+        if f.kind == "long":
+            return cast(QPlainTextEdit, w).toPlainText()
+        if f.kind == "lines":
+            lines = cast(QPlainTextEdit, w).toPlainText().splitlines()
+            return tuple(line.strip() for line in lines if line.strip())
+        if f.kind == "int":
+            number = cast(QSpinBox, w).value()
+            return None if number < f.low else number
+        if f.kind == "bool":
+            return cast(QCheckBox, w).isChecked()
+        if f.kind in ("tribool", "enum"):
+            return cast(QComboBox, w).currentData()
+        if f.kind == "list":
+            from careplanner.ui.list_editor import ListEditor
+
+            return cast(ListEditor, w).items()
+        text = cast(QLineEdit, w).text()
+        if f.kind == "date":
+            try:
+                return parse_date(text)
+            except ValueError:
+                return current
+        return text
+
+    def apply(self, value: Any) -> Any:
+        changes = {f.name: self.value_of(f.name, getattr(value, f.name)) for f in self._fields}
+        return dataclasses.replace(value, **changes)
+
+    def set_error(self, name: str, message: str) -> None:
+        mark(self._widgets[name], message)
+        self._errors[name].setText(message)
+        self._errors[name].setVisible(bool(message))
+
+    def _check_date(self, name: str, today: date | None = None) -> str:
+        f = self.field(name)
+        message = ""
+        try:
+            value = parse_date(cast(QLineEdit, self._widgets[name]).text())
+        except ValueError as exc:
+            message = str(exc)
+        else:
+            today = today or date.today()
+            if value is not None and not f.future_ok and value > today:
+                message = tr("This date is in the future.")
+            elif value is not None and not f.past_ok and value < today:
+                message = tr("This date is in the past.")
+        self.set_error(name, message)
+        return message
+
+    def validate(self) -> list[QWidget]:
+        """Mark every field that cannot be right; the widgets in order, for focusing the first one."""
+        bad: list[QWidget] = []
+        for f in self._fields:
+            if f.kind == "date" and self._check_date(f.name):
+                bad.append(self._widgets[f.name])
+            elif f.kind == "list":
+                from careplanner.ui.list_editor import ListEditor
+
+                bad.extend(cast(ListEditor, self._widgets[f.name]).validate())
+        return bad

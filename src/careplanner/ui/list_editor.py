@@ -1,0 +1,207 @@
+"""Edit a list of plan items (conditions, medicines, goals, contacts…): add, edit, remove, reorder.
+
+The list shows one line per item; the form below edits the selected one. Everything works from the
+keyboard: Alt+N adds, Delete removes (in the list), Alt+Up / Alt+Down move the selected item.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from careplanner.ui.fields import Field, tr
+from careplanner.ui.forms import DataForm
+
+
+class ListEditor(QWidget):
+    """Signals: changed() after an add, remove, move or edit; current_changed(int)."""
+
+    changed = Signal()
+    current_changed = Signal(int)
+
+    def __init__(self, spec: Field, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert spec.item is not None
+        self._spec = spec
+        self._items: list[Any] = []
+        self._loading = False
+        name = tr(spec.label)
+        self.setAccessibleName(name)
+
+        self.list = QListWidget()
+        self.list.setAccessibleName(tr("{0}: list").format(name))
+        self.list.setMaximumHeight(150)
+        self.list.currentRowChanged.connect(self._row_changed)
+        nouns = spec.nouns or spec.noun + "s"
+        self.empty = QLabel(tr("No {0} yet — add one").format(tr(nouns)))
+        self.empty.setObjectName("emptyState")
+
+        self.add_button = QPushButton(tr("Add {0}").format(tr(spec.noun)))
+        self.remove_button = QPushButton(tr("Remove"))
+        self.up_button = QPushButton(tr("Move up"))
+        self.down_button = QPushButton(tr("Move down"))
+        for button, tip in (
+            (self.add_button, "Alt+N"),
+            (self.remove_button, "Delete"),
+            (self.up_button, "Alt+Up"),
+            (self.down_button, "Alt+Down"),
+        ):
+            button.setToolTip(tip)
+            button.setAccessibleName(f"{button.text()} ({name})")
+        self.add_button.clicked.connect(self.add_item)
+        self.remove_button.clicked.connect(self.remove_current)
+        self.up_button.clicked.connect(lambda: self.move_current(-1))
+        self.down_button.clicked.connect(lambda: self.move_current(1))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.up_button)
+        buttons.addWidget(self.down_button)
+        buttons.addStretch()
+
+        self.form = DataForm(spec.fields)
+        self.form.changed.connect(self._form_edited)
+        self.form_box = QWidget()
+        inner = QVBoxLayout(self.form_box)
+        inner.setContentsMargins(16, 4, 0, 4)
+        inner.addWidget(self.form)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        layout.addWidget(self.form_box)
+
+        scope = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (
+            ("Alt+N", self.add_item),
+            ("Alt+Up", lambda: self.move_current(-1)),
+            ("Alt+Down", lambda: self.move_current(1)),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(scope)
+            shortcut.activated.connect(slot)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.remove_current)
+        self._refresh()
+
+    # ---- data -------------------------------------------------------------------------------------------
+
+    def items(self) -> tuple[Any, ...]:
+        return tuple(self._items)
+
+    def set_items(self, items: tuple[Any, ...]) -> None:
+        self._loading = True
+        try:
+            self._items = list(items)
+            self.list.clear()
+            for item in self._items:
+                self.list.addItem(self._describe(item))
+            self.list.setCurrentRow(0 if self._items else -1)
+        finally:
+            self._loading = False
+        self._refresh()
+
+    def current_index(self) -> int:
+        return self.list.currentRow()
+
+    def select(self, index: int) -> None:
+        if 0 <= index < len(self._items):
+            self.list.setCurrentRow(index)
+
+    def replace_item(self, index: int, item: Any) -> None:
+        self._items[index] = item
+        self.list.item(index).setText(self._describe(item))
+        if index == self.current_index():
+            self.form.load(item)
+        self.changed.emit()
+
+    def _describe(self, item: Any) -> str:
+        if self._spec.describe is not None:
+            text = self._spec.describe(item)
+        else:
+            first = self._spec.fields[0].name
+            text = str(getattr(item, first))
+        return text.strip() or tr("(new {0} — not yet named)").format(tr(self._spec.noun))
+
+    # ---- actions ----------------------------------------------------------------------------------------
+
+    def add_item(self) -> None:
+        assert self._spec.item is not None
+        self._items.append(self._spec.item())
+        self.list.addItem(self._describe(self._items[-1]))
+        self.list.setCurrentRow(len(self._items) - 1)
+        self._refresh()
+        self.changed.emit()
+        self.focus_form()
+
+    def focus_form(self) -> None:
+        self.form.widget(self._spec.fields[0].name).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def remove_current(self) -> None:
+        row = self.current_index()
+        if row < 0:
+            return
+        del self._items[row]
+        self.list.takeItem(row)
+        self._refresh()
+        self.changed.emit()
+        self.list.setFocus()
+
+    def move_current(self, step: int) -> None:
+        row = self.current_index()
+        target = row + step
+        if row < 0 or not 0 <= target < len(self._items):
+            return
+        self._items[row], self._items[target] = self._items[target], self._items[row]
+        self._loading = True
+        try:
+            self.list.item(row).setText(self._describe(self._items[row]))
+            self.list.item(target).setText(self._describe(self._items[target]))
+            self.list.setCurrentRow(target)
+        finally:
+            self._loading = False
+        self.changed.emit()
+
+    # ---- internals --------------------------------------------------------------------------------------
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._items):
+            self.form.load(self._items[row])
+        self._refresh()
+        self.current_changed.emit(row)
+
+    def _form_edited(self) -> None:
+        row = self.current_index()
+        if row < 0:
+            return
+        current = self._items[row]
+        self._items[row] = self.form.apply(current)
+        self.list.item(row).setText(self._describe(self._items[row]))
+        if not self._loading:
+            self.changed.emit()
+
+    def _refresh(self) -> None:
+        has_items = bool(self._items)
+        row = self.current_index()
+        self.empty.setVisible(not has_items)
+        self.list.setVisible(has_items)
+        self.form_box.setVisible(row >= 0)
+        self.remove_button.setEnabled(row >= 0)
+        self.up_button.setEnabled(row > 0)
+        self.down_button.setEnabled(0 <= row < len(self._items) - 1)
+
+    def validate(self) -> list[QWidget]:
+        return self.form.validate() if self.current_index() >= 0 else []

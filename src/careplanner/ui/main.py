@@ -1,0 +1,48 @@
+"""`launch(ctx)`: the desktop app's entry point, called by `careplanner gui` and `careplanner demo`."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from careplanner.app import AppContext
+from careplanner.ui.main_window import MainWindow
+from careplanner.ui.session import UserSession
+from careplanner.ui.style import STYLE_SHEET
+
+log = logging.getLogger("careplanner.ui")
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName("CarePlanner")
+    app.setApplicationName("Care Planner")
+    app.setStyleSheet(STYLE_SHEET)
+    return app
+
+
+def build_window(ctx: AppContext) -> tuple[MainWindow, UserSession]:
+    """The main window over the services, with the acting clinician signed in."""
+    services = ctx.services
+    session = UserSession(services.users.ensure_first_clinician())
+    window = MainWindow(services, session)
+    if importlib.util.find_spec("careplanner.ui.trust") is not None:
+        importlib.import_module("careplanner.ui.trust").install(window, services, session)
+    return window, session
+
+
+def launch(ctx: AppContext) -> int:
+    app = application()
+    window, _session = build_window(ctx)
+    app.aboutToQuit.connect(window.save_now)
+    window.show()
+    code = app.exec()
+    window.worker.shutdown()
+    log.info("Window closed")
+    return int(code)

@@ -1,0 +1,226 @@
+"""The main window: the patient list and the plan editor in one window, with menus, a toolbar and a
+status bar (save state, appointment clock, who is signed in)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+
+from careplanner.services.container import Services
+from careplanner.services.people import PersonRecord
+from careplanner.services.plan_data import PlanVersion
+from careplanner.ui.editor import PlanEditor
+from careplanner.ui.patient_list import PatientListPage
+from careplanner.ui.person_dialog import NewPersonDialog
+from careplanner.ui.session import UserSession
+from careplanner.ui.worker import Worker
+
+log = logging.getLogger("careplanner.ui.window")
+Opened = tuple[PersonRecord, PlanVersion, PlanVersion | None]
+
+
+class MainWindow(QMainWindow):
+    """Signals come from its parts: `editor.saved`, `editor.finished`, `people.model.loaded`."""
+
+    def __init__(self, services: Services, session: UserSession, worker: Worker | None = None) -> None:
+        super().__init__()
+        self.services, self.session = services, session
+        self.worker = worker or Worker(parent=self)
+        self.setWindowTitle(self.tr("Care Planner") + (self.tr(" — DEMO") if services.demo else ""))
+        self.setMinimumSize(1000, 640)
+
+        self.people = PatientListPage(services, self.worker)
+        self.editor = PlanEditor(services, session, self.worker)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.people)
+        self.stack.addWidget(self.editor)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        if services.demo:
+            demo = QLabel(self.tr("DEMO — synthetic people only. Nothing here is a real person's record."))
+            demo.setObjectName("demoBanner")
+            demo.setAccessibleName(demo.text())
+            layout.addWidget(demo)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.save_label = QLabel()
+        self.save_label.setAccessibleName(self.tr("Save state"))
+        self.clock_label = QLabel()
+        self.clock_label.setAccessibleName(self.tr("Appointment clock"))
+        self.user_label = QLabel()
+        status = self.statusBar()
+        status.addPermanentWidget(self.save_label)
+        status.addPermanentWidget(self.clock_label)
+        status.addPermanentWidget(self.user_label)
+        self._show_user()
+
+        self._build_actions()
+        self.people.open_requested.connect(self.open_person)
+        self.people.new_requested.connect(self.new_person)
+        self.editor.save_state.connect(self.save_label.setText)
+        self.editor.clock.ticked.connect(self.clock_label.setText)
+        self.editor.finished.connect(self._plan_finished)
+        self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.worker.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        session.actor_changed.connect(lambda _: self._show_user())
+        self._restore()
+        self.people.run_query()
+
+    # ---- menus ----------------------------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: Any, slot: Any) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("&File"))
+        self.person_menu = bar.addMenu(self.tr("&Person"))
+        self.plan_menu = bar.addMenu(self.tr("P&lan"))
+        self.tools_menu = bar.addMenu(self.tr("&Tools"))
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.new_action = self._action(self.tr("&New person…"), QKeySequence.StandardKey.New, self.new_person)
+        self.find_action = self._action(
+            self.tr("&Find a person"), QKeySequence.StandardKey.Find, self.show_list
+        )
+        self.recall_action = self._action(self.tr("&Recall list"), "Ctrl+R", self.show_recall)
+        self.back_action = self._action(self.tr("&Back to people"), "Ctrl+L", self.show_list)
+        quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self.file_menu.addAction(self.new_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(quit_action)
+        for action in (self.find_action, self.recall_action, self.back_action):
+            self.person_menu.addAction(action)
+        self.next_action = self._action(self.tr("&Next step"), "Ctrl+PgDown", lambda: self.editor.step_by(1))
+        self.prev_action = self._action(
+            self.tr("&Previous step"), "Ctrl+PgUp", lambda: self.editor.step_by(-1)
+        )
+        self.agree_action = self._action(
+            self.tr("&Agree and share"), "Ctrl+Shift+A", lambda: self.editor.go_to("sharing")
+        )
+        for action in (self.next_action, self.prev_action, self.agree_action):
+            self.plan_menu.addAction(action)
+        self.help_menu.addAction(self._action(self.tr("&Keyboard shortcuts"), "F1", self.show_shortcuts))
+        self.help_menu.addAction(self._action(self.tr("&About Care Planner"), None, self.show_about))
+        toolbar = QToolBar(self.tr("Main toolbar"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.find_action, self.new_action, self.recall_action):
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
+        self._plan_actions(False)
+
+    def _plan_actions(self, on: bool) -> None:
+        for action in (self.next_action, self.prev_action, self.agree_action, self.back_action):
+            action.setEnabled(on)
+
+    # ---- views ----------------------------------------------------------------------------------------
+
+    def show_list(self) -> None:
+        if self.stack.currentWidget() is self.editor:
+            self.editor.close_plan()
+            self.save_label.clear()
+            self.people.model.refresh()
+        self.stack.setCurrentWidget(self.people)
+        self._plan_actions(False)
+        self.people.focus_search()
+
+    def show_recall(self) -> None:
+        self.show_list()
+        self.people.filter.setCurrentIndex(self.people.filter.count() - 1)
+
+    def new_person(self) -> None:
+        dialog = NewPersonDialog(self.services, self.session, self.worker, self)
+
+        def created() -> None:
+            if dialog.created is not None:
+                self.open_person(dialog.created.id)
+
+        dialog.accepted.connect(created)
+        dialog.open()
+
+    def open_person(self, person_id: str) -> None:
+        """Open (or start, carried forward from the last agreed plan) this person's draft."""
+        services, actor = self.services, self.session.actor
+
+        def load() -> Opened:
+            person = services.people.open(person_id, actor)
+            draft = services.plans.start_draft(person_id, actor)
+            base = services.plans.get(draft.base_id) if draft.base_id else None
+            return person, draft, base
+
+        self.statusBar().showMessage(self.tr("Opening…"))
+        self.worker.submit(load, self._opened)
+
+    def _opened(self, opened: Opened) -> None:
+        person, draft, base = opened
+        self.editor.open_plan(person, draft, base)
+        self.stack.setCurrentWidget(self.editor)
+        self._plan_actions(True)
+        self.statusBar().clearMessage()
+        self.editor.navigator.setFocus()
+
+    def _plan_finished(self, version: PlanVersion) -> None:
+        if version.version_number is not None:
+            text = self.tr("Plan agreed (version {0}).").format(version.version_number)
+        else:
+            text = self.tr("Recorded that the person declined a written plan.")
+        self.show_list()
+        self.statusBar().showMessage(text, 15000)
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(
+            self,
+            self.tr("Keyboard shortcuts"),
+            self.tr(
+                "Ctrl+F  find a person\nCtrl+N  new person\nCtrl+R  recall list\nCtrl+L  back to people\n"
+                "Ctrl+PgDown / Ctrl+PgUp  next / previous step\nCtrl+Shift+A  agree and share\n"
+                "In lists: Alt+N add, Delete remove, Alt+Up / Alt+Down move"
+            ),
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Care Planner"),
+            self.tr("Care Planner: personalised care and support planning for general practice."),
+        )
+
+    def _show_user(self) -> None:
+        self.user_label.setText(self.tr("Signed in: {0}").format(self.session.actor.display_name))
+
+    # ---- lifetime -------------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 720)
+        view = settings.value("window/filter", 0)
+        if isinstance(view, (int, str)) and str(view).isdigit():
+            self.people.filter.setCurrentIndex(int(view))
+
+    def save_now(self) -> None:
+        """Save everything pending and wait for it (quitting, locking, closing)."""
+        self.editor.flush()
+        self.worker.wait()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_now()
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/filter", self.people.filter.currentIndex())
+        super().closeEvent(event)

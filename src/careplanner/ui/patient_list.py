@@ -1,0 +1,132 @@
+"""The first screen: find a person as you type (name, NHS number, date of birth), filter, or see recalls."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from careplanner.services.container import Services
+from careplanner.services.people import ListFilter
+from careplanner.ui.patient_model import RECALL, PatientTableModel
+from careplanner.ui.worker import Worker
+
+
+class PatientListPage(QWidget):
+    """Signals: open_requested(str) with a person id; new_requested()."""
+
+    open_requested = Signal(str)
+    new_requested = Signal()
+
+    def __init__(self, services: Services, worker: Worker) -> None:
+        super().__init__()
+        self.model = PatientTableModel(services, worker)
+        title = QLabel(self.tr("People"))
+        title.setObjectName("pageTitle")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search by name, NHS number or date of birth (dd/mm/yyyy)"))
+        self.search.setAccessibleName(self.tr("Search people"))
+        self.search.setClearButtonEnabled(True)
+        self.filter = QComboBox()
+        self.filter.setAccessibleName(self.tr("Show"))
+        for text, value in (
+            (self.tr("Everyone"), ListFilter.ALL),
+            (self.tr("Review due this month"), ListFilter.DUE_THIS_MONTH),
+            (self.tr("Review overdue"), ListFilter.OVERDUE),
+            (self.tr("Draft in progress"), ListFilter.DRAFT),
+            (self.tr("Recall: due or overdue within 30 days"), RECALL),
+        ):
+            self.filter.addItem(text, value)
+        new = QPushButton(self.tr("New person…"))
+        new.setObjectName("primary")
+        new.clicked.connect(self.new_requested)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("People list"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((260, 130, 120, 140, 120)):
+            self.table.setColumnWidth(column, width)
+        self.table.activated.connect(self._activated)
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+        self.empty = QLabel(self.tr("No one matches. Check the spelling, or add a new person."))
+        self.empty.setObjectName("emptyState")
+        self.empty.hide()
+
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(QLabel(self.tr("Show:")))
+        row.addWidget(self.filter)
+        row.addWidget(new)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(title)
+        layout.addLayout(row)
+        layout.addWidget(self.count)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+
+        self._pending = False
+        self._open_when_loaded = False
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.run_query)
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.search.returnPressed.connect(self._open_first)
+        self.filter.currentIndexChanged.connect(lambda _: self.run_query())
+        self.model.loaded.connect(self._loaded)
+        self.setTabOrder(self.search, self.filter)
+        self.setTabOrder(self.filter, new)
+        self.setTabOrder(new, self.table)
+
+    def run_query(self) -> None:
+        self._debounce.stop()
+        self._pending = True
+        self.model.set_query(self.search.text(), self.filter.currentData())
+
+    def _loaded(self, total: int) -> None:
+        self._pending = False
+        if self._open_when_loaded and total:
+            self._open_when_loaded = False
+            self.table.selectRow(0)
+            self.open_requested.emit(self.model.person(0).id)
+        self.count.setText(self.tr("{0} people").format(total) if total != 1 else self.tr("1 person"))
+        self.empty.setVisible(total == 0)
+        if total:
+            self.table.selectRow(0)
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.open_requested.emit(self.model.person(index.row()).id)
+
+    def _open_first(self) -> None:
+        """Enter in the search box opens the selected (or only) match."""
+        if self._debounce.isActive() or self._pending:
+            self._open_when_loaded = True
+            self.run_query()
+            return
+        row = max(self.table.currentIndex().row(), 0)
+        if self.model.rowCount():
+            self.open_requested.emit(self.model.person(row).id)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()

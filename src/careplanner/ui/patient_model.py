@@ -1,0 +1,158 @@
+"""The patient list as a lazily fetched table: a page of 200 people at a time, fetched on the worker."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from careplanner.clinical.nhs_number import format_nhs_number
+from careplanner.services.container import Services
+from careplanner.services.people import PersonSummary
+from careplanner.ui.worker import Worker
+
+PAGE = 200
+RECALL = "recall"
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _date(value: date | None) -> str:
+    return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+class PatientTableModel(QAbstractTableModel):
+    """Signals: loaded(int) with the number of people matching, after each new search."""
+
+    loaded = Signal(int)
+    PERSON_ROLE = Qt.ItemDataRole.UserRole
+
+    def __init__(self, services: Services, worker: Worker) -> None:
+        super().__init__()
+        self._services, self._worker = services, worker
+        self._rows: list[PersonSummary] = []
+        self._total = 0
+        self._query = ("", "all")
+        self._generation = 0
+        self._fetching = False
+        self.headers = [
+            self.tr("Name"),
+            self.tr("NHS number"),
+            self.tr("Date of birth"),
+            self.tr("Last agreed plan"),
+            self.tr("Review due"),
+            self.tr("Status"),
+        ]
+
+    # ---- loading --------------------------------------------------------------------------------------
+
+    def set_query(self, text: str, list_filter: str) -> None:
+        self._generation += 1
+        generation, self._query = self._generation, (text, list_filter)
+        people = self._services.people
+
+        def load() -> tuple[int, list[PersonSummary]]:
+            if list_filter == RECALL:
+                rows = people.reviews_due(within_days=30)
+                return len(rows), rows
+            return people.count(text, list_filter=list_filter), people.search(
+                text, list_filter=list_filter, offset=0, limit=PAGE
+            )
+
+        self._fetching = True
+        self._worker.submit(load, lambda result: self._reset(generation, result))
+
+    def refresh(self) -> None:
+        self.set_query(*self._query)
+
+    def _reset(self, generation: int, result: tuple[int, list[PersonSummary]]) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._total, self._rows = result
+        self._fetching = False
+        self.endResetModel()
+        self.loaded.emit(self._total)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation, offset = self._generation, len(self._rows)
+        text, list_filter = self._query
+        self._worker.submit(
+            lambda: self._services.people.search(text, list_filter=list_filter, offset=offset, limit=PAGE),
+            lambda rows: self._append(generation, rows),
+        )
+
+    def _append(self, generation: int, rows: list[PersonSummary]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    # ---- the table ------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def person(self, row: int) -> PersonSummary:
+        return self._rows[row]
+
+    def _status(self, p: PersonSummary) -> str:
+        today = self._services.clock.today()
+        parts = []
+        if p.has_draft:
+            parts.append(self.tr("Draft in progress"))
+        if p.review_due is not None and p.review_due < today:
+            parts.append(self.tr("Review overdue"))
+        elif p.review_due is not None and (p.review_due.year, p.review_due.month) == (
+            today.year,
+            today.month,
+        ):
+            parts.append(self.tr("Review due this month"))
+        if p.declined_written_plan:
+            parts.append(self.tr("Declined a written plan"))
+        return ", ".join(parts)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        p = self._rows[index.row()]
+        if role == self.PERSON_ROLE:
+            return p
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        column = index.column()
+        if column == 0:
+            return p.display_name
+        if column == 1:
+            return format_nhs_number(p.nhs_number) if p.nhs_number else ""
+        if column == 2:
+            return _date(p.date_of_birth)
+        if column == 3:
+            return _date(p.last_agreed_on) or self.tr("None yet")
+        if column == 4:
+            return _date(p.review_due)
+        return self._status(p)

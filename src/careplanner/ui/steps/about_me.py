@@ -1,0 +1,67 @@
+"""Step 1, About me: what matters to the person, in their own words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from careplanner.services.plan_data import AboutMeData, AboutMeSection, StrengthData
+from careplanner.ui.fields import Field
+from careplanner.ui.forms import DataForm
+from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.steps.base import StepContext, StepWidget
+
+ABOUT_FIELDS = (
+    Field("what_matters", "What matters to me", "long", hint="In the person's own words."),
+    Field("people_important", "People who are important to me", "long"),
+    Field(
+        "how_i_communicate",
+        "How to communicate with me",
+        "long",
+        hint="For example large print, easy read, an interpreter, BSL, hearing loop.",
+    ),
+    Field("my_wellness", "My wellness: what keeps me well", "long"),
+    Field("please_do", "Please do", "long"),
+    Field("please_dont", "Please don't", "long"),
+    Field("how_to_support_me", "How to support me", "long"),
+    Field("also_worth_knowing", "Also worth knowing about me", "long"),
+    Field("supported_to_write_by", "I was supported to write this by", "text"),
+)
+STRENGTHS = Field(
+    "strengths",
+    "My strengths",
+    "list",
+    item=StrengthData,
+    fields=(Field("text", "Strength"), Field("code", "Code (optional)")),
+    noun="strength",
+)
+
+
+class AboutMeStep(StepWidget):
+    key = "about_me"
+
+    def __init__(self, context: StepContext) -> None:
+        super().__init__(context)
+        self.about = self.add_form("about", DataForm(ABOUT_FIELDS))
+        self.strengths = self.add_list("strengths", ListEditor(STRENGTHS))
+        self.group(self.tr("About me"), self.about)
+        self.group(
+            self.tr("My strengths"), self.strengths, intro=self.tr("What the person is good at, or proud of.")
+        )
+        self.finish()
+
+    def load(self, section: Any) -> None:
+        assert isinstance(section, AboutMeSection)
+        self.about.load(section.about)
+        self.strengths.set_items(section.strengths)
+        self._section = section
+
+    def section(self) -> AboutMeSection:
+        return replace(
+            self._section, about=self.about.apply(self._section.about), strengths=self.strengths.items()
+        )
+
+    @staticmethod
+    def is_complete(section: Any) -> bool:
+        about: AboutMeData = section.about
+        return bool(about.what_matters.strip() and about.how_i_communicate.strip())

@@ -1,0 +1,125 @@
+"""Step 5, If things get worse: per condition, the warning signs, green / amber / red "what I do" zones,
+who to contact, rescue medicines and wishes about hospital. Practice templates give a starting point."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+
+from careplanner.clinical.enums import Zone
+from careplanner.services.plan_data import ContingencyContactData, ContingencyData, ContingencySection
+from careplanner.ui.fields import Field
+from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.steps.base import StepContext, StepWidget
+
+CONTACTS = Field(
+    "contacts",
+    "Who to contact",
+    "list",
+    item=ContingencyContactData,
+    fields=(
+        Field("name", "Name or service"),
+        Field("zone", "Zone", "enum", enum=Zone),
+        Field("role", "Role"),
+        Field("role_key", "Kind of contact (practice, out_of_hours, nhs_111, 999…)"),
+        Field("phone", "Phone number"),
+    ),
+    describe=lambda c: f"{c.zone.value.upper()}: {c.name} {c.phone}".strip(),
+    noun="contact",
+)
+PLANS = Field(
+    "plans",
+    "Plans",
+    "list",
+    item=ContingencyData,
+    fields=(
+        Field("name", "Plan name", hint='For example "My breathing plan".'),
+        Field("condition", "Condition"),
+        Field("triggers", "Things that can set it off", "lines"),
+        Field("warning_signs", "Early warning signs", "lines"),
+        Field("green_what_i_do", "GREEN — I feel well: what I do", "long"),
+        Field("amber_what_i_do", "AMBER — I am getting worse: what I do", "long"),
+        Field("red_what_i_do", "RED — emergency: what I do", "long"),
+        Field("coping_strategies", "What helps me cope", "lines"),
+        Field("anticipatory_medicines", "Rescue or anticipatory medicines and equipment", "lines"),
+        Field("admission_wishes", "My wishes about going into hospital", "long"),
+        Field(
+            "avoid_hospital_admission", "The person wishes to avoid hospital admission if possible", "bool"
+        ),
+        Field("ceiling_of_treatment", "Ceiling of treatment", "long"),
+        Field("review_date", "Review this plan by", "date", past_ok=False),
+        Field("review_responsible", "Who reviews it"),
+        CONTACTS,
+    ),
+    describe=lambda p: p.name or p.condition,
+    noun="plan",
+)
+
+
+class ContingencyStep(StepWidget):
+    key = "contingency"
+
+    def __init__(self, context: StepContext) -> None:
+        super().__init__(context)
+        self.plans = self.add_list("plans", ListEditor(PLANS))
+        self.template_box = QComboBox()
+        self.template_box.setAccessibleName(self.tr("Template to start from"))
+        insert = QPushButton(self.tr("Insert template"))
+        insert.setAccessibleName(self.tr("Insert the chosen template as a new plan"))
+        insert.clicked.connect(self.insert_template)
+        row = QWidget()
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(self.template_box, 1)
+        row_layout.addWidget(insert)
+        self._templates_loaded = False
+        self.group(
+            self.tr("If things get worse"),
+            row,
+            self.plans,
+            intro=self.tr(
+                "Start from a practice template for the condition, then change it into the "
+                "person's own words."
+            ),
+        )
+        self.finish()
+
+    def _load_templates(self) -> None:
+        if self._templates_loaded:
+            return
+        self._templates_loaded = True
+        for entry in self.context.services.templates.list():
+            self.template_box.addItem(entry.template.name, entry)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self._load_templates()
+        super().showEvent(event)
+
+    def insert_template(self) -> None:
+        self._load_templates()
+        entry = self.template_box.currentData()
+        if entry is None:
+            return
+        services = self.context.services
+        plan = services.templates.to_contingency(entry, services.practice.get())
+        items = self.plans.items()
+        self.plans.set_items((*items, plan))
+        self.plans.select(len(items))
+        self.plans.changed.emit()
+        self.plans.focus_form()
+
+    def load(self, section: Any) -> None:
+        assert isinstance(section, ContingencySection)
+        self._section = section
+        self.plans.set_items(section.plans)
+
+    def section(self) -> ContingencySection:
+        return replace(self._section, plans=self.plans.items())
+
+    @staticmethod
+    def is_complete(section: Any) -> bool:
+        return bool(section.plans) and all(
+            p.amber_what_i_do.strip() and p.red_what_i_do.strip() for p in section.plans
+        )

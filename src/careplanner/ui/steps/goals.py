@@ -1,0 +1,201 @@
+"""Step 4, Goals and actions: needs, goals in the person's words with small actions, referrals and
+information given. At a review, last time's goals ask for their outcome first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QWidget
+
+from careplanner.clinical.enums import ActionStatus, GoalStatus, ReferralKind, ReferralStatus
+from careplanner.services.plan_data import (
+    ActionData,
+    GoalData,
+    GoalsSection,
+    InformationData,
+    NeedData,
+    ReferralData,
+)
+from careplanner.ui.directory_picker import DirectoryPicker
+from careplanner.ui.fields import Field, enum_label
+from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.steps.base import StepContext, StepWidget
+
+NEEDS = Field(
+    "needs",
+    "Needs",
+    "list",
+    item=NeedData,
+    fields=(Field("text", "Need"), Field("code", "Code (optional)")),
+    noun="need",
+)
+ACTIONS = Field(
+    "actions",
+    "Actions",
+    "list",
+    item=ActionData,
+    fields=(
+        Field("what", "What will be done"),
+        Field("who_name", "Who (name)"),
+        Field("who_role", "Who (role)"),
+        Field("who_contact", "How to contact them"),
+        Field("when", "When"),
+        Field("due_on", "By (date)", "date"),
+        Field("status", "Progress", "enum", enum=ActionStatus),
+        Field("confidence", "How confident the person feels (0 to 10)", "int", low=0, high=10),
+        Field("strategies", "What will help", "long"),
+        Field("review_on", "Check progress on", "date"),
+    ),
+    noun="action",
+)
+GOALS = Field(
+    "goals",
+    "Goals",
+    "list",
+    item=GoalData,
+    fields=(
+        Field("text", "Goal, in the person's words", hint='For example "I want to walk to the shops again."'),
+        Field("importance", "How much it matters to the person (0 to 10)", "int", low=0, high=10),
+        Field("status", "Status", "enum", enum=GoalStatus),
+        Field("outcome", "Outcome", "long"),
+        Field("outcome_recorded_on", "Outcome recorded on", "date", future_ok=False),
+        Field("code", "Code (optional)"),
+        ACTIONS,
+    ),
+    describe=lambda g: f"{g.text}  ({len(g.actions)} actions)" if g.text else "",
+    noun="goal",
+)
+REFERRALS = Field(
+    "referrals",
+    "Referrals and signposting",
+    "list",
+    item=ReferralData,
+    fields=(
+        Field("service", "Service"),
+        Field("kind", "Referral or signposting", "enum", enum=ReferralKind),
+        Field("contact", "Contact details"),
+        Field("reason", "Reason", "long"),
+        Field("status", "Status", "enum", enum=ReferralStatus),
+        Field("made_on", "Made on", "date"),
+    ),
+    noun="referral",
+)
+INFORMATION = Field(
+    "information_given",
+    "Information given",
+    "list",
+    item=InformationData,
+    fields=(Field("title", "Title"), Field("source", "Source"), Field("given_on", "Given on", "date")),
+    noun="leaflet or information",
+    nouns="information",
+)
+
+
+class GoalsStep(StepWidget):
+    key = "goals"
+
+    def __init__(self, context: StepContext) -> None:
+        super().__init__(context)
+        self.outcomes = QGroupBox(self.tr("Last time's goals: how did they go? Ask about these first."))
+        self.outcomes.setAccessibleName(self.outcomes.title())
+        self.outcome_form = QFormLayout(self.outcomes)
+        self.outcome_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self._layout.addWidget(self.outcomes)
+        self.outcomes.hide()
+        self.needs = self.add_list("needs", ListEditor(NEEDS))
+        self.goals = self.add_list("goals", ListEditor(GOALS))
+        self.referrals = self.add_list("referrals", ListEditor(REFERRALS))
+        self.information = self.add_list("information_given", ListEditor(INFORMATION))
+        directory = context.services.directory
+        self.service_picker = DirectoryPicker(
+            self.tr("Find a local service (for example walking, carers, debt)"),
+            directory.search_services,
+            lambda e: f"{e.service.name} — {enum_label(e.service.category)}",
+            directory.referral_from,
+            self.referrals,
+        )
+        self.leaflet_picker = DirectoryPicker(
+            self.tr("Find a leaflet"),
+            directory.search_leaflets,
+            lambda e: e.leaflet.title,
+            directory.information_from,
+            self.information,
+        )
+        self.group(
+            self.tr("Goals and actions"),
+            self.goals,
+            intro=self.tr("What the person wants to achieve, and the small steps to get there."),
+        )
+        self.group(self.tr("Needs"), self.needs)
+        self.group(self.tr("Referrals and signposting"), self.service_picker, self.referrals)
+        self.group(self.tr("Information given"), self.leaflet_picker, self.information)
+        self.finish()
+
+    def load(self, section: Any) -> None:
+        assert isinstance(section, GoalsSection)
+        self._section = section
+        self.needs.set_items(section.needs)
+        self.goals.set_items(section.goals)
+        self.referrals.set_items(section.referrals)
+        self.information.set_items(section.information_given)
+        self._build_outcomes(section)
+
+    def _build_outcomes(self, section: GoalsSection) -> None:
+        while self.outcome_form.rowCount():
+            self.outcome_form.removeRow(0)
+        base = getattr(self, "base", None)
+        carried = {g.lineage_id for g in base.goals} if isinstance(base, GoalsSection) else set()
+        self.outcome_rows: list[tuple[str, QComboBox, QLineEdit]] = []
+        for goal in section.goals:
+            if goal.lineage_id not in carried:
+                continue
+            status = QComboBox()
+            for value in GoalStatus:
+                status.addItem(enum_label(value), value)
+            status.setCurrentIndex(status.findData(goal.status))
+            status.setAccessibleName(self.tr("Outcome of goal: {0}").format(goal.text))
+            outcome = QLineEdit(goal.outcome)
+            outcome.setPlaceholderText(self.tr("How did it go, in the person's words?"))
+            outcome.setAccessibleName(self.tr("What happened with goal: {0}").format(goal.text))
+            row = QWidget()
+            row_layout = QFormLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.addRow(self.tr("Status"), status)
+            row_layout.addRow(self.tr("What happened"), outcome)
+            self.outcome_form.addRow(f"“{goal.text}”", row)
+            lineage = goal.lineage_id
+            status.currentIndexChanged.connect(lambda _=0, lin=lineage: self._outcome_edited(lin))
+            outcome.textEdited.connect(lambda _="", lin=lineage: self._outcome_edited(lin))
+            self.outcome_rows.append((lineage, status, outcome))
+        self.outcomes.setVisible(bool(self.outcome_rows))
+
+    def _outcome_edited(self, lineage: str) -> None:
+        for lin, status, outcome in self.outcome_rows:
+            if lin != lineage:
+                continue
+            for index, goal in enumerate(self.goals.items()):
+                if goal.lineage_id == lineage:
+                    self.goals.replace_item(
+                        index,
+                        replace(
+                            goal,
+                            status=status.currentData(),
+                            outcome=outcome.text(),
+                            outcome_recorded_on=goal.outcome_recorded_on or self.context.today(),
+                        ),
+                    )
+
+    def section(self) -> GoalsSection:
+        return replace(
+            self._section,
+            needs=self.needs.items(),
+            goals=self.goals.items(),
+            referrals=self.referrals.items(),
+            information_given=self.information.items(),
+        )
+
+    @staticmethod
+    def is_complete(section: Any) -> bool:
+        active = [g for g in section.goals if g.text.strip()]
+        return bool(active) and all(g.actions for g in active)

@@ -1,0 +1,189 @@
+"""Step 2, Medical review: conditions (SNOMED-coded pick-list), medicines with the review decision and
+the live anticholinergic burden, allergies, recent results and frailty."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, cast
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QCompleter, QFrame, QLabel, QLineEdit, QSpinBox, QVBoxLayout
+
+from careplanner.clinical.conditions import search_conditions
+from careplanner.clinical.enums import MedicineDecision
+from careplanner.clinical.frailty import frailty_level
+from careplanner.services.plan_data import (
+    AllergyData,
+    ConditionData,
+    MedicalSection,
+    MedicineData,
+    ResultData,
+)
+from careplanner.ui.fields import Field
+from careplanner.ui.forms import DataForm
+from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.steps.base import StepContext, StepWidget
+
+REVIEW = (
+    Field("frailty_score", "Clinical Frailty Scale (1 to 9)", "int", low=1, high=9),
+    Field("frailty_assessed_on", "Frailty assessed on", "date", future_ok=False),
+    Field("notes", "Notes from the review", "long"),
+)
+CONDITIONS = Field(
+    "conditions",
+    "Conditions",
+    "list",
+    item=ConditionData,
+    fields=(
+        Field(
+            "term", "Condition", hint="Start typing to pick from the list (it fills in the SNOMED CT code)."
+        ),
+        Field("plain_name", "In plain words"),
+        Field("snomed_code", "SNOMED CT code"),
+        Field("diagnosed", "Diagnosed (year or date)"),
+        Field("notes", "Notes", "long"),
+    ),
+    noun="condition",
+)
+MEDICINES = Field(
+    "medicines",
+    "Medicines",
+    "list",
+    item=MedicineData,
+    fields=(
+        Field("name", "Medicine and strength"),
+        Field("dose", "Dose"),
+        Field("how_taken", "How it is taken"),
+        Field("purpose", "What it is for"),
+        Field("decision", "Review decision", "enum", enum=MedicineDecision),
+        Field("decision_reason", "Reason for the decision"),
+    ),
+    describe=lambda m: f"{m.name} — {m.dose}".strip(" —") if m.name else "",
+    noun="medicine",
+)
+ALLERGIES = Field(
+    "allergies",
+    "Allergies",
+    "list",
+    item=AllergyData,
+    fields=(Field("substance", "Substance"), Field("reaction", "Reaction"), Field("severity", "Severity")),
+    noun="allergy",
+    nouns="allergies",
+)
+RESULTS = Field(
+    "results",
+    "Recent results",
+    "list",
+    item=ResultData,
+    fields=(
+        Field("name", "Test"),
+        Field("value", "Value"),
+        Field("unit", "Unit"),
+        Field("taken_on", "Taken on", "date", future_ok=False),
+        Field("plain_note", "What it means, in plain words", "long"),
+    ),
+    describe=lambda r: f"{r.name} {r.value} {r.unit}".strip(),
+    noun="result",
+)
+
+
+class MedicalStep(StepWidget):
+    key = "medical"
+
+    def __init__(self, context: StepContext) -> None:
+        super().__init__(context)
+        self.conditions = self.add_list("conditions", ListEditor(CONDITIONS))
+        self.medicines = self.add_list("medicines", ListEditor(MEDICINES))
+        self.allergies = self.add_list("allergies", ListEditor(ALLERGIES))
+        self.results = self.add_list("results", ListEditor(RESULTS))
+        self.review = self.add_form("review", DataForm(REVIEW))
+        self.frailty_label = QLabel()
+        self.frailty_label.setObjectName("hint")
+        cast(QSpinBox, self.review.widget("frailty_score")).valueChanged.connect(self._show_frailty)
+
+        self.acb_box = QFrame()
+        self.acb_label = QLabel()
+        self.acb_label.setWordWrap(True)
+        self.acb_label.setAccessibleName(self.tr("Anticholinergic burden"))
+        acb_layout = QVBoxLayout(self.acb_box)
+        acb_layout.addWidget(self.acb_label)
+        self.medicines.changed.connect(self._show_acb)
+
+        self._suggest = QStringListModel(self)
+        completer = QCompleter(self._suggest, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.term_edit = cast(QLineEdit, self.conditions.form.widget("term"))
+        self.term_edit.setCompleter(completer)
+        self.term_edit.textEdited.connect(self._search_conditions)
+        completer.activated.connect(self._condition_picked)
+
+        self.group(self.tr("Conditions"), self.conditions)
+        self.group(self.tr("Medicines"), self.medicines, self.acb_box)
+        self.group(self.tr("Allergies"), self.allergies)
+        self.group(self.tr("Recent results"), self.results)
+        self.group(self.tr("Frailty and review notes"), self.review, self.frailty_label)
+        self.finish()
+
+    def _search_conditions(self, text: str) -> None:
+        self._found = search_conditions(text, limit=10) if len(text.strip()) >= 2 else []
+        self._suggest.setStringList([c.name for c in self._found])
+
+    def _condition_picked(self, name: str) -> None:
+        match = next((c for c in getattr(self, "_found", []) if c.name == name), None)
+        row = self.conditions.current_index()
+        if match is None or row < 0:
+            return
+        current = self.conditions.items()[row]
+        self.conditions.replace_item(
+            row, replace(current, term=match.name, plain_name=match.plain_name, snomed_code=match.snomed_code)
+        )
+
+    def _show_frailty(self, score: int) -> None:
+        self.frailty_label.setText(
+            self.tr("CFS {0}: {1}").format(score, frailty_level(score).name) if 1 <= score <= 9 else ""
+        )
+
+    def _show_acb(self) -> None:
+        result = self.context.services.clinical.acb_for(MedicalSection(medicines=self.medicines.items()))
+        if result.warning:
+            self.acb_box.setObjectName("warning")
+            text = self.tr("⚠ Warning — anticholinergic burden (ACB) total {0}. {1}").format(
+                result.total, result.warning_text
+            )
+        else:
+            self.acb_box.setObjectName("card")
+            text = self.tr("Anticholinergic burden (ACB) total: {0}.").format(result.total)
+            if result.contributors:
+                text += " " + self.tr("From: {0}.").format(
+                    ", ".join(f"{c.generic_name} ({c.score})" for c in result.contributors)
+                )
+        self.acb_label.setText(text)
+        self.acb_box.style().unpolish(self.acb_box)
+        self.acb_box.style().polish(self.acb_box)
+
+    def load(self, section: Any) -> None:
+        assert isinstance(section, MedicalSection)
+        self._section = section
+        self.review.load(section.review)
+        self.conditions.set_items(section.conditions)
+        self.medicines.set_items(section.medicines)
+        self.allergies.set_items(section.allergies)
+        self.results.set_items(section.results)
+        self._show_acb()
+        self._show_frailty(section.review.frailty_score or 0)
+
+    def section(self) -> MedicalSection:
+        return replace(
+            self._section,
+            review=self.review.apply(self._section.review),
+            conditions=self.conditions.items(),
+            medicines=self.medicines.items(),
+            allergies=self.allergies.items(),
+            results=self.results.items(),
+        )
+
+    @staticmethod
+    def is_complete(section: Any) -> bool:
+        meds = section.medicines
+        return bool(section.conditions) and all(m.decision is not MedicineDecision.NOT_REVIEWED for m in meds)

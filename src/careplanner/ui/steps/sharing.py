@@ -1,0 +1,249 @@
+"""Step 7, Agree and share: the care team, consent to share, the review date, a check list of gaps,
+then agreement with the person (or a named representative), or a record that they declined."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, cast
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from careplanner.clinical.enums import AgreedWith
+from careplanner.services.consultation import ChecklistItem
+from careplanner.services.plan_data import (
+    AdditionalPlanData,
+    CareTeamData,
+    PersonalContactData,
+    SharingSection,
+)
+from careplanner.ui.fields import Field, format_date
+from careplanner.ui.forms import DataForm
+from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.steps.base import StepContext, StepWidget
+
+SHARING = (
+    Field("review_date", "Review date", "date", past_ok=False),
+    Field("review_responsible_name", "Who will review it (name)"),
+    Field("review_responsible_role", "Their role"),
+    Field("review_responsible_contact", "How to contact them"),
+    Field("lead_coordinator_name", "Lead coordinator (name)"),
+    Field("lead_coordinator_role", "Lead coordinator's role"),
+    Field("lead_coordinator_contact", "Lead coordinator's contact details"),
+    Field("performing_professional_name", "Plan written with (professional's name)"),
+    Field("performing_professional_role", "Their role"),
+    Field("performing_professional_id", "Their professional registration number"),
+    Field("location", "Where the plan was written"),
+    Field("care_funding", "Care funding"),
+    Field("consent_to_share", "The person agrees to share this plan", "tribool"),
+    Field("consent_shared_with", "Share with", "long"),
+    Field("other_documents", "Other documents or plans", "long"),
+    Field("copies_given_to", "Copies given to", "long"),
+)
+CARE_TEAM = Field(
+    "care_team",
+    "Care team",
+    "list",
+    item=CareTeamData,
+    fields=(
+        Field("name", "Name"),
+        Field("role", "Role"),
+        Field("speciality", "Speciality"),
+        Field("team", "Team"),
+        Field("organisation", "Organisation"),
+        Field("organisation_code", "Organisation code (ODS)"),
+        Field("phone", "Phone"),
+        Field("email", "Email"),
+        Field("is_key_worker", "Key worker", "bool"),
+        Field("start_date", "From", "date"),
+        Field("end_date", "Until", "date"),
+    ),
+    describe=lambda m: f"{m.name} — {m.role}".strip(" —"),
+    noun="care team member",
+)
+CONTACTS = Field(
+    "personal_contacts",
+    "People close to me",
+    "list",
+    item=PersonalContactData,
+    fields=(
+        Field("name", "Name"),
+        Field("relationship_to_person", "Relationship"),
+        Field("phone", "Phone"),
+        Field("email", "Email"),
+        Field("is_carer", "Is a carer", "bool"),
+        Field("is_next_of_kin", "Next of kin", "bool"),
+        Field("is_emergency_contact", "Emergency contact", "bool"),
+        Field("is_lpa_holder", "Holds a lasting power of attorney", "bool"),
+        Field("comments", "Comments", "long"),
+    ),
+    noun="contact",
+)
+ADDITIONAL = Field(
+    "additional_plans",
+    "Other support plans",
+    "list",
+    item=AdditionalPlanData,
+    fields=(
+        Field("name", "Plan"),
+        Field("content", "What it says", "long"),
+        Field("review_date", "Review date", "date"),
+        Field("review_responsible", "Who reviews it"),
+    ),
+    noun="plan",
+)
+
+
+class SharingStep(StepWidget):
+    """Signals: agree_requested(object, str, str) with AgreedWith, representative name and role;
+    decline_requested(str) with the reason; suggest_requested(); link_activated(object) ChecklistItem."""
+
+    key = "sharing"
+    agree_requested = Signal(object, str, str)
+    decline_requested = Signal(str)
+    suggest_requested = Signal()
+    link_activated = Signal(object)
+
+    def __init__(self, context: StepContext) -> None:
+        super().__init__(context)
+        self.checklist = QWidget()
+        self.checklist_layout = QVBoxLayout(self.checklist)
+        self.checklist_layout.setContentsMargins(0, 0, 0, 0)
+        self.group(self.tr("Before you agree: worth a second look"), self.checklist)
+
+        self.form = self.add_form("sharing", DataForm(SHARING))
+        suggest = QPushButton(self.tr("Suggest a review date"))
+        suggest.clicked.connect(self.suggest_requested)
+        self.suggestion = QLabel()
+        self.suggestion.setWordWrap(True)
+        self.suggestion.setObjectName("hint")
+        self.group(self.tr("Review, coordination and consent"), self.form, suggest, self.suggestion)
+        self.care_team = self.add_list("care_team", ListEditor(CARE_TEAM))
+        self.contacts = self.add_list("personal_contacts", ListEditor(CONTACTS))
+        self.additional = self.add_list("additional_plans", ListEditor(ADDITIONAL))
+        self.group(self.tr("Care team"), self.care_team)
+        self.group(self.tr("People close to the person"), self.contacts)
+        self.group(self.tr("Other support plans"), self.additional)
+        self._build_agree()
+        self.finish()
+
+    def _build_agree(self) -> None:
+        self.with_person = QRadioButton(self.tr("Agreed with the person"))
+        self.with_rep = QRadioButton(self.tr("Agreed with a representative"))
+        self.with_person.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.with_person)
+        group.addButton(self.with_rep)
+        self.rep_name = QLineEdit()
+        self.rep_name.setAccessibleName(self.tr("Representative's name"))
+        self.rep_role = QLineEdit()
+        self.rep_role.setAccessibleName(self.tr("Representative's relationship or role"))
+        rep = QWidget()
+        rep_form = QFormLayout(rep)
+        rep_form.addRow(self.tr("Representative's name"), self.rep_name)
+        rep_form.addRow(self.tr("Relationship or role"), self.rep_role)
+        rep.setEnabled(False)
+        self.with_rep.toggled.connect(rep.setEnabled)
+        self.agree_button = QPushButton(self.tr("Agree the plan"))
+        self.agree_button.setObjectName("primary")
+        self.agree_button.clicked.connect(self._agree)
+        self.decline_reason = QLineEdit()
+        self.decline_reason.setAccessibleName(self.tr("Why the person declined a written plan"))
+        self.decline_reason.setPlaceholderText(self.tr("Reason (optional)"))
+        self.decline_button = QPushButton(self.tr("The person declined a written plan"))
+        self.decline_button.clicked.connect(lambda: self.decline_requested.emit(self.decline_reason.text()))
+        self.agree_message = QLabel()
+        self.agree_message.setObjectName("fieldError")
+        self.agree_message.setWordWrap(True)
+        self.agree_message.hide()
+        decline_row = QWidget()
+        decline_layout = QHBoxLayout(decline_row)
+        decline_layout.setContentsMargins(0, 0, 0, 0)
+        decline_layout.addWidget(self.decline_reason, 1)
+        decline_layout.addWidget(self.decline_button)
+        self.agree_box = self.group(
+            self.tr("Agree"),
+            self.with_person,
+            self.with_rep,
+            rep,
+            self.agree_message,
+            self.agree_button,
+            decline_row,
+        )
+
+    def _agree(self) -> None:
+        kind = AgreedWith.REPRESENTATIVE if self.with_rep.isChecked() else AgreedWith.PERSON
+        self.agree_requested.emit(kind, self.rep_name.text(), self.rep_role.text())
+
+    def show_problem(self, message: str, field: str = "") -> None:
+        """Show why agreement failed, at the field when there is one."""
+        if field == "representative_name":
+            self.rep_name.setFocus()
+        elif field in ("review_date",):
+            self.form.set_error(field, message)
+            self.form.widget(field).setFocus()
+        self.agree_message.setText(message)
+        self.agree_message.setVisible(bool(message))
+
+    def show_checklist(self, items: list[ChecklistItem]) -> None:
+        while self.checklist_layout.count():
+            old = self.checklist_layout.takeAt(0)
+            widget = old.widget() if old is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        if not items:
+            done = QLabel(self.tr("✓ Nothing to check: the plan looks complete."))
+            self.checklist_layout.addWidget(done)
+            return
+        for item in items:
+            link = QPushButton("⚠ " + self.tr(item.message) + "  " + self.tr("(go to it)"))
+            link.setObjectName("link")
+            link.setAccessibleName(self.tr(item.message))
+            link.clicked.connect(lambda _=False, it=item: self.link_activated.emit(it))
+            self.checklist_layout.addWidget(link)
+
+    def show_suggestion(self, review_date: Any, months: int, reasons: tuple[str, ...]) -> None:
+        self.form.set_value("review_date", review_date)
+        self.form.set_error("review_date", "")
+        self.suggestion.setText(
+            self.tr("Suggested review in {0} months ({1}): {2}").format(
+                months, format_date(review_date), " ".join(reasons)
+            )
+        )
+        self.changed.emit()
+
+    def load(self, section: Any) -> None:
+        assert isinstance(section, SharingSection)
+        self._section = section
+        self.form.load(section.sharing)
+        self.care_team.set_items(section.care_team)
+        self.contacts.set_items(section.personal_contacts)
+        self.additional.set_items(section.additional_plans)
+        self.agree_message.hide()
+        self.suggestion.clear()
+
+    def section(self) -> SharingSection:
+        return replace(
+            self._section,
+            sharing=self.form.apply(self._section.sharing),
+            care_team=self.care_team.items(),
+            personal_contacts=self.contacts.items(),
+            additional_plans=self.additional.items(),
+        )
+
+    def review_edit(self) -> QLineEdit:
+        return cast(QLineEdit, self.form.widget("review_date"))
+
+    @staticmethod
+    def is_complete(section: Any) -> bool:
+        return section.sharing.review_date is not None and section.sharing.consent_to_share is not None

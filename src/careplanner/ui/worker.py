@@ -1,0 +1,105 @@
+"""One worker thread for database work, so typing never waits on the disk.
+
+Service calls are queued on a single thread (the store is one SQLite file: one writer at a time is
+what it wants anyway) and their results come back to the UI thread through a Qt signal. Tests build
+the worker with `inline=True`, which runs each call at once on the calling thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+log = logging.getLogger("careplanner.ui.worker")
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class Worker(QObject):
+    """Runs callables one at a time off the UI thread.
+
+    Signals: failed(str) — a call failed and nobody handled it (a plain message for the status bar);
+    busy_changed(bool).
+    """
+
+    failed = Signal(str)
+    busy_changed = Signal(bool)
+    _delivered = Signal(object, object, object)
+
+    def __init__(self, *, inline: bool = False, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._inline = inline
+        self._pool = None if inline else ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+        self._pending = 0
+        self._delivered.connect(self._deliver)
+
+    @property
+    def inline(self) -> bool:
+        return self._inline
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def submit(
+        self, call: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
+    ) -> None:
+        """Run `call` on the worker; `on_done(result)` or `on_error(exc)` then run on the UI thread."""
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        if self._pool is None:
+            try:
+                result: Any = call()
+            except Exception as exc:
+                self._deliver(None, exc, (on_done, on_error))
+            else:
+                self._deliver(result, None, (on_done, on_error))
+            return
+        future = self._pool.submit(call)
+        future.add_done_callback(lambda f: self._finished(f, on_done, on_error))
+
+    def _finished(self, future: Future[Any], on_done: Done | None, on_error: Failed | None) -> None:
+        exc = future.exception()
+        self._delivered.emit(None if exc else future.result(), exc, (on_done, on_error))
+
+    def _deliver(
+        self, result: Any, exc: BaseException | None, callbacks: tuple[Done | None, Failed | None]
+    ) -> None:
+        self._pending -= 1
+        on_done, on_error = callbacks
+        try:
+            if exc is not None:
+                if on_error is not None:
+                    on_error(exc)
+                else:
+                    log.error("A background task failed: %s", type(exc).__name__)
+                    self.failed.emit(str(exc) if _is_plain(exc) else self.tr("Something went wrong saving."))
+            elif on_done is not None:
+                on_done(result)
+        finally:
+            if self._pending == 0:
+                self.busy_changed.emit(False)
+
+    def wait(self) -> None:
+        """Block until every queued call has finished, then deliver their results (used at close)."""
+        if self._pool is None:
+            return
+        self._pool.submit(lambda: None).result()
+        QCoreApplication.sendPostedEvents(self)
+
+    def shutdown(self) -> None:
+        self.wait()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+
+def _is_plain(exc: BaseException) -> bool:
+    from careplanner.services.errors import ServiceError
+
+    return isinstance(exc, ServiceError)
