@@ -1,0 +1,220 @@
+"""Import a FHIR R4 Bundle of a person's record: create or update the person and pre-fill the medical
+review (and goals, when the bundle carries them) of their draft plan, all in one transaction.
+
+The bundle is read and checked in full before the store is touched (`export.fhir_read`); if anything
+is wrong the whole bundle is refused with the list of problems, and the store is exactly as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from careplanner.clinical.enums import PlanStatus
+from careplanner.clinical.nhs_number import normalise_nhs_number
+from careplanner.export.fhir_read import BundleRefusedError, ImportedRecord, Problem, read_bundle
+from careplanner.models import CarePlan, Person
+from careplanner.services import audit
+from careplanner.services.errors import NotAllowedError
+from careplanner.services.mapping import copy_content, read_content, write_section
+from careplanner.services.people import PeopleService, PersonInput, record_of
+from careplanner.services.plan_data import GoalsSection, MedicalSection
+from careplanner.services.plans import PlanService
+from careplanner.services.users import Actor
+
+__all__ = ["BundleRefusedError", "FhirImportService", "ImportResult", "Problem", "parse_json"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    person_id: str
+    plan_id: str
+    created_person: bool
+    counts: dict[str, int]
+
+
+def parse_json(text: str | bytes) -> Any:
+    """JSON text to data, or BundleRefusedError saying where the JSON is broken."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BundleRefusedError(
+            [Problem("file", f"is not valid JSON (line {exc.lineno}, column {exc.colno})")]
+        ) from None
+    except (UnicodeDecodeError, RecursionError):
+        raise BundleRefusedError([Problem("file", "is not readable JSON text")]) from None
+
+
+def _merge(existing: PersonInput, incoming: PersonInput) -> PersonInput:
+    """Update what the bundle says; keep what only the app knows (communication needs, preferences…)."""
+    keep_if_empty = (
+        "title",
+        "preferred_name",
+        "gp_practice_name",
+        "gp_practice_ods_code",
+        "addresses",
+        "telecoms",
+    )
+    changes = {
+        name: getattr(incoming, name)
+        for name in ("first_name", "family_name", "date_of_birth", "nhs_number", "sex", *keep_if_empty)
+        if getattr(incoming, name) or name not in keep_if_empty
+    }
+    return dataclasses.replace(existing, **changes)
+
+
+def _with_lineage(new: tuple[Any, ...], old: tuple[Any, ...], key: str) -> tuple[Any, ...]:
+    """Keep an item's lineage (and what the app added to it) when the record still has it."""
+    by_key = {str(getattr(o, key)).casefold(): o for o in old}
+    out = []
+    for item in new:
+        match = by_key.get(str(getattr(item, key)).casefold())
+        if match is not None:
+            extra = {"lineage_id": match.lineage_id}
+            if hasattr(item, "purpose") and not item.purpose:
+                extra["purpose"] = match.purpose
+            item = dataclasses.replace(item, **extra)
+        out.append(item)
+    return tuple(out)
+
+
+class FhirImportService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self._sessions = sessions
+        self._now = now
+        self._today = today
+        self._people = PeopleService(sessions, today=today)
+
+    def read(self, data: Any) -> ImportedRecord:
+        """Check a bundle without storing anything (BundleRefusedError on any problem)."""
+        return read_bundle(data, self._today())
+
+    def import_bundle(self, data: Any, actor: Actor) -> ImportResult:
+        if not actor.can_edit_plans:
+            raise NotAllowedError("Only clinicians can import records into care plans.")
+        record = self.read(data)
+        with self._sessions.begin() as session:
+            person, created = self._person(session, record.person, actor)
+            plan = self._draft(session, person, actor)
+            content = read_content(plan)
+            old = content.medical
+            medical = MedicalSection(
+                review=old.review,
+                conditions=_with_lineage(record.conditions, old.conditions, "snomed_code")
+                if all(c.snomed_code for c in record.conditions)
+                else _with_lineage(record.conditions, old.conditions, "term"),
+                medicines=_with_lineage(record.medicines, old.medicines, "name"),
+                allergies=_with_lineage(record.allergies, old.allergies, "substance"),
+                results=record.results or old.results,
+            )
+            write_section(plan, medical)
+            sections = ["medical"]
+            if record.goals:
+                goals = content.goals
+                write_section(
+                    plan, GoalsSection(goals.needs, record.goals, goals.referrals, goals.information_given)
+                )
+                sections.append("goals")
+            plan.revision += 1
+            plan.last_updated = self._now()
+            session.flush()
+            for key in sections:
+                audit.record(
+                    session,
+                    audit.Action.PLAN_CHANGED,
+                    user_id=actor.id,
+                    person_id=person.id,
+                    plan_id=plan.id,
+                    detail=f"section={key} source=fhir_import",
+                    now=self._now,
+                )
+            counts = ",".join(f"{k}={v}" for k, v in record.counts.items())
+            audit.record(
+                session,
+                audit.Action.IMPORTED,
+                user_id=actor.id,
+                person_id=person.id,
+                plan_id=plan.id,
+                detail=f"format=fhir_r4 {counts}",
+                now=self._now,
+            )
+            return ImportResult(person.id, plan.id, created, dict(record.counts))
+
+    def _person(self, session: Session, incoming: PersonInput, actor: Actor) -> tuple[Person, bool]:
+        existing = None
+        if incoming.nhs_number:
+            existing = session.scalar(
+                select(Person).where(Person.nhs_number == normalise_nhs_number(incoming.nhs_number))
+            )
+        people = self._people
+        if existing is None:
+            people._check(session, incoming, None)
+            person = Person()
+            people._apply(person, incoming)
+            session.add(person)
+            session.flush()
+            audit.record(
+                session,
+                audit.Action.PERSON_CREATED,
+                user_id=actor.id,
+                person_id=person.id,
+                detail="source=fhir_import",
+                now=self._now,
+            )
+            return person, True
+        merged = _merge(record_of(existing).details, incoming)
+        people._check(session, merged, existing.id)
+        people._apply(existing, merged)
+        session.flush()
+        audit.record(
+            session,
+            audit.Action.PERSON_UPDATED,
+            user_id=actor.id,
+            person_id=existing.id,
+            detail="source=fhir_import",
+            now=self._now,
+        )
+        return existing, False
+
+    def _draft(self, session: Session, person: Person, actor: Actor) -> CarePlan:
+        """The person's draft, or a new one carried forward from their last agreed plan (as start_draft)."""
+        draft = PlanService._draft(session, person.id)
+        if draft is not None:
+            return draft
+        base = PlanService._latest_agreed(session, person.id)
+        draft = CarePlan(
+            person_id=person.id,
+            status=PlanStatus.DRAFT,
+            base_id=base.id if base else None,
+            started_by_id=actor.id,
+            last_updated=self._now(),
+        )
+        session.add(draft)
+        session.flush()
+        if base is not None:
+            copy_content(base, draft)
+        person.has_draft = True
+        session.flush()
+        audit.record(
+            session,
+            audit.Action.PLAN_STARTED,
+            user_id=actor.id,
+            person_id=person.id,
+            plan_id=draft.id,
+            detail="carried forward" if base else "new",
+            now=self._now,
+        )
+        return draft
