@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "careplanner.commands.store_cmds",
     "careplanner.commands.seed_cmd",
     "careplanner.commands.trust_cmds",
+    "careplanner.commands.export_cmds",
 )
 
 Handler = Callable[[argparse.Namespace], int]
