@@ -196,6 +196,7 @@ class PlanEditor(QWidget):
             return
         self._dirty.add(key)
         self._timer.start()
+        self._update_state(key, changes=False)
         self.save_state.emit(self.tr("Editing…"))
 
     def flush(self) -> None:
@@ -237,14 +238,16 @@ class PlanEditor(QWidget):
             self._dirty.update(SECTION_TYPES)
             self._timer.start(5000)
 
-    def _update_state(self, key: str) -> None:
+    def _update_state(self, key: str, *, changes: bool = True) -> None:
         section = self.steps[key].section()
         if section == SECTION_TYPES[key]():
             state = EMPTY
         else:
             state = COMPLETE if self.steps[key].is_complete(section) else STARTED
-        self.navigator.set_state(key, state)
-        self._show_changes(key)
+        if self.navigator.states.get(key) != state:
+            self.navigator.set_state(key, state)
+        if changes:
+            self._show_changes(key)
 
     def _show_changes(self, key: str) -> None:
         label = self.changes[key]

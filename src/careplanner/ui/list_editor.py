@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -83,19 +83,23 @@ class ListEditor(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.form_box)
 
-        scope = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in (
-            ("Alt+N", self.add_item),
-            ("Alt+Up", lambda: self.move_current(-1)),
-            ("Alt+Down", lambda: self.move_current(1)),
-        ):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(scope)
-            shortcut.activated.connect(slot)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_current)
         self._refresh()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Alt+N adds, Alt+Up / Alt+Down move. Handled here (not by QShortcut) so that in a list inside
+        a list (a goal's actions) the innermost list answers, with no ambiguity."""
+        if event.modifiers() == Qt.KeyboardModifier.AltModifier:
+            key = event.key()
+            if key == Qt.Key.Key_N:
+                self.add_item()
+                return
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                self.move_current(-1 if key == Qt.Key.Key_Up else 1)
+                return
+        super().keyPressEvent(event)
 
     # ---- data -------------------------------------------------------------------------------------------
 

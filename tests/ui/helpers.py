@@ -1,0 +1,36 @@
+"""Typing helpers that drive widgets the way a person at a keyboard does (ASCII only: see ENVIRONMENT.md)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QWidget
+from pytestqt.qtbot import QtBot
+
+
+def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(widget, text)
+
+
+def choose(qtbot: QtBot, combo: QWidget, text: str) -> None:
+    """Pick a combo box entry with the arrow keys (Home, then Down until it is the current one)."""
+    box = cast(QComboBox, combo)
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(box, Qt.Key.Key_Home)
+    for _ in range(box.count()):
+        if box.currentText().startswith(text):
+            return
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    raise AssertionError(f"{text!r} is not in the list")
+
+
+def press(qtbot: QtBot, widget: QWidget) -> None:
+    """Focus a button and press Space, as a keyboard user does."""
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(widget, Qt.Key.Key_Space)
+
+
+def alt(qtbot: QtBot, widget: QWidget, key: Qt.Key) -> None:
+    qtbot.keyClick(widget, key, Qt.KeyboardModifier.AltModifier)
