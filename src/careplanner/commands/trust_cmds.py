@@ -114,7 +114,8 @@ def run_backup(args: argparse.Namespace) -> int:
             passphrase = _secret(args.backup_passphrase_file, "Choose a backup passphrase", confirm=True)
             service.backup(Path(args.file), passphrase, actor=None, progress=_show_progress)
             print(
-                f"Backed up to {args.file}. Keep the backup passphrase safe: without it the backup is useless."
+                f"Backed up to {args.file}. Keep the backup passphrase safe: "
+                "without it the backup cannot be restored."
             )
         AuditHeadNote(ctx.store.sessions, ctx.paths.data_dir).save()
         return 0

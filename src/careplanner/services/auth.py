@@ -109,7 +109,8 @@ def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             {
-                "password": f"Use a password of at least {MIN_PASSWORD_LENGTH} characters (a short phrase works)."
+                "password": f"Use a password of at least {MIN_PASSWORD_LENGTH} characters "
+                "(a short phrase works)."
             }
         )
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -275,6 +276,13 @@ class AuthService:
         return self._authenticate(username, password, audit.Action.SIGN_IN)
 
     def _authenticate(self, username: str, password: str, success: str) -> Actor:
+        outcome = self._attempt(username, password, success)
+        # Raised only after the transaction commits, so every failure stays in the count and the trail.
+        if isinstance(outcome, SignInError):
+            raise outcome
+        return outcome
+
+    def _attempt(self, username: str, password: str, success: str) -> Actor | SignInError:
         now = self._now()
         with self._sessions.begin() as session:
             user = session.scalar(select(User).where(User.username == username.strip()))
@@ -284,13 +292,13 @@ class AuthService:
                     session, audit.Action.SIGN_IN_FAILED, user_id=None, detail="unknown", now=self._now
                 )
                 log.info("Sign-in refused: unknown or inactive account")
-                raise SignInError("The user name or password is not right.")
+                return SignInError("The user name or password is not right.")
             if user.locked_until is not None and user.locked_until > now:
                 wait = int((user.locked_until - now).total_seconds()) + 1
                 audit.record(
                     session, audit.Action.SIGN_IN_FAILED, user_id=user.id, detail="waiting", now=self._now
                 )
-                raise SignInError(
+                return SignInError(
                     f"Too many wrong passwords. Try again in {wait} seconds.", wait_seconds=wait
                 )
             if not self._matches(user, password):
@@ -307,12 +315,12 @@ class AuthService:
                 )
                 log.info("Sign-in refused: wrong password (attempt %d)", user.failed_attempts)
                 if delay:
-                    raise SignInError(
+                    return SignInError(
                         "The user name or password is not right. Too many wrong passwords: "
                         f"try again in {int(delay.total_seconds())} seconds.",
                         wait_seconds=int(delay.total_seconds()),
                     )
-                raise SignInError("The user name or password is not right.")
+                return SignInError("The user name or password is not right.")
             user.failed_attempts = 0
             user.locked_until = None
             if self._hasher.check_needs_rehash(user.password_hash):

@@ -92,6 +92,14 @@ def _sql_error(exc: Exception) -> StoreError:
     return BackupError()
 
 
+def _discard(path: Path) -> None:
+    """Remove a temporary file if it is there; a cleanup failure must not hide the real error."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        log.warning("A temporary file could not be removed")
+
+
 def _fsync(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
@@ -167,7 +175,7 @@ def write_backup(source: Any, dest: Path, passphrase: bytes, progress: Progress 
     except OSError as exc:
         raise _os_error(exc) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
     progress(1.0, "Backup complete")
     log.info("Backup written and checked")
 
@@ -285,7 +293,7 @@ def restore_backup(
     except OSError as exc:
         raise _os_error(exc) from exc
     finally:
-        staged.unlink(missing_ok=True)
+        _discard(staged)
     progress(1.0, "Restore complete")
     log.info("Store restored from a backup; the previous store was kept aside")
     return moved
