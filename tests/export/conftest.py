@@ -1,0 +1,70 @@
+"""Fixtures for the export tests: the full synthetic plan, stored for real, and PDF reading helpers."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from careplanner.app import AppContext
+from careplanner.clinical.practice import PracticeSettings
+from careplanner.export.sample import SAMPLE_PRACTICE, sample_content, sample_person
+from careplanner.services.exports import ExportService
+from careplanner.services.fhir_import import FhirImportService
+from careplanner.services.people import PersonRecord
+from careplanner.services.plan_data import SECTION_TYPES, PlanVersion
+from careplanner.services.users import Actor
+
+
+@dataclass(frozen=True)
+class Stored:
+    person: PersonRecord
+    plan: PlanVersion
+
+
+def store_plan(
+    ctx: AppContext, actor: Actor, *, agree: bool = True, large_print: bool = False, **names: str
+) -> Stored:
+    """The sample person and their full plan, through the real services."""
+    person = ctx.services.people.create(sample_person(large_print=large_print, **names).details, actor)
+    draft = ctx.services.plans.start_draft(person.id, actor)
+    content = sample_content()
+    for key in SECTION_TYPES:
+        ctx.services.plans.save_section(draft.id, content.section(key), actor)
+    plan = ctx.services.plans.agree(draft.id, actor) if agree else ctx.services.plans.get(draft.id)
+    return Stored(ctx.services.people.get(person.id), plan)
+
+
+@pytest.fixture
+def practice(ctx: AppContext, actor: Actor) -> PracticeSettings:
+    return ctx.services.practice.update(SAMPLE_PRACTICE, actor)
+
+
+@pytest.fixture
+def exports(ctx: AppContext) -> ExportService:
+    return ExportService(ctx.store.sessions, now=ctx.services.clock.now, today=ctx.services.clock.today)
+
+
+@pytest.fixture
+def importer(ctx: AppContext) -> FhirImportService:
+    return FhirImportService(ctx.store.sessions, now=ctx.services.clock.now, today=ctx.services.clock.today)
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    """The PDF's text as pdftotext reads it (layout off, so reading order is the story order)."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    )
+    return " ".join(out.stdout.split())
+
+
+def page_count(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
