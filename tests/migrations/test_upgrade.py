@@ -61,6 +61,10 @@ def test_first_schema_store_is_upgraded_with_a_copy(paths: Paths) -> None:
         assert store.schema_revision() == head_revision() != "0001"
         assert store.upgraded_from_copy is not None
         assert store.counts()["people"] == 1
+        from careplanner.services.container import Services
+
+        found = Services(store.sessions).people.search("schem")
+        assert [p.first_name for p in found] == ["Old"]  # search tokens were backfilled
         assert store.integrity_check() == []
     finally:
         store.close()

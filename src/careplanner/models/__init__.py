@@ -9,7 +9,7 @@ from careplanner.models.future_wishes import FutureWishes
 from careplanner.models.goals import Goal, GoalAction, InformationGiven, Need, Referral
 from careplanner.models.holistic import HolisticReview, QuestionnaireResult, WellbeingRating
 from careplanner.models.medical import Allergy, Condition, MedicalReview, Medicine, TestResult
-from careplanner.models.person import Address, CommunicationNeedRow, Person, Telecom
+from careplanner.models.person import Address, CommunicationNeedRow, Person, PersonNameToken, Telecom
 from careplanner.models.plan import CarePlan
 from careplanner.models.practice import Practice
 from careplanner.models.sharing import AdditionalSupportPlan, CareTeamMember, PersonalContact
@@ -40,6 +40,7 @@ __all__ = [
     "Medicine",
     "Need",
     "Person",
+    "PersonNameToken",
     "PersonalContact",
     "PlanItem",
     "Practice",

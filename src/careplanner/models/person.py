@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careplanner.clinical.enums import CommunicationNeed, ContactMethod, Sex
@@ -54,6 +54,7 @@ class Person(Row, Base):
     communication_needs: Mapped[list[CommunicationNeedRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
+    name_tokens: Mapped[list[PersonNameToken]] = relationship(cascade="all, delete-orphan", lazy="select")
 
 
 class Address(Row, Base):
@@ -91,3 +92,17 @@ class CommunicationNeedRow(Row, Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     need: Mapped[CommunicationNeed] = mapped_column(db_enum(CommunicationNeed, 20))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PersonNameToken(Base):
+    """One searchable word of a person's names (case- and accent-folded), for indexed search as you type.
+
+    A LIKE '%x%' over 100,000 encrypted rows cannot use an index; a prefix range on this table can.
+    """
+
+    __tablename__ = "person_name_token"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+    __table_args__ = (Index("ix_person_name_token_token", "token", "person_id"),)

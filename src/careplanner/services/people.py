@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.enums import CommunicationNeed, ContactMethod, Sex
+from careplanner.clinical.name_search import name_tokens, query_words
 from careplanner.clinical.nhs_number import is_valid_nhs_number, normalise_nhs_number
-from careplanner.models import Address, CommunicationNeedRow, Person, Telecom
+from careplanner.models import Address, CommunicationNeedRow, Person, PersonNameToken, Telecom
 from careplanner.services import audit
 from careplanner.services.errors import NotFoundError, ValidationError
 from careplanner.services.users import Actor
@@ -195,6 +196,10 @@ class PeopleService:
         p.first_name = data.first_name.strip()
         p.family_name = data.family_name.strip()
         p.search_name = _search_name(data)
+        p.name_tokens = [
+            PersonNameToken(token=t)
+            for t in sorted(name_tokens(data.first_name, data.family_name, data.preferred_name))
+        ]
         p.addresses = [
             Address(
                 position=i,
@@ -282,15 +287,17 @@ class PeopleService:
             digits = query.replace(" ", "").replace("-", "")
             as_date = _parse_date_query(query)
             if digits.isdigit() and len(digits) >= 3:
-                stmt = stmt.where(Person.nhs_number.startswith(digits))
+                # A range, not LIKE, so the unique index on nhs_number serves it.
+                stmt = stmt.where(Person.nhs_number >= digits, Person.nhs_number < digits + ":")
             elif as_date is not None:
                 stmt = stmt.where(Person.date_of_birth == as_date)
             else:
-                for word in query.casefold().split():
-                    like = word.replace("%", "").replace("_", "")
-                    stmt = stmt.where(
-                        or_(Person.search_name.startswith(like), Person.search_name.contains(" " + like))
+                # Each word must start one of the person's (folded) names: an indexed range per word.
+                for word in query_words(query):
+                    matches = select(PersonNameToken.person_id).where(
+                        PersonNameToken.token >= word, PersonNameToken.token < word + "\uffff"
                     )
+                    stmt = stmt.where(Person.id.in_(matches))
         today = self._today()
         if list_filter == ListFilter.OVERDUE:
             stmt = stmt.where(Person.review_due < today)

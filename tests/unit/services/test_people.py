@@ -68,3 +68,14 @@ def test_filters_for_due_overdue_and_drafts(ctx: AppContext, actor: Actor) -> No
     assert [p.id for p in ctx.services.people.search(list_filter=ListFilter.OVERDUE)] == [person.id]
     assert ctx.services.people.search(list_filter=ListFilter.DRAFT) == []
     assert [p.id for p in ctx.services.people.reviews_due()] == [person.id]
+
+
+def test_search_ignores_accents_and_punctuation(ctx: AppContext, actor: Actor) -> None:
+    people = ctx.services.people
+    people.create(make_person(), actor)
+    people.create(make_person(first_name="Siobhán", family_name="O'Brien", nhs_number="401 023 2137"), actor)
+    assert [p.first_name for p in people.search("zoe")] == ["Zoë"]
+    assert [p.first_name for p in people.search("siobhan obr")] == ["Siobhán"]
+    assert [p.first_name for p in people.search("obrien")] == ["Siobhán"]
+    assert [p.first_name for p in people.search("O'Bri")] == ["Siobhán"]
+    assert people.search("zoe obrien") == []
