@@ -151,9 +151,9 @@ def test_audit_export_csv_with_filters(ctx: AppContext, actor: Actor, paths: Pat
     ctx.close()
     out = tmp_path / "audit.csv"
     assert _cli(paths, tmp_path, "audit", "export", "--csv", str(out), "--action", Action.PLAN_STARTED) == 0
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     assert len(rows) == 3
     assert {r["action"] for r in rows} == {Action.PLAN_STARTED}
     assert all(r["person_id"] for r in rows)
     assert _cli(paths, tmp_path, "audit", "export", "--csv", str(out), "--since", "2999-01-01") == 0
-    assert list(csv.DictReader(out.open(encoding="utf-8"))) == []
+    assert list(csv.DictReader(out.read_text(encoding="utf-8").splitlines())) == []
