@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from careplanner.app import AppContext
@@ -25,6 +26,7 @@ def session(actor: Actor) -> UserSession:
 @pytest.fixture
 def window(qtbot: QtBot, ctx: AppContext, session: UserSession) -> Iterator[MainWindow]:
     application()
+    QSettings().clear()  # Qt caches the settings file per process: start each test from defaults
     win = MainWindow(ctx.services, session, Worker(inline=True))
     qtbot.addWidget(win)
     win.resize(1366, 768)

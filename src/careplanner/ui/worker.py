@@ -1,18 +1,21 @@
 """One worker thread for database work, so typing never waits on the disk.
 
 Service calls are queued on a single thread (the store is one SQLite file: one writer at a time is
-what it wants anyway) and their results come back to the UI thread through a Qt signal. Tests build
-the worker with `inline=True`, which runs each call at once on the calling thread.
+what it wants anyway). Finished calls wait in a thread-safe queue that a 10 ms UI-thread timer drains
+while anything is pending, so the worker thread never touches Qt (emitting Qt signals that carry Python
+objects from a plain Python thread corrupted reference counts under load). Tests build the worker with
+`inline=True`, which runs each call at once on the calling thread.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger("careplanner.ui.worker")
 
@@ -29,14 +32,17 @@ class Worker(QObject):
 
     failed = Signal(str)
     busy_changed = Signal(bool)
-    _delivered = Signal(object, object, object)
 
     def __init__(self, *, inline: bool = False, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._inline = inline
         self._pool = None if inline else ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
         self._pending = 0
-        self._delivered.connect(self._deliver)
+        self._done: queue.SimpleQueue[tuple[Any, BaseException | None, tuple[Done | None, Failed | None]]]
+        self._done = queue.SimpleQueue()
+        self._poll = QTimer(self)
+        self._poll.setInterval(10)
+        self._poll.timeout.connect(self._drain)
 
     @property
     def inline(self) -> bool:
@@ -63,10 +69,23 @@ class Worker(QObject):
             return
         future = self._pool.submit(call)
         future.add_done_callback(lambda f: self._finished(f, on_done, on_error))
+        if not self._poll.isActive():
+            self._poll.start()
 
     def _finished(self, future: Future[Any], on_done: Done | None, on_error: Failed | None) -> None:
+        """On the worker thread: queue the outcome for the UI thread (no Qt calls here)."""
         exc = future.exception()
-        self._delivered.emit(None if exc else future.result(), exc, (on_done, on_error))
+        self._done.put((None if exc else future.result(), exc, (on_done, on_error)))
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                result, exc, callbacks = self._done.get_nowait()
+            except queue.Empty:
+                break
+            self._deliver(result, exc, callbacks)
+        if self._pending == 0:
+            self._poll.stop()
 
     def _deliver(
         self, result: Any, exc: BaseException | None, callbacks: tuple[Done | None, Failed | None]
@@ -91,7 +110,7 @@ class Worker(QObject):
         if self._pool is None:
             return
         self._pool.submit(lambda: None).result()
-        QCoreApplication.sendPostedEvents(self)
+        self._drain()
 
     def shutdown(self) -> None:
         self.wait()

@@ -1,0 +1,59 @@
+"""Every field of every plan section has a home: a full plan goes through each step's widgets and comes
+back unchanged, and wrong dates are marked at their field without losing what was typed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from careplanner.app import AppContext
+from careplanner.clinical.enums import PlanStatus
+from careplanner.services.plan_data import SECTION_TYPES
+from careplanner.services.seed import seed_people
+from careplanner.services.users import Actor
+from careplanner.ui.main_window import MainWindow
+from tests.ui.helpers import type_into
+
+pytestmark = pytest.mark.gui
+
+
+def test_a_full_seeded_plan_round_trips_through_every_step(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, actor: Actor
+) -> None:
+    seed_people(ctx.store.sessions, count=12, seed=11, actor=actor, today=ctx.services.clock.today())
+    checked = 0
+    for summary in ctx.services.people.search("", limit=12):
+        plan = ctx.services.plans.latest_agreed(summary.id)
+        if plan is None or plan.status is not PlanStatus.AGREED:
+            continue
+        for key, step in window.editor.steps.items():
+            section = plan.content.section(key)
+            step.load(section)
+            assert step.section() == section, key
+        checked += 1
+    assert checked >= 3
+    assert set(window.editor.steps) == set(SECTION_TYPES)
+
+
+def test_a_review_date_in_the_past_is_marked_and_kept(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, actor: Actor
+) -> None:
+    from tests.conftest import make_person
+
+    person = ctx.services.people.create(make_person(nhs_number=None, first_name="Ed"), actor)
+    window.open_person(person.id)
+    window.editor.go_to("sharing")
+    sharing = window.editor.sharing
+    past = (ctx.services.clock.today() - timedelta(days=10)).strftime("%d/%m/%Y")
+    type_into(qtbot, sharing.review_edit(), past)
+    sharing.review_edit().editingFinished.emit()
+    assert sharing.form._errors["review_date"].text() == "This date is in the past."
+    window.editor.flush()
+    saved = ctx.services.plans.draft_of(person.id)
+    assert saved is not None and saved.content.sharing.sharing.review_date is not None  # kept in the draft
+    type_into(qtbot, sharing.review_edit(), "x")
+    sharing.review_edit().editingFinished.emit()
+    assert "day/month/year" in sharing.form._errors["review_date"].text()
+    assert sharing.review_edit().text().endswith("x")
