@@ -119,6 +119,11 @@ def text(value: str) -> str:
     return escape(value.strip()).replace("\n", "<br/>")
 
 
+def phone(value: str) -> str:
+    """A phone number escaped for a Paragraph that never breaks across lines (no-break spaces)."""
+    return escape(value.strip()).replace(" ", "\u00a0")
+
+
 def para(value: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(text(value), style)
 

@@ -45,6 +45,11 @@ DECISION_WORDS = {
 }
 
 
+def _nb(number: str) -> str:
+    """Plain text with no-break spaces, so a phone number is never split over two lines."""
+    return number.strip().replace(" ", "\u00a0")
+
+
 def person_name(person: PersonRecord) -> str:
     d = person.details
     return " ".join(p for p in (d.first_name, d.family_name) if p)
@@ -80,7 +85,7 @@ def _zone_block(
     for contact in plan.contacts:
         if contact.zone is zone:
             label, phone = resolve_contact(contact, practice)
-            inner.append(Paragraph(f"Who I call: <b>{pb.text(label)}</b> — <b>{pb.text(phone)}</b>", s.body))
+            inner.append(Paragraph(f"Who I call: <b>{pb.text(label)}</b> — <b>{pb.phone(phone)}</b>", s.body))
     colour = pb.ZONE_COLOURS[zone.value]
     if s.large:
         table = Table([[inner]], colWidths=["100%"])
@@ -153,7 +158,7 @@ def _coordinator(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     if sh.lead_coordinator_name.strip():
         who = ", ".join(p for p in (sh.lead_coordinator_name, sh.lead_coordinator_role) if p.strip())
         if sh.lead_coordinator_contact.strip():
-            who += f" — {sh.lead_coordinator_contact.strip()}"
+            who += f" — {_nb(sh.lead_coordinator_contact)}"
         out.append(pb.labelled("My named coordinator:", who, s))
     if sh.review_date is not None:
         review = pb.long_date(sh.review_date)
@@ -277,7 +282,7 @@ def _support(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         if r.reason.strip():
             line += f" — {pb.text(r.reason)}"
         if r.contact.strip():
-            line += f". Contact: {pb.text(r.contact)}"
+            line += f". Contact: {pb.phone(r.contact)}"
         out.append(Paragraph("• " + line, s.body))
     return [Paragraph("Support and services", s.h2), *out] if out else []
 
@@ -340,7 +345,7 @@ def _who_has_a_copy(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         out.append(Paragraph("I did not agree to share this plan with other services.", s.body))
     team = [
         ", ".join(p for p in (m.name, m.role, m.organisation) if p.strip())
-        + (f" — {m.phone.strip()}" if m.phone.strip() else "")
+        + (f" — {_nb(m.phone)}" if m.phone.strip() else "")
         for m in sh.care_team
         if m.name.strip() or m.role.strip()
     ]
@@ -349,7 +354,7 @@ def _who_has_a_copy(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         out += _items(team, s)
     people = [
         ", ".join(p for p in (c.name, c.relationship_to_person) if p.strip())
-        + (f" — {c.phone.strip()}" if c.phone.strip() else "")
+        + (f" — {_nb(c.phone)}" if c.phone.strip() else "")
         for c in sh.personal_contacts
         if c.name.strip()
     ]
@@ -372,7 +377,7 @@ def _heading(
     if practice is not None and practice.practice_name.strip():
         line = f"My GP practice: <b>{pb.text(practice.practice_name)}</b>"
         if practice.in_hours_phone.strip():
-            line += f" — {pb.text(practice.in_hours_phone)}"
+            line += f" — {pb.phone(practice.in_hours_phone)}"
         out.append(Paragraph(line, s.body))
     what = plan.content.about_me.about.what_matters
     if what.strip():

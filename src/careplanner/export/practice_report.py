@@ -52,7 +52,7 @@ class Bar(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         self.canv.rect(0, 0, self.avail * self.fraction, self.bar_height, stroke=0, fill=1)
 
 
-def _table(rows: list[list[str | Flowable]], widths: list[str], s: pb.Styles) -> Table:
+def _table(rows: list[list[str | Flowable | list[Flowable]]], widths: list[str], s: pb.Styles) -> Table:
     cells = [
         [pb.para(c, s.bold if i == 0 else s.body) if isinstance(c, str) else c for c in row]
         for i, row in enumerate(rows)
@@ -76,7 +76,7 @@ def _people(
     out: list[Flowable] = [Paragraph(f"{title} ({len(rows)})", s.h2)]
     if not rows:
         return [*out, pb.para(empty, s.body)]
-    body: list[list[str | Flowable]] = [["Name", "NHS number", date_label]]
+    body: list[list[str | Flowable | list[Flowable]]] = [["Name", "NHS number", date_label]]
     body += [
         [r.name, format_nhs_number(r.nhs_number) if r.nhs_number else "", pb.long_date(r.on)] for r in rows
     ]
@@ -95,10 +95,9 @@ def build_story(data: PracticeReportData, s: pb.Styles) -> list[Flowable]:
     ]
     if any(n for _, n in data.agreed_per_month):
         peak = max(n for _, n in data.agreed_per_month)
-        rows = [["Month", "Plans agreed", ""]]
-        rows += [
-            [f"{m:%B %Y}", str(n), "█" * round(30 * n / peak) if n else ""] for m, n in data.agreed_per_month
-        ]
+        rows: list[list[str | Flowable | list[Flowable]]] = [["Month", "Plans agreed", ""]]
+        bar = s.body.fontSize * 0.8
+        rows += [[f"{m:%B %Y}", str(n), [Bar(n / peak, bar)]] for m, n in data.agreed_per_month]
         out.append(_table(rows, ["30%", "20%", "50%"], s))
     else:
         out.append(pb.para("No plans were agreed in these months.", s.body))
