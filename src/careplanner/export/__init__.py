@@ -5,5 +5,7 @@ session and imports no Qt, so the command line, the app and the tests produce th
 
 Modules: pdf_base (fonts, styles, page frame), person_copy (the person's copy and large print),
 clinician_summary (with the coding summary from coding), preparation_letter, practice_report,
-contacts (who to ring), fhir_export (R4 Bundle), fhir_read (checking and reading an incoming bundle).
+contacts (who to ring), coding (SNOMED CT coding summary), fhir_resources (shared R4 building blocks),
+fhir_export (R4 Bundle), fhir_problems and fhir_read (checking and reading an incoming bundle), sample
+(a synthetic full plan for previews, the benchmark and tests).
 """

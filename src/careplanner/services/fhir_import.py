@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.enums import PlanStatus
 from careplanner.clinical.nhs_number import normalise_nhs_number
-from careplanner.export.fhir_read import BundleRefusedError, ImportedRecord, Problem, read_bundle
+from careplanner.export.fhir_problems import BundleRefusedError, Problem
+from careplanner.export.fhir_read import ImportedRecord, read_bundle
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
 from careplanner.services.errors import NotAllowedError

@@ -1,0 +1,273 @@
+"""FHIR R4 building blocks shared by the export and the import: systems, profiles, status maps, and the
+Patient and record resources (conditions, medicines, allergies, results) that a round trip must keep.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from careplanner.clinical.enums import ActionStatus, GoalStatus, MedicineDecision, Sex
+from careplanner.services.people import PersonRecord
+from careplanner.services.plan_data import PlanVersion
+
+Json = dict[str, Any]
+
+NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
+SNOMED_SYSTEM = "http://snomed.info/sct"
+URI_SYSTEM = "urn:ietf:rfc:3986"
+UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"
+PROFILES = {
+    "Patient": UK_CORE + "Patient",
+    "Condition": UK_CORE + "Condition",
+    "MedicationStatement": UK_CORE + "MedicationStatement",
+    "AllergyIntolerance": UK_CORE + "AllergyIntolerance",
+    "Observation": UK_CORE + "Observation",
+    "CareTeam": UK_CORE + "CareTeam",
+    "CarePlan": UK_CORE + "CarePlan",
+    "DocumentReference": UK_CORE + "DocumentReference",
+}
+_NS = uuid.UUID("6f1c2f0e-8d9b-4c55-9a8e-3b0d6a1c7e21")
+
+GENDER = {Sex.FEMALE: "female", Sex.MALE: "male", Sex.INDETERMINATE: "other", Sex.NOT_KNOWN: "unknown"}
+MEDICATION_STATUS = {
+    MedicineDecision.STOP: "stopped",
+    MedicineDecision.START: "active",
+    MedicineDecision.CHANGE: "active",
+    MedicineDecision.CONTINUE: "active",
+    MedicineDecision.NOT_REVIEWED: "active",
+}
+# GoalStatus -> (lifecycleStatus, achievementStatus code)
+GOAL_STATUS = {
+    GoalStatus.ACTIVE: ("active", "in-progress"),
+    GoalStatus.ACHIEVED: ("completed", "achieved"),
+    GoalStatus.PARTLY_ACHIEVED: ("active", "improving"),
+    GoalStatus.NOT_ACHIEVED: ("completed", "not-achieved"),
+    GoalStatus.NO_LONGER_WANTED: ("cancelled", "not-attainable"),
+}
+ACTIVITY_STATUS = {
+    ActionStatus.PLANNED: "not-started",
+    ActionStatus.IN_PROGRESS: "in-progress",
+    ActionStatus.DONE: "completed",
+    ActionStatus.NOT_DONE: "stopped",
+    ActionStatus.REFUSED: "cancelled",
+}
+TELECOM_USES = {"home", "work", "temp", "old", "mobile"}
+SEVERITIES = {"mild", "moderate", "severe"}
+
+
+def stable_id(*parts: str) -> str:
+    return str(uuid.uuid5(_NS, "/".join(parts)))
+
+
+def ref(resource_id: str) -> Json:
+    return {"reference": f"urn:uuid:{resource_id}"}
+
+
+def snomed_coding(code: str, display: str) -> Json:
+    return {"system": SNOMED_SYSTEM, "code": code, "display": display}
+
+
+def fhir_datetime(value: datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+def _meta(kind: str) -> Json:
+    return {"profile": [PROFILES[kind]]} if kind in PROFILES else {}
+
+
+def resource(kind: str, rid: str, body: Json) -> Json:
+    res: Json = {"resourceType": kind, "id": rid}
+    meta = _meta(kind)
+    if meta:
+        res["meta"] = meta
+    res.update({k: v for k, v in body.items() if v not in (None, "", [], {})})
+    return res
+
+
+def patient_resource(person: PersonRecord) -> Json:
+    d = person.details
+    names: list[Json] = [
+        {
+            "use": "official",
+            "family": d.family_name,
+            "given": [d.first_name],
+            "prefix": [d.title] if d.title else None,
+        }
+    ]
+    names[0] = {k: v for k, v in names[0].items() if v}
+    if d.preferred_name and d.preferred_name != d.first_name:
+        names.append({"use": "usual", "given": [d.preferred_name]})
+    telecom = [
+        {
+            k: v
+            for k, v in {
+                "system": t.system if t.system in ("phone", "email") else "other",
+                "value": t.value,
+                "use": t.use if t.use in TELECOM_USES else None,
+                "rank": t.preference,
+            }.items()
+            if v
+        }
+        for t in d.telecoms
+        if t.value.strip()
+    ]
+    addresses = [
+        {
+            k: v
+            for k, v in {
+                "use": "home" if a.kind == "main" else None,
+                "line": [x for x in (a.line1, a.line2, a.line3, a.line4, a.line5) if x.strip()],
+                "postalCode": a.postcode,
+            }.items()
+            if v
+        }
+        for a in d.addresses
+    ]
+    gp = None
+    if d.gp_practice_ods_code or d.gp_practice_name:
+        gp = [
+            {
+                k: v
+                for k, v in {
+                    "identifier": {"system": ODS_SYSTEM, "value": d.gp_practice_ods_code}
+                    if d.gp_practice_ods_code
+                    else None,
+                    "display": d.gp_practice_name,
+                }.items()
+                if v
+            }
+        ]
+    return resource(
+        "Patient",
+        stable_id("patient", person.id),
+        {
+            "identifier": [{"system": NHS_NUMBER_SYSTEM, "value": d.nhs_number}] if d.nhs_number else None,
+            "name": names,
+            "gender": GENDER[d.sex],
+            "birthDate": d.date_of_birth.isoformat(),
+            "telecom": telecom,
+            "address": addresses,
+            "generalPractitioner": gp,
+        },
+    )
+
+
+def record_resources(plan: PlanVersion, subject: Json) -> list[Json]:
+    """Conditions, medicines, allergies and results: the parts of the record the import reads back."""
+    med = plan.content.medical
+    out: list[Json] = []
+    for i, c in enumerate(med.conditions):
+        code: Json = {"text": c.plain_name or c.term}
+        if c.snomed_code:
+            code["coding"] = [snomed_coding(c.snomed_code, c.term)]
+        out.append(
+            resource(
+                "Condition",
+                stable_id("condition", plan.id, str(i)),
+                {
+                    "clinicalStatus": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                "code": "active",
+                            }
+                        ]
+                    },
+                    "category": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                                    "code": "problem-list-item",
+                                }
+                            ]
+                        }
+                    ],
+                    "code": code,
+                    "subject": subject,
+                    "onsetString": c.diagnosed,
+                    "note": [{"text": c.notes}] if c.notes.strip() else None,
+                },
+            )
+        )
+    for i, m in enumerate(med.medicines):
+        dosage = {
+            k: v
+            for k, v in {"text": m.dose, "route": {"text": m.how_taken} if m.how_taken else None}.items()
+            if v
+        }
+        review = "" if m.decision is MedicineDecision.NOT_REVIEWED else f"Review: {m.decision.value}"
+        if review and m.decision_reason.strip():
+            review += f" ({m.decision_reason.strip()})"
+        out.append(
+            resource(
+                "MedicationStatement",
+                stable_id("medicine", plan.id, str(i)),
+                {
+                    "status": MEDICATION_STATUS[m.decision],
+                    "medicationCodeableConcept": {"text": m.name},
+                    "subject": subject,
+                    "dosage": [dosage] if dosage else None,
+                    "reasonCode": [{"text": m.purpose}] if m.purpose.strip() else None,
+                    "note": [{"text": review}] if review else None,
+                },
+            )
+        )
+    for i, a in enumerate(med.allergies):
+        reaction = None
+        if a.reaction.strip():
+            r: Json = {"manifestation": [{"text": a.reaction}]}
+            if a.severity in SEVERITIES:
+                r["severity"] = a.severity
+            reaction = [r]
+        out.append(
+            resource(
+                "AllergyIntolerance",
+                stable_id("allergy", plan.id, str(i)),
+                {
+                    "clinicalStatus": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+                                "code": "active",
+                            }
+                        ]
+                    },
+                    "code": {"text": a.substance},
+                    "patient": subject,
+                    "reaction": reaction,
+                },
+            )
+        )
+    for i, res in enumerate(med.results):
+        value: Json = {}
+        try:
+            number = float(res.value)
+            value["valueQuantity"] = {
+                k: v
+                for k, v in {
+                    "value": int(number) if number.is_integer() and "." not in res.value else number,
+                    "unit": res.unit,
+                }.items()
+                if v != ""
+            }
+        except ValueError:
+            value["valueString"] = " ".join(p for p in (res.value, res.unit) if p)
+        out.append(
+            resource(
+                "Observation",
+                stable_id("result", plan.id, str(i)),
+                {
+                    "status": "final",
+                    "code": {"text": res.name},
+                    "subject": subject,
+                    "effectiveDateTime": res.taken_on.isoformat() if res.taken_on else None,
+                    **value,
+                    "note": [{"text": res.plain_note}] if res.plain_note.strip() else None,
+                },
+            )
+        )
+    return out
