@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
+from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.services.consultation import ChecklistItem, plan_checklist
 from careplanner.services.container import Services
 from careplanner.services.diff import diff_plans
@@ -161,7 +162,7 @@ class PlanEditor(QWidget):
         self._dirty.clear()
         s = person.summary
         born = s.date_of_birth.strftime("%d/%m/%Y")
-        nhs = s.nhs_number or self.tr("no NHS number")
+        nhs = format_nhs_number(s.nhs_number) if s.nhs_number else self.tr("no NHS number")
         mode = (
             self.tr("Review of the plan agreed on {0}").format(
                 base.agreed_at.strftime("%d/%m/%Y") if base and base.agreed_at else ""

@@ -10,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -50,11 +49,11 @@ class DataForm(QWidget):
         self._widgets: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         self._loading = False
-        layout = QFormLayout(self)
-        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # Labels above their fields (as NHS and GOV.UK forms do), in a box layout that wraps long labels
+        # properly: never clipped at any width or font size.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setVerticalSpacing(8)
+        layout.setSpacing(4)
         for f in fields:
             widget = self._build(f)
             self._widgets[f.name] = widget
@@ -74,13 +73,14 @@ class DataForm(QWidget):
                 hint.setWordWrap(True)
                 box.addWidget(hint)
             box.addWidget(error)
-            if f.kind == "bool":
-                layout.addRow("", holder)
-            else:
+            box.addSpacing(6)
+            if f.kind != "bool":
                 label = QLabel(tr(f.label))
+                label.setObjectName("fieldLabel")
                 label.setWordWrap(True)
                 label.setBuddy(widget)
-                layout.addRow(label, holder)
+                layout.addWidget(label)
+            layout.addWidget(holder)
 
     def _build(self, f: Field) -> QWidget:
         name = tr(f.label)
@@ -125,6 +125,7 @@ class DataForm(QWidget):
             line = QLineEdit()
             if f.kind == "date":
                 line.setPlaceholderText(tr("dd/mm/yyyy"))
+                line.setMinimumWidth(130)
                 line.setMaximumWidth(160)
                 line.editingFinished.connect(lambda n=f.name: self._check_date(n))
             line.textEdited.connect(self._edited)

@@ -40,7 +40,7 @@ class ListEditor(QWidget):
 
         self.list = QListWidget()
         self.list.setAccessibleName(tr("{0}: list").format(name))
-        self.list.setMaximumHeight(150)
+        self._row_height = self.list.fontMetrics().lineSpacing() + 6
         self.list.currentRowChanged.connect(self._row_changed)
         nouns = spec.nouns or spec.noun + "s"
         self.empty = QLabel(tr("No {0} yet — add one").format(tr(nouns)))
@@ -202,6 +202,7 @@ class ListEditor(QWidget):
         row = self.current_index()
         self.empty.setVisible(not has_items)
         self.list.setVisible(has_items)
+        self.list.setFixedHeight(min(max(len(self._items), 2), 6) * self._row_height + 8)
         self.form_box.setVisible(row >= 0)
         self.remove_button.setEnabled(row >= 0)
         self.up_button.setEnabled(row > 0)

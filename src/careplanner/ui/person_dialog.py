@@ -40,12 +40,12 @@ class NewPersonDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         for name, label, hint in (
-            ("title", self.tr("Title"), ""),
             ("first_name", self.tr("First name"), ""),
             ("family_name", self.tr("Family name"), ""),
-            ("preferred_name", self.tr("Preferred name"), ""),
             ("date_of_birth", self.tr("Date of birth"), self.tr("dd/mm/yyyy")),
             ("nhs_number", self.tr("NHS number"), self.tr("10 digits, spaces allowed")),
+            ("preferred_name", self.tr("Preferred name"), ""),
+            ("title", self.tr("Title"), ""),
         ):
             edit = QLineEdit()
             edit.setAccessibleName(label)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QFrame,
     QGroupBox,
     QLabel,
@@ -37,9 +36,10 @@ class QuestionnaireForm(QGroupBox):
         stem = QLabel(self.questionnaire.stem)
         stem.setWordWrap(True)
         stem.setObjectName("hint")
+        stem.setVisible(bool(self.questionnaire.stem))
         layout.addWidget(stem)
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form = QVBoxLayout()
+        form.setSpacing(4)
         self.combos: list[QComboBox] = []
         for number, item in enumerate(self.questionnaire.items, start=1):
             combo = QComboBox()
@@ -47,21 +47,26 @@ class QuestionnaireForm(QGroupBox):
             for option in self.questionnaire.options:
                 combo.addItem(f"{option.label} ({option.points})", option.points)
             combo.setAccessibleName(self.tr("Question {0}: {1}").format(number, item))
+            combo.setMaximumWidth(340)
             combo.currentIndexChanged.connect(self._answered)
             label = QLabel(f"{number}. {item}")
+            label.setObjectName("fieldLabel")
             label.setWordWrap(True)
             label.setBuddy(combo)
-            form.addRow(label, combo)
+            form.addWidget(label)
+            form.addWidget(combo)
+            form.addSpacing(6)
             self.combos.append(combo)
         layout.addLayout(form)
         self.score_label = QLabel()
+        self.score_label.setObjectName("score")
         self.score_label.setAccessibleName(self.tr("{0} score").format(self.questionnaire.title))
         self.score_label.setWordWrap(True)
         layout.addWidget(self.score_label)
         self.offer_button = QPushButton()
         self.offer_button.clicked.connect(self._offer_clicked)
         self.offer_button.hide()
-        layout.addWidget(self.offer_button)
+        layout.addWidget(self.offer_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.safety = QFrame()
         self.safety.setObjectName("safety")
         safety_layout = QVBoxLayout(self.safety)
@@ -115,7 +120,7 @@ class QuestionnaireForm(QGroupBox):
             )
         else:
             text = self.tr("Score so far: {0} — {1}").format(result.total, result.band_label)
-        if result.positive_screen:
+        if result.positive_screen and "positive" not in text.casefold():
             text += " " + self.tr("(positive screen)")
         self.score_label.setText(text)
         self._offer = result.offer_full_version

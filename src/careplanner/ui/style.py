@@ -20,6 +20,8 @@ QLabel#personBanner {{ font-size: 12pt; font-weight: 600; color: white; backgrou
     padding: 8px 12px; }}
 QLabel#demoBanner {{ background: {WARM_YELLOW}; color: #212b32; font-weight: 600; padding: 4px 12px; }}
 QLabel#hint, QLabel#emptyState {{ color: {GREY_1}; }}
+QLabel#fieldLabel, QLabel#score {{ font-weight: 600; }}
+QListWidget::item:selected {{ background: {NHS_BLUE}; color: white; }}
 QLabel#fieldError {{ color: {RED}; font-weight: 600; }}
 QFrame#card {{ background: white; border: 1px solid #d8dde0; border-radius: 4px; }}
 QFrame#changes {{ background: #eef7ff; border-left: 4px solid {NHS_BLUE}; }}
