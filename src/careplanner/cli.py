@@ -75,3 +75,14 @@ def run(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    except Exception as exc:
+        # A driver error behind a known problem (disk full, read-only) gets its plain message; bugs are
+        # logged without patient data and then shown as usual.
+        from careplanner.crashlog import known_problem, log_crash
+
+        known = known_problem(exc)
+        if known is None:
+            log_crash(type(exc), exc, exc.__traceback__)
+            raise
+        print(f"careplanner: {known}", file=sys.stderr)
+        return known.exit_code

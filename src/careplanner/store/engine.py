@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +66,17 @@ def verify_key(path: Path, key: bytes) -> None:
         conn.execute(f'PRAGMA key = "{_raw_key(key)}"')
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_IOERR:
+            # A WAL store opened read-only needs room for its shared-memory file: on a full disk that
+            # fails as an I/O error, which is not damage.
+            if shutil.disk_usage(path.parent).free < 1_000_000:
+                raise DiskFullError(
+                    "The disk is full, so the store cannot be opened. Free some space and try again. "
+                    "Nothing was changed."
+                ) from exc
+            raise StoreError(
+                "The store could not be read because of a disk error. Nothing was changed."
+            ) from exc
         raise NotAStoreError(
             "The store file is damaged: it cannot be read with its key. Nothing was changed."
         ) from exc
