@@ -25,12 +25,12 @@ from tests.conftest import TEST_PASSPHRASE
 
 def main(data_dir: str, person_id: str, text: str) -> None:
     ctx = open_context(resolve_paths(data_dir), passphrase=TEST_PASSPHRASE, create=False)
-    app = application()
+    application()
     window = MainWindow(ctx.services, UserSession(ctx.services.users.ensure_first_clinician()))
     window.show()
     window.open_person(person_id)
     while window.stack.currentWidget() is not window.editor:
-        app.processEvents()
+        QTest.qWait(20)
     field = window.editor.steps["about_me"].about.widget("what_matters")  # type: ignore[attr-defined]
     field.setFocus()
     QTest.keyClicks(field, text)
