@@ -88,6 +88,12 @@ class BackupService:
         removed = prune(folder, keep)
         return BackupResult(dest, made, removed)
 
+    @property
+    def data_dir(self) -> Path:
+        """The folder the open store lives in (its settings and audit note sit beside it)."""
+        bind = self._sessions.kw["bind"]
+        return Path(str(bind.url.database)).parent
+
     def due(self, folder: Path, today: date | None = None) -> bool:
         day = today or self._now().astimezone().date()
         return not (Path(folder) / f"careplanner-{day.isoformat()}{backup_files.BACKUP_SUFFIX}").exists()

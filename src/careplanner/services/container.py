@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.services.audit import AuditService
+from careplanner.services.auth import AuthService
+from careplanner.services.backups import BackupService
 from careplanner.services.clinical_support import ClinicalSupportService
 from careplanner.services.directory import LocalDirectoryService
 from careplanner.services.people import PeopleService
@@ -45,3 +47,5 @@ class Services:
         self.templates = TemplateService(sessions, now=self.clock.now)
         self.practice = PracticeService(sessions, now=self.clock.now)
         self.clinical = ClinicalSupportService(today=self.clock.today)
+        self.auth = AuthService(sessions, now=self.clock.now)
+        self.backups = BackupService(sessions, now=self.clock.now)
