@@ -131,8 +131,8 @@ class AuthService:
         self._now = now
         self._hasher = hasher or PasswordHasher()  # argon2-cffi's default type is Argon2id
         self._users = UserService(sessions)
-        # Spent on unknown user names so a reply takes as long as for a real account.
-        self._dummy_hash = self._hasher.hash("not a real password, only for timing")
+        # Spent on unknown user names so a reply takes as long as for a real account (made on first use).
+        self._dummy_hash: str | None = None
 
     # ---- first run ---------------------------------------------------------------------------------------
 
@@ -344,6 +344,8 @@ class AuthService:
             return False
 
     def _spend_time(self, password: str) -> None:
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash("not a real password, only for timing")
         with contextlib.suppress(VerificationError):
             self._hasher.verify(self._dummy_hash, password)
 
