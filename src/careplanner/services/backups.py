@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.services import audit
+from careplanner.services.audit_head import AuditHeadNote
 from careplanner.services.auth import Permission, require
 from careplanner.services.users import Actor
 from careplanner.store import backup as backup_files
@@ -71,6 +72,7 @@ class BackupService:
                 detail="scheduled" if scheduled else "manual",
                 now=self._now,
             )
+        self.audit_note().save()
         return BackupResult(Path(dest), True)
 
     def scheduled_backup(
@@ -87,6 +89,10 @@ class BackupService:
             made = True
         removed = prune(folder, keep)
         return BackupResult(dest, made, removed)
+
+    def audit_note(self) -> AuditHeadNote:
+        """The note of the newest audit entry kept beside this store (see audit_head.py)."""
+        return AuditHeadNote(self._sessions, self.data_dir)
 
     @property
     def data_dir(self) -> Path:

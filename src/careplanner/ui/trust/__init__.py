@@ -1,0 +1,203 @@
+"""Sign-in, locking, switching user, the audit viewer, accounts, backups and the crash dialog.
+
+`install(window, services, session)` wires all of it into the main window: the window starts behind the
+sign-in screen (or the first-run set-up, on a new store), locks after the idle time in the security
+settings (default 5 minutes) and on Ctrl+L, and the Tools menu gains the administrator's screens.
+The demo store (synthetic people only) skips sign-in and locking.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+
+from careplanner.crashlog import install_excepthook
+from careplanner.services import audit, trust_settings
+from careplanner.services.auth import Permission, can
+from careplanner.services.container import Services
+from careplanner.services.users import Actor
+from careplanner.ui.session import UserSession
+from careplanner.ui.trust.audit_viewer import AuditViewer
+from careplanner.ui.trust.backup_dialog import BackupDialog
+from careplanner.ui.trust.first_run import FirstRunDialog
+from careplanner.ui.trust.lock_screen import LockScreen
+from careplanner.ui.trust.users_dialog import UsersDialog
+from careplanner.ui.worker import Worker
+
+log = logging.getLogger("careplanner.ui.trust")
+
+_INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+class IdleWatch(QObject):
+    """Restarts the idle timer on any keyboard, mouse or touch input anywhere in the app.
+
+    Signals: none; `timer.timeout` fires after the idle time.
+    """
+
+    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(minutes * 60_000)
+        self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in _INPUT_EVENTS:
+            self.timer.start()
+        return False
+
+
+class Trust(QObject):
+    """Everything install() adds, kept together so tests can drive it."""
+
+    def __init__(self, window: QMainWindow, services: Services, session: UserSession) -> None:
+        super().__init__(window)
+        self.window = window
+        self.services = services
+        self.session = session
+        self.worker: Worker = getattr(window, "worker", None) or Worker(parent=self)
+        self.head = services.backups.audit_note()
+        self.settings = trust_settings.load(services.backups.data_dir)
+        self.lock_screen = LockScreen(window, services.auth)
+        self.lock_screen.signed_in.connect(self._signed_in)
+        self.idle = IdleWatch(self.settings.lock_minutes, self)
+        self.idle.timer.timeout.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.actions = self._build_actions()
+        self._signed_in_actor: Actor | None = None
+        self._update_actions()
+
+    # ---- menus -------------------------------------------------------------------------------------------
+
+    def _add(self, menu: Any, text: str, slot: Any, shortcut: str | None = None) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> dict[str, QAction]:
+        window = self.window
+        # Ctrl+L locks the screen (as on most workstations); move any older use of it out of the way.
+        for action in window.findChildren(QAction):
+            if action.shortcut() == QKeySequence("Ctrl+L"):
+                action.setShortcut(QKeySequence("Ctrl+B"))
+        tools = getattr(window, "tools_menu", None) or window.menuBar().addMenu(self.tr("&Tools"))
+        file_menu = getattr(window, "file_menu", None) or tools
+        return {
+            "lock": self._add(file_menu, self.tr("&Lock the screen"), self.lock, "Ctrl+L"),
+            "switch": self._add(file_menu, self.tr("&Switch user…"), self.switch_user),
+            "backup": self._add(tools, self.tr("&Back up…"), self.show_backup),
+            "audit": self._add(tools, self.tr("&Audit trail…"), self.show_audit),
+            "users": self._add(tools, self.tr("A&ccounts…"), self.show_users),
+        }
+
+    def _update_actions(self) -> None:
+        actor = self._signed_in_actor
+        self.actions["audit"].setVisible(actor is not None and can(actor, Permission.VIEW_AUDIT))
+        self.actions["users"].setVisible(actor is not None and can(actor, Permission.MANAGE_USERS))
+        self.actions["backup"].setVisible(actor is not None and can(actor, Permission.BACKUP))
+
+    # ---- sign-in, lock and switch ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Behind the sign-in screen; on a new store, the first-run set-up opens over it."""
+        self.lock_screen.show_for(None)
+        if self.services.auth.needs_first_run():
+            dialog = FirstRunDialog(self.services, self.window)
+            dialog.accepted.connect(lambda: self._first_admin(dialog))
+            dialog.open()
+
+    def _first_admin(self, dialog: FirstRunDialog) -> None:
+        if dialog.admin is not None:
+            self.lock_screen.uncover()
+            self._signed_in(dialog.admin)
+
+    def _signed_in(self, actor: Actor) -> None:
+        self._signed_in_actor = actor
+        self.session.unlock()
+        self.session.sign_in(actor)
+        self._update_actions()
+        self.idle.timer.start()
+        self.head.save()
+        log.info("Signed in (role %s)", actor.role.value)
+
+    def lock(self) -> None:
+        if self.lock_screen.is_showing:
+            return
+        actor = self._signed_in_actor
+        self.session.lock()  # the editor saves its draft on this signal
+        if actor is not None:
+            self.services.auth.record(actor, audit.Action.LOCK)
+            self.head.save()
+        self.lock_screen.show_for(actor)
+
+    def switch_user(self) -> None:
+        """Lock (saving the draft), then let anyone sign in; their own password unlocks as before."""
+        self.lock()
+        self.lock_screen.username.clear()
+        self.lock_screen.username.setFocus()
+
+    def sign_out(self) -> None:
+        actor = self._signed_in_actor
+        if actor is not None:
+            self.services.auth.record(actor, audit.Action.SIGN_OUT)
+            self.head.save()
+
+    # ---- screens -----------------------------------------------------------------------------------------
+
+    def _actor(self) -> Actor | None:
+        return self._signed_in_actor
+
+    def show_audit(self) -> None:
+        actor = self._actor()
+        if actor is not None:
+            AuditViewer(self.services, actor, self.window).open()
+
+    def show_users(self) -> None:
+        actor = self._actor()
+        if actor is not None:
+            UsersDialog(self.services, actor, self.window).open()
+
+    def show_backup(self) -> None:
+        actor = self._actor()
+        if actor is not None:
+            BackupDialog(self.services, actor, self.worker, self.window).open()
+
+
+def _crash_dialog(window: QMainWindow) -> Any:
+    def show(message: str, is_bug: bool) -> None:
+        box = QMessageBox(window)
+        box.setIcon(QMessageBox.Icon.Critical if is_bug else QMessageBox.Icon.Warning)
+        box.setWindowTitle(window.tr("Care Planner"))
+        box.setText(message)
+        box.open()
+
+    return show
+
+
+def install(window: QMainWindow, services: Services, session: UserSession) -> None:
+    """Wire sign-in, locking, the admin screens and the crash dialog into the main window."""
+    install_excepthook(_crash_dialog(window))
+    if services.demo:
+        return
+    trust = Trust(window, services, session)
+    setattr(window, "trust", trust)  # noqa: B010 - tests and the window's owner reach it here
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(trust.sign_out)
+    trust.start()

@@ -1,0 +1,138 @@
+"""Back up now, with progress, and the daily backup settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from careplanner.crashlog import known_problem
+from careplanner.services import trust_settings
+from careplanner.services.container import Services
+from careplanner.services.errors import ServiceError
+from careplanner.services.users import Actor
+from careplanner.ui.worker import Worker
+
+
+class BackupDialog(QDialog):
+    """Writes an encrypted, checked backup on the worker thread, so the window stays responsive."""
+
+    def __init__(
+        self, services: Services, actor: Actor, worker: Worker, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._actor = actor
+        self._worker = worker
+        self.setWindowTitle(self.tr("Back up"))
+        self.file = QLineEdit()
+        self.file.setAccessibleName(self.tr("Backup file"))
+        browse = QPushButton(self.tr("Choose…"))
+        row = QHBoxLayout()
+        row.addWidget(self.file, 1)
+        row.addWidget(browse)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(self.tr("Backup passphrase"))
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again.setAccessibleName(self.tr("Backup passphrase again"))
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.stage = QLabel()
+        self.stage.setWordWrap(True)
+        self.start = QPushButton(self.tr("Back up now"))
+        settings = trust_settings.load(services.backups.data_dir)
+        self.daily = QCheckBox(
+            self.tr("Back up every day into a folder (run by the practice's scheduled job)")
+        )
+        self.daily.setChecked(settings.daily_backup)
+        self.folder = QLineEdit(settings.backup_folder)
+        self.folder.setAccessibleName(self.tr("Daily backup folder"))
+        self.copies = QSpinBox()
+        self.copies.setRange(1, trust_settings.MAX_COPIES)
+        self.copies.setValue(settings.backup_copies)
+        self.copies.setAccessibleName(self.tr("Copies to keep"))
+        self._lock_minutes = settings.lock_minutes
+        save = QPushButton(self.tr("Save daily settings"))
+        form = QFormLayout()
+        form.addRow(self.tr("Backup file"), row)
+        form.addRow(self.tr("Backup passphrase"), self.passphrase)
+        form.addRow(self.tr("Again, to check"), self.again)
+        form.addRow(self.start)
+        form.addRow(self.progress)
+        form.addRow(self.stage)
+        form.addRow(self.daily)
+        form.addRow(self.tr("Folder"), self.folder)
+        form.addRow(self.tr("Copies to keep"), self.copies)
+        form.addRow(save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        browse.clicked.connect(self._choose)
+        self.start.clicked.connect(self.run_backup)
+        save.clicked.connect(self.save_settings)
+
+    def _choose(self) -> None:
+        path, _f = QFileDialog.getSaveFileName(
+            self, self.tr("Save the backup as"), "careplanner.cpbackup", "Care Planner backup (*.cpbackup)"
+        )
+        if path:
+            self.file.setText(path)
+
+    def run_backup(self) -> None:
+        if not self.file.text().strip():
+            self.stage.setText(self.tr("Choose where to save the backup."))
+            return
+        if self.passphrase.text() != self.again.text() or not self.passphrase.text():
+            self.stage.setText(self.tr("Enter the same backup passphrase twice."))
+            return
+        dest = Path(self.file.text().strip())
+        secret = self.passphrase.text().encode("utf-8")
+        self.passphrase.clear()
+        self.again.clear()
+        self.start.setEnabled(False)
+        self.progress.setValue(5)
+        self.stage.setText(self.tr("Backing up…"))
+        self._worker.submit(
+            lambda: self._services.backups.backup(dest, secret, actor=self._actor),
+            self._done,
+            self._failed,
+        )
+
+    def _done(self, _result: object) -> None:
+        self.progress.setValue(100)
+        self.stage.setText(self.tr("Backup complete and checked. Keep the passphrase safe."))
+        self.start.setEnabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.setValue(0)
+        problem = known_problem(exc)
+        self.stage.setText(str(problem) if problem else self.tr("The backup could not be made."))
+        self.start.setEnabled(True)
+
+    def save_settings(self) -> None:
+        chosen = trust_settings.TrustSettings(
+            lock_minutes=self._lock_minutes,
+            daily_backup=self.daily.isChecked(),
+            backup_folder=self.folder.text().strip(),
+            backup_copies=self.copies.value(),
+        )
+        try:
+            trust_settings.save(self._services.backups.data_dir, chosen)
+        except ServiceError as exc:
+            self.stage.setText(str(exc))
+            return
+        self.stage.setText(self.tr("Daily backup settings saved."))

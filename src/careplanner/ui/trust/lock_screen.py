@@ -1,0 +1,156 @@
+"""The lock screen, which is also the sign-in screen: it covers the whole window.
+
+While it shows, the window's own contents are hidden (not destroyed), so nothing about a patient can be
+read or reached, and everything typed is still there on unlock. Unlocking needs the signed-in user's
+password; anyone else signing in here switches user (the editor saved the draft when the screen locked).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from careplanner.services.auth import AuthService, SignInError
+from careplanner.services.users import Actor
+
+log = logging.getLogger("careplanner.ui.lock")
+
+
+class LockScreen(QWidget):
+    """Covers `window` while locked.
+
+    Signals: signed_in(object) with the Actor who unlocked or signed in.
+    """
+
+    signed_in = Signal(object)
+
+    def __init__(self, window: QMainWindow, auth: AuthService) -> None:
+        super().__init__(window)
+        self._window = window
+        self._auth = auth
+        self._actor: Actor | None = None
+        self._hidden: list[QWidget] = []
+        self.setObjectName("lockScreen")
+        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+
+        card = QFrame()
+        card.setObjectName("lockCard")
+        card.setMaximumWidth(420)
+        self.title = QLabel()
+        self.title.setObjectName("lockTitle")
+        self.title.setWordWrap(True)
+        self.username = QLineEdit()
+        self.username.setAccessibleName(self.tr("User name"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Password"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("lockMessage")
+        self.button = QPushButton(self.tr("Sign in"))
+        self.button.setDefault(True)
+        form = QFormLayout()
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+        inner = QVBoxLayout(card)
+        inner.addWidget(self.title)
+        inner.addLayout(form)
+        inner.addWidget(self.message)
+        inner.addWidget(self.button)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+        self.button.clicked.connect(self.submit)
+        self.password.returnPressed.connect(self.submit)
+        self.username.returnPressed.connect(self.password.setFocus)
+        window.installEventFilter(self)
+        self.hide()
+
+    # ---- showing and hiding ------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._window and event.type() == QEvent.Type.Resize and self.isVisible():
+            self.setGeometry(self._window.rect())
+        return False
+
+    @property
+    def is_showing(self) -> bool:
+        return self.isVisible()
+
+    def show_for(self, actor: Actor | None) -> None:
+        """Lock for `actor` (their name is shown and their password unlocks), or plain sign-in."""
+        self._actor = actor
+        if actor is None:
+            self.title.setText(self.tr("Sign in to Care Planner"))
+            self.button.setText(self.tr("Sign in"))
+            self.username.clear()
+        else:
+            self.title.setText(
+                self.tr(
+                    "Locked. {name}, enter your password to carry on, or sign in as someone else."
+                ).format(name=actor.display_name)
+            )
+            self.button.setText(self.tr("Unlock"))
+            self.username.setText(actor.username)
+        self.password.clear()
+        self.message.clear()
+        self._cover()
+        (self.password if actor else self.username).setFocus()
+
+    def _cover(self) -> None:
+        window = self._window
+        # Every visible part of the window (contents, menus, toolbars, status bar) goes out of sight.
+        self._hidden = [
+            w
+            for w in window.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if w is not self and not w.isHidden()
+        ]
+        for widget in self._hidden:
+            widget.hide()
+        self.setGeometry(window.rect())
+        self.show()
+        self.raise_()
+
+    def uncover(self) -> None:
+        self.hide()
+        self.password.clear()
+        for widget in self._hidden:
+            widget.show()
+        self._hidden = []
+
+    # ---- signing in --------------------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        username = self.username.text().strip()
+        password = self.password.text()
+        self.password.clear()
+        if not username or not password:
+            self.message.setText(self.tr("Enter your user name and password."))
+            return
+        try:
+            if self._actor is not None and username == self._actor.username:
+                if not self._auth.check_password(self._actor, password):
+                    raise SignInError(self.tr("The password is not right."))
+                actor = self._actor
+            else:
+                actor = self._auth.sign_in(username, password)
+        except SignInError as exc:
+            self.message.setText(str(exc))
+            self.password.setFocus()
+            return
+        self.uncover()
+        self.signed_in.emit(actor)
