@@ -38,6 +38,7 @@ def main() -> int:
     from PySide6.QtTest import QTest
 
     from careplanner.app import open_demo
+    from careplanner.services.plan_data import SECTION_TYPES
     from careplanner.ui.main import application, build_window
 
     ctx = open_demo()
@@ -62,14 +63,14 @@ def main() -> int:
         while window.stack.currentWidget() is not window.editor:
             QTest.qWait(50)
         editor = window.editor
-        for number, key in enumerate(editor.steps, start=2):
+        for number, key in enumerate(SECTION_TYPES, start=2):
             editor.go_to(key)
             shot(f"{number:02d}-{key.replace('_', '-')}")
         # The safety prompt: a positive PHQ-2 opens the PHQ-9, whose item 9 is answered "Several days".
         from careplanner.clinical.enums import QuestionnaireKind
 
         editor.go_to("holistic")
-        holistic = editor.steps["holistic"]
+        holistic = editor.step("holistic")
         holistic.forms[QuestionnaireKind.PHQ2].set_answers((2, 2))  # type: ignore[attr-defined]
         holistic.show_full(QuestionnaireKind.PHQ9)  # type: ignore[attr-defined]
         phq9 = holistic.forms[QuestionnaireKind.PHQ9]  # type: ignore[attr-defined]
@@ -81,7 +82,7 @@ def main() -> int:
         if phq9.safety_dialog is not None:
             phq9.safety_dialog.accept()
         editor.go_to("sharing")
-        editor.pages.currentWidget().ensureWidgetVisible(editor.sharing.agree_button, 0, 40)
+        editor.pages.currentWidget().ensureWidgetVisible(window.agreement.sharing.agree_button, 0, 40)
         shot("11-agree")
         window.show_list()
         window.new_person()

@@ -31,7 +31,7 @@ def main(data_dir: str, person_id: str, text: str) -> None:
     window.open_person(person_id)
     while window.stack.currentWidget() is not window.editor:
         QTest.qWait(20)
-    field = window.editor.steps["about_me"].about.widget("what_matters")  # type: ignore[attr-defined]
+    field = window.editor.step("about_me").about.widget("what_matters")  # type: ignore[attr-defined]
     field.setFocus()
     QTest.keyClicks(field, text)
     window.editor.saved.connect(

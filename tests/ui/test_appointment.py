@@ -41,7 +41,7 @@ def test_a_whole_appointment_then_a_review(
     assert editor.navigator.current_key() == "about_me"
 
     # 1. About me
-    about = editor.steps["about_me"]
+    about = editor.step("about_me")
     type_into(qtbot, about.about.widget("what_matters"), "Seeing my grandchildren every week")  # type: ignore[attr-defined]
     type_into(qtbot, about.about.widget("how_i_communicate"), "Large print please")  # type: ignore[attr-defined]
     strengths = about.strengths  # type: ignore[attr-defined]
@@ -52,7 +52,7 @@ def test_a_whole_appointment_then_a_review(
     # 2. Medical review: a condition, a medicine with a high anticholinergic burden
     next_step(qtbot, window)
     assert editor.navigator.current_key() == "medical"
-    medical = editor.steps["medical"]
+    medical = editor.step("medical")
     alt(qtbot, medical.conditions.add_button, Qt.Key.Key_N)  # type: ignore[attr-defined]
     qtbot.keyClicks(QApplication.focusWidget(), "Asthma")
     alt(qtbot, medical.medicines.add_button, Qt.Key.Key_N)  # type: ignore[attr-defined]
@@ -62,7 +62,7 @@ def test_a_whole_appointment_then_a_review(
 
     # 3. Holistic needs: a positive PHQ-2 offers the PHQ-9; item 9 raises the safety prompt
     next_step(qtbot, window)
-    holistic = editor.steps["holistic"]
+    holistic = editor.step("holistic")
     assert isinstance(holistic, HolisticStep)
     phq2, phq9 = holistic.forms[QuestionnaireKind.PHQ2], holistic.forms[QuestionnaireKind.PHQ9]
     assert phq9.isHidden()
@@ -89,7 +89,7 @@ def test_a_whole_appointment_then_a_review(
 
     # 4. Goals and actions: a goal in the person's words, with one action
     next_step(qtbot, window)
-    goals = editor.steps["goals"]
+    goals = editor.step("goals")
     alt(qtbot, goals.goals.add_button, Qt.Key.Key_N)  # type: ignore[attr-defined]
     qtbot.keyClicks(QApplication.focusWidget(), "I want to walk to the shops again")
     actions = goals.goals.form.widget("actions")  # type: ignore[attr-defined]
@@ -98,7 +98,7 @@ def test_a_whole_appointment_then_a_review(
 
     # 5. If things get worse: from the practice's asthma template, then in the person's words
     next_step(qtbot, window)
-    contingency = editor.steps["contingency"]
+    contingency = editor.step("contingency")
     choose(qtbot, contingency.template_box, "Asthma")  # type: ignore[attr-defined]
     insert = next(b for b in contingency.findChildren(QPushButton) if b.text() == "Insert template")
     press(qtbot, insert)
@@ -108,7 +108,7 @@ def test_a_whole_appointment_then_a_review(
 
     # 6. Future wishes: closed until the person wishes to talk about it
     next_step(qtbot, window)
-    wishes = editor.steps["future_wishes"]
+    wishes = editor.step("future_wishes")
     assert wishes.body.isHidden()  # type: ignore[attr-defined]
     press(qtbot, wishes.wishes_check)  # type: ignore[attr-defined]
     assert wishes.body.isVisible()  # type: ignore[attr-defined]
@@ -118,7 +118,7 @@ def test_a_whole_appointment_then_a_review(
 
     # 7. Agree and share: the check list points at the gaps, each link goes to its field
     next_step(qtbot, window)
-    sharing = editor.sharing
+    sharing = window.agreement.sharing
     links = [w.text() for w in sharing.checklist.findChildren(QPushButton)]
     assert any("CPR decision has no review date" in t for t in links)
     assert any("no review date yet" in t for t in links)
@@ -140,7 +140,7 @@ def test_a_whole_appointment_then_a_review(
     assert "3 months" in sharing.suggestion.text()  # ACB 3 and thoughts of self-harm: high need
     choose(qtbot, sharing.form.widget("consent_to_share"), "Yes")
     type_into(qtbot, sharing.form.widget("consent_shared_with"), "District nurses")
-    with qtbot.waitSignal(editor.finished, timeout=3000) as agreed:
+    with qtbot.waitSignal(window.agreement.finished, timeout=3000) as agreed:
         press(qtbot, sharing.agree_button)
     version = agreed.args[0]
     assert version.status is PlanStatus.AGREED and version.version_number == 1

@@ -33,7 +33,7 @@ def test_typing_is_saved_within_two_seconds_and_shown(
     qtbot: QtBot, window: MainWindow, ctx: AppContext, paths: Paths, person: PersonRecord
 ) -> None:
     open_plan(qtbot, window, person)
-    field = window.editor.steps["about_me"].about.widget("what_matters")  # type: ignore[attr-defined]
+    field = window.editor.step("about_me").about.widget("what_matters")  # type: ignore[attr-defined]
     type_into(qtbot, field, "Gardening and my dog")
     assert window.save_label.text() == "Editing…"
     typed_at = time.monotonic()
@@ -56,7 +56,7 @@ def test_changing_step_locking_and_closing_save_at_once(
     qtbot: QtBot, window: MainWindow, ctx: AppContext, person: PersonRecord, session: UserSession
 ) -> None:
     open_plan(qtbot, window, person)
-    about = window.editor.steps["about_me"].about  # type: ignore[attr-defined]
+    about = window.editor.step("about_me").about  # type: ignore[attr-defined]
     type_into(qtbot, about.widget("please_do"), "Speak slowly")
     window.editor.step_by(1)  # leaving the step saves it now, not in 800 ms
     assert ctx.services.plans.draft_of(person.id).content.about_me.about.please_do == "Speak slowly"  # type: ignore[union-attr]

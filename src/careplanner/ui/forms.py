@@ -31,6 +31,8 @@ def long_text(name: str, lines: int = 3) -> QPlainTextEdit:
 
 def mark(widget: QWidget, message: str) -> None:
     """Mark a field as wrong (red border plus a message in its tooltip and accessible description)."""
+    if widget.property("invalid") is bool(message) and widget.toolTip() == message:
+        return  # unchanged: skip the costly style refresh
     widget.setProperty("invalid", bool(message))
     widget.setToolTip(message)
     widget.setAccessibleDescription(message)

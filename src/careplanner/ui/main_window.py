@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, 
 from careplanner.services.container import Services
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
+from careplanner.ui.agreement import Agreement
 from careplanner.ui.editor import PlanEditor
 from careplanner.ui.patient_list import PatientListPage
 from careplanner.ui.person_dialog import NewPersonDialog
@@ -20,11 +21,11 @@ from careplanner.ui.session import UserSession
 from careplanner.ui.worker import Worker
 
 log = logging.getLogger("careplanner.ui.window")
-Opened = tuple[PersonRecord, PlanVersion, PlanVersion | None]
+Opened = tuple[PersonRecord, PlanVersion]
 
 
 class MainWindow(QMainWindow):
-    """Signals come from its parts: `editor.saved`, `editor.finished`, `people.model.loaded`."""
+    """Signals come from its parts: `editor.saved`, `agreement.finished`, `people.model.loaded`."""
 
     def __init__(self, services: Services, session: UserSession, worker: Worker | None = None) -> None:
         super().__init__()
@@ -35,6 +36,7 @@ class MainWindow(QMainWindow):
 
         self.people = PatientListPage(services, self.worker)
         self.editor = PlanEditor(services, session, self.worker)
+        self.agreement = Agreement(self.editor)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.people)
         self.stack.addWidget(self.editor)
@@ -66,7 +68,7 @@ class MainWindow(QMainWindow):
         self.people.new_requested.connect(self.new_person)
         self.editor.save_state.connect(self.save_label.setText)
         self.editor.clock.ticked.connect(self.clock_label.setText)
-        self.editor.finished.connect(self._plan_finished)
+        self.agreement.finished.connect(self._plan_finished)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.worker.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
         session.actor_changed.connect(lambda _: self._show_user())
@@ -155,21 +157,26 @@ class MainWindow(QMainWindow):
         services, actor = self.services, self.session.actor
 
         def load() -> Opened:
-            person = services.people.open(person_id, actor)
-            draft = services.plans.start_draft(person_id, actor)
-            base = services.plans.get(draft.base_id) if draft.base_id else None
-            return person, draft, base
+            return services.people.open(person_id, actor), services.plans.start_draft(person_id, actor)
 
         self.statusBar().showMessage(self.tr("Opening…"))
         self.worker.submit(load, self._opened)
 
     def _opened(self, opened: Opened) -> None:
-        person, draft, base = opened
-        self.editor.open_plan(person, draft, base)
+        person, draft = opened
+        self.editor.open_plan(person, draft)
+        if draft.base_id:
+            # The version it was carried forward from only feeds "what changed": fetched after the plan shows.
+            base_id, plans = draft.base_id, self.services.plans
+            self.worker.submit(lambda: plans.get(base_id), self._base_loaded)
         self.stack.setCurrentWidget(self.editor)
         self._plan_actions(True)
         self.statusBar().clearMessage()
         self.editor.navigator.setFocus()
+
+    def _base_loaded(self, base: PlanVersion) -> None:
+        if self.editor.plan is not None and self.editor.plan.base_id == base.id:
+            self.editor.set_base(base)
 
     def _plan_finished(self, version: PlanVersion) -> None:
         if version.version_number is not None:

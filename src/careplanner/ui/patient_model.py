@@ -31,6 +31,7 @@ class PatientTableModel(QAbstractTableModel):
         super().__init__()
         self._services, self._worker = services, worker
         self._rows: list[PersonSummary] = []
+        self._cells: list[tuple[str, ...]] = []  # display text, computed once per row (painting is hot)
         self._total = 0
         self._query = ("", "all")
         self._generation = 0
@@ -70,6 +71,7 @@ class PatientTableModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._total, self._rows = result
+        self._cells = [self._texts(p) for p in self._rows]
         self._fetching = False
         self.endResetModel()
         self.loaded.emit(self._total)
@@ -96,6 +98,7 @@ class PatientTableModel(QAbstractTableModel):
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.extend(rows)
+            self._cells.extend(self._texts(p) for p in rows)
             self.endInsertRows()
 
     @property
@@ -136,23 +139,19 @@ class PatientTableModel(QAbstractTableModel):
             parts.append(self.tr("Declined a written plan"))
         return ", ".join(parts)
 
+    def _texts(self, p: PersonSummary) -> tuple[str, ...]:
+        return (
+            p.display_name,
+            format_nhs_number(p.nhs_number) if p.nhs_number else "",
+            _date(p.date_of_birth),
+            _date(p.last_agreed_on) or self.tr("None yet"),
+            _date(p.review_due),
+            self._status(p),
+        )
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        p = self._rows[index.row()]
-        if role == self.PERSON_ROLE:
-            return p
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return None
-        column = index.column()
-        if column == 0:
-            return p.display_name
-        if column == 1:
-            return format_nhs_number(p.nhs_number) if p.nhs_number else ""
-        if column == 2:
-            return _date(p.date_of_birth)
-        if column == 3:
-            return _date(p.last_agreed_on) or self.tr("None yet")
-        if column == 4:
-            return _date(p.review_due)
-        return self._status(p)
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._cells[index.row()][index.column()] if index.isValid() else None
+        if role == self.PERSON_ROLE and index.isValid():
+            return self._rows[index.row()]
+        return None

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
-from careplanner.crashlog import install_excepthook
+from careplanner.crashlog import install_excepthook, known_problem
 from careplanner.services import audit, trust_settings
 from careplanner.services.auth import Permission, can
 from careplanner.services.container import Services
@@ -135,6 +135,24 @@ class Trust(QObject):
         self.idle.timer.start()
         self.head.save()
         log.info("Signed in (role %s)", actor.role.value)
+        self.daily_backup()
+
+    def daily_backup(self) -> None:
+        """Today's backup, on the worker, if it is switched on, due and its passphrase is kept."""
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.window.statusBar().showMessage(self.tr("Today's backup is done."), 8000)
+
+        def failed(exc: BaseException) -> None:
+            problem = known_problem(exc)
+            log.warning("Daily backup failed: %s", problem or type(exc).__name__)
+            self.window.statusBar().showMessage(
+                self.tr("Today's backup could not be made: {p}").format(p=problem or self.tr("see the log")),
+                15000,
+            )
+
+        self.worker.submit(self.services.backups.run_daily_if_due, done, failed)
 
     def lock(self) -> None:
         if self.lock_screen.is_showing:
@@ -145,6 +163,7 @@ class Trust(QObject):
             self.services.auth.record(actor, audit.Action.LOCK)
             self.head.save()
         self.lock_screen.show_for(actor)
+        self.daily_backup()  # a locked screen is idle time
 
     def switch_user(self) -> None:
         """Lock (saving the draft), then let anyone sign in; their own password unlocks as before."""

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from careplanner.crashlog import known_problem
 from careplanner.services import trust_settings
 from careplanner.services.container import Services
-from careplanner.services.errors import ServiceError
 from careplanner.services.users import Actor
 from careplanner.ui.worker import Worker
 
@@ -130,9 +129,23 @@ class BackupDialog(QDialog):
             backup_folder=self.folder.text().strip(),
             backup_copies=self.copies.value(),
         )
+        secret = self.passphrase.text()
+        if chosen.daily_backup and (not secret or secret != self.again.text()):
+            self.stage.setText(
+                self.tr("Enter the daily backup's passphrase twice above: the app keeps it in the keyring.")
+            )
+            return
         try:
             trust_settings.save(self._services.backups.data_dir, chosen)
-        except ServiceError as exc:
-            self.stage.setText(str(exc))
+            if chosen.daily_backup:
+                self._services.backups.remember_passphrase(secret.encode("utf-8"))
+        except Exception as exc:
+            problem = known_problem(exc)
+            if problem is None:
+                raise
+            self.stage.setText(str(problem))
             return
+        finally:
+            self.passphrase.clear()
+            self.again.clear()
         self.stage.setText(self.tr("Daily backup settings saved."))

@@ -1,0 +1,108 @@
+"""Agree and share, wired to the editor: the check list, the suggested review date, agreeing with the
+person or a representative, or recording that they declined a written plan."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from careplanner.clinical.enums import AgreedWith
+from careplanner.services.consultation import ChecklistItem, plan_checklist
+from careplanner.services.errors import ValidationError
+from careplanner.services.plan_data import PlanVersion
+from careplanner.ui.editor import PlanEditor
+from careplanner.ui.steps.sharing import SharingStep
+
+log = logging.getLogger("careplanner.ui.agreement")
+
+
+class Agreement(QObject):
+    """Signals: finished(object) with the agreed or declined PlanVersion."""
+
+    finished = Signal(object)
+
+    def __init__(self, editor: PlanEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        editor.step_built.connect(self._built)
+        editor.navigator.currentRowChanged.connect(self._entered)
+
+    @property
+    def sharing(self) -> SharingStep:
+        step = self.editor.step("sharing")
+        assert isinstance(step, SharingStep)
+        return step
+
+    def _built(self, key: str) -> None:
+        if key != "sharing":
+            return
+        step = self.sharing
+        step.agree_requested.connect(self.agree)
+        step.decline_requested.connect(self.decline)
+        step.suggest_requested.connect(self.suggest_review)
+        step.link_activated.connect(self.go_to_item)
+
+    def _entered(self, row: int) -> None:
+        if row >= 0 and self.editor.navigator.keys[row] == "sharing":
+            self.refresh_checklist()
+
+    def refresh_checklist(self) -> None:
+        today = self.editor.services.clock.today()
+        self.sharing.show_checklist(plan_checklist(self.editor.current_content(), today))
+
+    def go_to_item(self, item: ChecklistItem) -> None:
+        self.editor.go_to(item.step, item.field, item.index)
+
+    def suggest_review(self) -> None:
+        person = self.editor.person
+        if person is None:
+            return
+        proposal = self.editor.services.clinical.suggest_review(person, self.editor.current_content())
+        s = proposal.suggestion
+        self.sharing.show_suggestion(proposal.review_date, s.months, s.reasons)
+
+    def agree(self, agreed_with: AgreedWith, representative_name: str, representative_role: str) -> None:
+        editor = self.editor
+        if editor.plan is None or editor.first_problem():
+            return
+        editor.flush()
+        plan_id, actor, plans = editor.plan.id, editor.session.actor, editor.services.plans
+        review = self.sharing.section().sharing.review_date
+        editor.worker.submit(
+            lambda: plans.agree(
+                plan_id,
+                actor,
+                agreed_with=agreed_with,
+                representative_name=representative_name,
+                representative_role=representative_role,
+                review_date=review,
+            ),
+            self._finished,
+            self._failed,
+        )
+
+    def decline(self, reason: str) -> None:
+        editor = self.editor
+        if editor.plan is None:
+            return
+        editor.flush()
+        plan_id, actor, plans = editor.plan.id, editor.session.actor, editor.services.plans
+        review = self.sharing.section().sharing.review_date
+        editor.worker.submit(
+            lambda: plans.decline(plan_id, actor, reason=reason, review_date=review),
+            self._finished,
+            self._failed,
+        )
+
+    def _finished(self, version: PlanVersion) -> None:
+        self.editor.close_plan()
+        self.finished.emit(version)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
+            field, message = next(iter(exc.fields.items()))
+            self.sharing.show_problem(message, field)
+        else:
+            log.error("Agreeing failed: %s", type(exc).__name__)
+            self.sharing.show_problem(self.tr("The plan could not be agreed. Please try again."))
