@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from careplanner.services import audit
+from careplanner.services import audit, trust_settings
 from careplanner.services.audit_head import AuditHeadNote
 from careplanner.services.auth import Permission, require
 from careplanner.services.users import Actor
@@ -89,6 +89,25 @@ class BackupService:
             made = True
         removed = prune(folder, keep)
         return BackupResult(dest, made, removed)
+
+    def remember_passphrase(self, passphrase: bytes) -> None:
+        """Let the app run the daily backup itself: the passphrase goes into the OS keyring."""
+        backup_files.remember_passphrase(str(self.data_dir), passphrase)
+
+    def run_daily_if_due(self, today: date | None = None) -> BackupResult | None:
+        """The app's own daily backup, at start-up and when idle: only when switched on in the settings,
+        due today, and the passphrase is in the keyring. Returns None when nothing was due or possible."""
+        settings = trust_settings.load(self.data_dir)
+        if not settings.daily_backup or not settings.backup_folder:
+            return None
+        folder = Path(settings.backup_folder).expanduser()
+        if not self.due(folder, today):
+            return None
+        passphrase = backup_files.recall_passphrase(str(self.data_dir))
+        if passphrase is None:
+            log.info("Daily backup due but no passphrase is kept for it")
+            return None
+        return self.scheduled_backup(folder, passphrase, keep=settings.backup_copies, today=today)
 
     def audit_note(self) -> AuditHeadNote:
         """The note of the newest audit entry kept beside this store (see audit_head.py)."""

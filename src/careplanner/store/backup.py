@@ -297,3 +297,37 @@ def restore_backup(
     progress(1.0, "Restore complete")
     log.info("Store restored from a backup; the previous store was kept aside")
     return moved
+
+
+BACKUP_KEYRING_SERVICE = "CarePlanner backup passphrase"
+
+
+def remember_passphrase(name: str, passphrase: bytes) -> None:
+    """Keep the daily backup's passphrase in the OS keyring (only a secure one; never in a file)."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    from careplanner.store.errors import KeyringUnavailableError
+
+    if not keys.keyring_is_secure():
+        raise KeyringUnavailableError(
+            "No secure keyring is available, so the app cannot keep the backup passphrase. "
+            "Run the daily backup from the command line with --backup-passphrase-file instead."
+        )
+    try:
+        keyring.set_password(BACKUP_KEYRING_SERVICE, name, passphrase.decode("utf-8"))
+    except KeyringError as exc:
+        raise KeyringUnavailableError() from exc
+
+
+def recall_passphrase(name: str) -> bytes | None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    if not keys.keyring_is_secure():
+        return None
+    try:
+        stored = keyring.get_password(BACKUP_KEYRING_SERVICE, name)
+    except KeyringError:
+        return None
+    return stored.encode("utf-8") if stored else None
