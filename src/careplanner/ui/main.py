@@ -36,6 +36,11 @@ def build_window(ctx: AppContext) -> tuple[MainWindow, UserSession]:
     services = ctx.services
     session = UserSession(services.users.ensure_first_clinician())
     window = MainWindow(services, session)
+    if importlib.util.find_spec("careplanner.ui.printing") is not None:
+        # Print / Save PDF (the person's copy and the other documents), when printing is in the build.
+        window.documents = importlib.import_module("careplanner.ui.printing").install(
+            window, services, session
+        )
     if importlib.util.find_spec("careplanner.ui.trust") is not None:
         install = getattr(importlib.import_module("careplanner.ui.trust"), "install", None)
         if install is not None:  # sign-in, lock screen and admin tools, when that package is in the build

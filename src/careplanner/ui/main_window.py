@@ -31,6 +31,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.services, self.session = services, session
         self.worker = worker or Worker(parent=self)
+        # Set by `ui.main.build_window` when printing is in the build: an object with print_person_copy()
+        # and save_person_copy() acting on the person on screen.
+        self.documents: Any = None
         self.setWindowTitle(self.tr("Care Planner") + (self.tr(" — DEMO") if services.demo else ""))
         self.setMinimumSize(1000, 640)
 
@@ -183,8 +186,29 @@ class MainWindow(QMainWindow):
             text = self.tr("Plan agreed (version {0}).").format(version.version_number)
         else:
             text = self.tr("Recorded that the person declined a written plan.")
-        self.show_list()
         self.statusBar().showMessage(text, 15000)
+        if self.documents is None or version.version_number is None:
+            self.show_list()
+            return
+        # The person takes their copy home: offer it now, while their plan is still the one on screen.
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Plan agreed"), text, parent=self)
+        box.setInformativeText(self.tr("Print the person's copy for them to take home?"))
+        print_button = box.addButton(self.tr("Print…"), QMessageBox.ButtonRole.AcceptRole)
+        pdf_button = box.addButton(self.tr("Save as PDF…"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(self.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(print_button)
+        self.print_offer = box
+
+        def chosen() -> None:
+            clicked = box.clickedButton()
+            if clicked is print_button:
+                self.documents.print_person_copy()
+            elif clicked is pdf_button:
+                self.documents.save_person_copy()
+            self.show_list()
+
+        box.finished.connect(lambda _result: chosen())
+        box.open()
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(

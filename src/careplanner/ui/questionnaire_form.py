@@ -64,6 +64,7 @@ class QuestionnaireForm(QGroupBox):
         self.score_label.setWordWrap(True)
         layout.addWidget(self.score_label)
         self.offer_button = QPushButton()
+        self.offer_button.setAccessibleName(self.tr("Ask the full questionnaire"))
         self.offer_button.clicked.connect(self._offer_clicked)
         self.offer_button.hide()
         layout.addWidget(self.offer_button, 0, Qt.AlignmentFlag.AlignLeft)
