@@ -15,6 +15,9 @@ echo "== mypy (strict) on src/careplanner"
 .venv/bin/mypy
 echo "== pytest"
 export QT_QPA_PLATFORM=offscreen
+# The keyring daemon gets a throwaway data folder, so it always makes a fresh "login" collection with the
+# password it is given, whatever keyrings the machine already has.
 exec dbus-run-session -- bash -c '
+  export XDG_DATA_HOME="$(mktemp -d)"
   echo -n "test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
   exec .venv/bin/python -m pytest "$@"' pytest "$@"
