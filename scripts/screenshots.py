@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "screenshots"
+# SCREENSHOTS_OUT and SCREENSHOTS_SCREEN (e.g. 1920x1080, with QT_SCALE_FACTOR=1.5) check other screens.
+OUT = Path(os.environ.get("SCREENSHOTS_OUT", ROOT / "docs" / "screenshots"))
+SCREEN = os.environ.get("SCREENSHOTS_SCREEN", "1366x768")
 
 
 def _rerun_under_xvfb() -> int:
@@ -24,7 +26,7 @@ def _rerun_under_xvfb() -> int:
         print("screenshots: xvfb-run is not installed (apt-get install xvfb)", file=sys.stderr)
         return 1
     env = dict(os.environ, SCREENSHOTS_UNDER_XVFB="1", QT_QPA_PLATFORM="xcb")
-    cmd = [xvfb, "-a", "-s", "-screen 0 1366x768x24", sys.executable, __file__]
+    cmd = [xvfb, "-a", "-s", f"-screen 0 {SCREEN}x24", sys.executable, __file__]
     return subprocess.call(cmd, env=env)
 
 
@@ -45,7 +47,7 @@ def main() -> int:
     try:
         app = application()
         window, _session = build_window(ctx)
-        window.setGeometry(0, 0, 1366, 768)
+        window.setGeometry(window.screen().availableGeometry())
         window.show()
         OUT.mkdir(parents=True, exist_ok=True)
 

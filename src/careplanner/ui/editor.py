@@ -99,6 +99,7 @@ class PlanEditor(QWidget):
 
         self.banner = QLabel()
         self.banner.setObjectName("personBanner")
+        self.banner.setWordWrap(True)
         self.banner.setAccessibleName(self.tr("Person"))
         self.navigator = StepNavigator()
         self.pages = QStackedWidget()
@@ -164,6 +165,7 @@ class PlanEditor(QWidget):
             widget.base = self.base.content.section(key) if self.base else None  # type: ignore[attr-defined]
             widget.review_mode = self.base is not None
             widget.load(self._content.section(key))
+            widget.validate()  # mark what cannot be right (e.g. a review date now in the past), no focus
         finally:
             self._loading = False
         self._show_changes(key)

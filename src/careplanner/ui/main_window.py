@@ -35,7 +35,7 @@ class MainWindow(QMainWindow):
         # and save_person_copy() acting on the person on screen.
         self.documents: Any = None
         self.setWindowTitle(self.tr("Care Planner") + (self.tr(" — DEMO") if services.demo else ""))
-        self.setMinimumSize(1000, 640)
+        self.setMinimumSize(880, 520)  # fits 1366x768 at 150 % scaling
 
         self.people = PatientListPage(services, self.worker)
         self.editor = PlanEditor(services, session, self.worker)

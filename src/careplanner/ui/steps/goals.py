@@ -63,7 +63,9 @@ GOALS = Field(
         Field("code", "Code (optional)"),
         ACTIONS,
     ),
-    describe=lambda g: f"{g.text}  ({len(g.actions)} actions)" if g.text else "",
+    describe=lambda g: (
+        f"{g.text}  ({len(g.actions)} action{'' if len(g.actions) == 1 else 's'})" if g.text else ""
+    ),
     noun="goal",
 )
 REFERRALS = Field(
@@ -154,6 +156,7 @@ class GoalsStep(StepWidget):
             for value in GoalStatus:
                 status.addItem(enum_label(value), value)
             status.setCurrentIndex(status.findData(goal.status))
+            status.setMaximumWidth(320)
             status.setAccessibleName(self.tr("Outcome of goal: {0}").format(goal.text))
             outcome = QLineEdit(goal.outcome)
             outcome.setPlaceholderText(self.tr("How did it go, in the person's words?"))
