@@ -50,3 +50,17 @@ def test_the_window_fits_a_1366_by_768_screen(window: MainWindow) -> None:
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 768
     assert window.minimumWidth() <= 1366 and window.minimumHeight() <= 768
+
+
+def test_tab_moves_down_the_goals_page(qtbot: QtBot, window: MainWindow, person: PersonRecord) -> None:
+    window.open_person(person.id)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor)
+    window.editor.go_to("goals")
+    goals = window.editor.step("goals")
+    order = []
+    widget = goals.goals.add_button  # type: ignore[attr-defined]
+    for _ in range(400):
+        order.append(widget)
+        widget = widget.nextInFocusChain()
+    assert order.index(goals.needs.add_button) < order.index(goals.referrals.add_button)  # type: ignore[attr-defined]
+    assert order.index(goals.referrals.add_button) < order.index(goals.service_picker.box)  # type: ignore[attr-defined]

@@ -63,7 +63,6 @@ class ContingencyStep(StepWidget):
 
     def __init__(self, context: StepContext) -> None:
         super().__init__(context)
-        self.plans = self.add_list("plans", ListEditor(PLANS))
         self.template_box = QComboBox()
         self.template_box.setAccessibleName(self.tr("Template to start from"))
         insert = QPushButton(self.tr("Insert template"))
@@ -75,6 +74,7 @@ class ContingencyStep(StepWidget):
         row_layout.addWidget(self.template_box, 1)
         row_layout.addWidget(insert)
         self._templates_loaded = False
+        self.plans = self.add_list("plans", ListEditor(PLANS))  # after the template row: Tab order
         self.group(
             self.tr("If things get worse"),
             row,

@@ -105,8 +105,9 @@ class GoalsStep(StepWidget):
         self.outcome_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self._layout.addWidget(self.outcomes)
         self.outcomes.hide()
-        self.needs = self.add_list("needs", ListEditor(NEEDS))
+        # Created in the order they are shown, so Tab moves down the page.
         self.goals = self.add_list("goals", ListEditor(GOALS))
+        self.needs = self.add_list("needs", ListEditor(NEEDS))
         self.referrals = self.add_list("referrals", ListEditor(REFERRALS))
         self.information = self.add_list("information_given", ListEditor(INFORMATION))
         directory = context.services.directory
@@ -130,8 +131,8 @@ class GoalsStep(StepWidget):
             intro=self.tr("What the person wants to achieve, and the small steps to get there."),
         )
         self.group(self.tr("Needs"), self.needs)
-        self.group(self.tr("Referrals and signposting"), self.service_picker, self.referrals)
-        self.group(self.tr("Information given"), self.leaflet_picker, self.information)
+        self.group(self.tr("Referrals and signposting"), self.referrals, self.service_picker)
+        self.group(self.tr("Information given"), self.information, self.leaflet_picker)
         self.finish()
 
     def load(self, section: Any) -> None:
