@@ -58,3 +58,15 @@ def test_a_review_date_in_the_past_is_marked_and_kept(
     sharing.review_edit().editingFinished.emit()
     assert "day/month/year" in sharing.form._errors["review_date"].text()
     assert sharing.review_edit().text().endswith("x")
+
+
+def test_a_goal_is_linked_to_the_need_it_meets(qtbot: QtBot, window: MainWindow) -> None:
+    from careplanner.services.plan_data import GoalData, GoalsSection, NeedData
+    from tests.ui.helpers import choose
+
+    goals = window.editor.step("goals")
+    need = NeedData(text="Getting out of the house", lineage_id="need-1")
+    goals.load(GoalsSection(needs=(need,), goals=(GoalData(text="I want to go to the café"),)))
+    choose(qtbot, goals.need_link, "Getting out")  # type: ignore[attr-defined]
+    section = goals.section()
+    assert isinstance(section, GoalsSection) and section.goals[0].need_lineage_id == "need-1"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from careplanner.clinical.enums import ActionStatus, GoalStatus, ReferralKind, ReferralStatus
 from careplanner.services.plan_data import (
@@ -108,6 +108,7 @@ class GoalsStep(StepWidget):
         # Created in the order they are shown, so Tab moves down the page.
         self.goals = self.add_list("goals", ListEditor(GOALS))
         self.needs = self.add_list("needs", ListEditor(NEEDS))
+        self._build_need_link()
         self.referrals = self.add_list("referrals", ListEditor(REFERRALS))
         self.information = self.add_list("information_given", ListEditor(INFORMATION))
         directory = context.services.directory
@@ -135,6 +136,44 @@ class GoalsStep(StepWidget):
         self.group(self.tr("Information given"), self.information, self.leaflet_picker)
         self.finish()
 
+    def _build_need_link(self) -> None:
+        """Which need a goal meets (PRSB: goals answer needs): a choice under the goal's own fields."""
+        self.need_link = QComboBox()
+        self.need_link.setAccessibleName(self.tr("The need this goal meets"))
+        self.need_link.setMaximumWidth(420)
+        label = QLabel(self.tr("The need this goal meets"))
+        label.setObjectName("fieldLabel")
+        label.setBuddy(self.need_link)
+        hint = QLabel(self.tr("Needs can be linked once they have been saved (a moment after typing)."))
+        hint.setObjectName("hint")
+        box = self.goals.form_box.layout()
+        assert box is not None
+        for widget in (label, self.need_link, hint):
+            box.addWidget(widget)
+        self.goals.current_changed.connect(lambda _row: self._show_need_link())
+        self.needs.changed.connect(self._show_need_link)
+        self.need_link.activated.connect(self._need_linked)
+
+    def _show_need_link(self) -> None:
+        row = self.goals.current_index()
+        current = self.goals.items()[row].need_lineage_id if row >= 0 else None
+        self.need_link.blockSignals(True)
+        self.need_link.clear()
+        self.need_link.addItem(self.tr("Not linked to a need"), None)
+        for need in self.needs.items():
+            if need.lineage_id and need.text.strip():
+                self.need_link.addItem(need.text, need.lineage_id)
+        if current and self.need_link.findData(current) < 0:
+            self.need_link.addItem(self.tr("A need no longer in the list"), current)
+        self.need_link.setCurrentIndex(max(0, self.need_link.findData(current)))
+        self.need_link.blockSignals(False)
+
+    def _need_linked(self) -> None:
+        row = self.goals.current_index()
+        if row >= 0:
+            goal = self.goals.items()[row]
+            self.goals.replace_item(row, replace(goal, need_lineage_id=self.need_link.currentData()))
+
     def load(self, section: Any) -> None:
         assert isinstance(section, GoalsSection)
         self._section = section
@@ -143,6 +182,7 @@ class GoalsStep(StepWidget):
         self.referrals.set_items(section.referrals)
         self.information.set_items(section.information_given)
         self._build_outcomes(section)
+        self._show_need_link()
 
     def _build_outcomes(self, section: GoalsSection) -> None:
         while self.outcome_form.rowCount():
