@@ -99,3 +99,30 @@ def test_killed_one_second_after_typing_loses_nothing(
         assert draft is not None and draft.content.about_me.about.what_matters == "Typed just before a crash"
     finally:
         reopened.close()
+
+
+def test_saving_never_holds_up_typing(qtbot: QtBot, ctx: AppContext, session: UserSession) -> None:
+    """The UI thread's share of an autosave (reading the step back) stays far below a keystroke's time."""
+    from careplanner.services.seed import seed_people
+    from careplanner.ui.worker import Worker
+
+    seed_people(ctx.store.sessions, count=5, seed=3, actor=session.actor, today=ctx.services.clock.today())
+    person = next(p for p in ctx.services.people.search("") if p.last_agreed_on)
+    window = MainWindow(ctx.services, session, Worker())  # a real worker thread, as in the app
+    qtbot.addWidget(window)
+    window.show()
+    window.open_person(person.id)
+    qtbot.waitUntil(lambda: window.editor.plan is not None, timeout=3000)
+    window.editor.go_to("medical")
+    notes = window.editor.step("medical").review.widget("notes")  # type: ignore[attr-defined]
+    costs = []
+    for letter in "abcdefgh":
+        type_into(qtbot, notes, letter)
+        started = time.perf_counter()
+        window.editor.flush()
+        costs.append(time.perf_counter() - started)
+    with qtbot.waitSignal(window.editor.saved, timeout=3000):
+        pass
+    print(f"UI-thread cost of an autosave: max {1000 * max(costs):.1f} ms")
+    assert max(costs) < 0.05, costs
+    window.close()

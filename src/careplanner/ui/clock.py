@@ -62,5 +62,15 @@ class AppointmentClock(QObject):
             self.minutes(), APPOINTMENT_MINUTES, self.step_minutes()
         )
 
+    def breakdown(self) -> str:
+        """Minutes in each step so far, for the clock's tooltip."""
+        if self._started is None:
+            return ""
+        spent = dict(self.per_step)
+        spent[self._step] = spent.get(self._step, 0.0) + self._now() - self._step_since
+        return "\n".join(
+            f"{key.replace('_', ' ')}: {int(seconds // 60)} min" for key, seconds in spent.items()
+        )
+
     def _tick(self) -> None:
         self.ticked.emit(self.text())

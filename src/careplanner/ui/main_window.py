@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.people.open_requested.connect(self.open_person)
         self.people.new_requested.connect(self.new_person)
         self.editor.save_state.connect(self.save_label.setText)
-        self.editor.clock.ticked.connect(self.clock_label.setText)
+        self.editor.clock.ticked.connect(self._show_clock)
         self.agreement.finished.connect(self._plan_finished)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.worker.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
@@ -227,6 +227,10 @@ class MainWindow(QMainWindow):
             self.tr("About Care Planner"),
             self.tr("Care Planner: personalised care and support planning for general practice."),
         )
+
+    def _show_clock(self, text: str) -> None:
+        self.clock_label.setText(text)
+        self.clock_label.setToolTip(self.editor.clock.breakdown())
 
     def _show_user(self) -> None:
         self.user_label.setText(self.tr("Signed in: {0}").format(self.session.actor.display_name))
