@@ -162,7 +162,7 @@ class PlanEditor(QWidget):
         widget = self.built[key]
         self._loading = True
         try:
-            widget.base = self.base.content.section(key) if self.base else None  # type: ignore[attr-defined]
+            widget.base = self.base.content.section(key) if self.base else None
             widget.review_mode = self.base is not None
             widget.load(self._content.section(key))
             widget.validate()  # mark what cannot be right (e.g. a review date now in the past), no focus

@@ -41,6 +41,7 @@ class StepWidget(QWidget):
         self._forms: dict[str, DataForm] = {}
         self._lists: dict[str, ListEditor] = {}
         self.review_mode = False
+        self.base: Section | None = None  # the same section in the agreed version this draft came from
 
     # ---- building helpers -------------------------------------------------------------------------------
 

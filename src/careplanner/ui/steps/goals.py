@@ -187,7 +187,7 @@ class GoalsStep(StepWidget):
     def _build_outcomes(self, section: GoalsSection) -> None:
         while self.outcome_form.rowCount():
             self.outcome_form.removeRow(0)
-        base = getattr(self, "base", None)
+        base = self.base
         carried = {g.lineage_id for g in base.goals} if isinstance(base, GoalsSection) else set()
         self.outcome_rows: list[tuple[str, QComboBox, QLineEdit]] = []
         for goal in section.goals:
