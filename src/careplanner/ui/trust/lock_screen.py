@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +48,8 @@ class LockScreen(QWidget):
 
         card = QFrame()
         card.setObjectName("lockCard")
-        card.setMaximumWidth(420)
+        card.setFixedWidth(460)
+        card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
         self.title = QLabel()
         self.title.setObjectName("lockTitle")
         self.title.setWordWrap(True)
@@ -72,6 +74,7 @@ class LockScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.title.setMinimumHeight(self.title.fontMetrics().lineSpacing() * 3)
         outer.addStretch(2)
 
         self.button.clicked.connect(self.submit)
