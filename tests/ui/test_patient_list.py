@@ -50,6 +50,8 @@ def test_search_by_name_nhs_number_and_date_of_birth(
     assert names(window) == ["Lovelock"]
     search(qtbot, window, "02/01/1950")
     assert names(window) == ["Brook"]
+    qtbot.keyClick(window.people.search, Qt.Key.Key_Down)
+    assert window.people.table.hasFocus() or window.people.focusWidget() is window.people.table
     search(qtbot, window, "nobody")
     assert names(window) == [] and window.people.empty.isVisible()
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -94,9 +95,19 @@ class PatientListPage(QWidget):
         self.search.returnPressed.connect(self._open_first)
         self.filter.currentIndexChanged.connect(lambda _: self.run_query())
         self.model.loaded.connect(self._loaded)
+        self.search.installEventFilter(self)
         self.setTabOrder(self.search, self.filter)
         self.setTabOrder(self.filter, new)
         self.setTabOrder(new, self.table)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Down in the search box moves into the results, as in any search-as-you-type list."""
+        down = isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and down and self.model.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.selectRow(max(self.table.currentIndex().row(), 0))
+            return True
+        return super().eventFilter(watched, event)
 
     def run_query(self) -> None:
         self._debounce.stop()
