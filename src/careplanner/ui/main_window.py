@@ -99,7 +99,9 @@ class MainWindow(QMainWindow):
             self.tr("&Find a person"), QKeySequence.StandardKey.Find, self.show_list
         )
         self.recall_action = self._action(self.tr("&Recall list"), "Ctrl+R", self.show_recall)
-        self.back_action = self._action(self.tr("&Back to people"), "Ctrl+L", self.show_list)
+        self.back_action = self._action(
+            self.tr("&Back to people"), QKeySequence.StandardKey.Back, self.show_list
+        )
         quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         self.file_menu.addAction(self.new_action)
         self.file_menu.addSeparator()
@@ -215,7 +217,7 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Keyboard shortcuts"),
             self.tr(
-                "Ctrl+F  find a person\nCtrl+N  new person\nCtrl+R  recall list\nCtrl+L  back to people\n"
+                "Ctrl+F  find a person\nCtrl+N  new person\nCtrl+R  recall list\nAlt+Left  back to people\n"
                 "Ctrl+PgDown / Ctrl+PgUp  next / previous step\nCtrl+Shift+A  agree and share\n"
                 "In lists: Alt+N add, Delete remove, Alt+Up / Alt+Down move"
             ),
