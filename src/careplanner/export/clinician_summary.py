@@ -15,7 +15,7 @@ from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
 from careplanner.export.coding import QUESTIONNAIRE_NAMES, coding_summary
-from careplanner.export.person_copy import build_frame, person_name
+from careplanner.export.plan_frame import build_frame, person_name
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
 

@@ -8,6 +8,7 @@ NHS blue headings, black body text, a footer that says whose plan it is and whic
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -22,7 +23,15 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+)
 
 FONT = "NotoSans"
 FONT_BOLD = "NotoSans-Bold"
@@ -60,6 +69,7 @@ class Styles:
     body: ParagraphStyle
     small: ParagraphStyle
     bold: ParagraphStyle
+    label: ParagraphStyle  # a bold sub-heading inside a section ("My care team"): kept with what follows
     title: ParagraphStyle
     h2: ParagraphStyle
     h3: ParagraphStyle
@@ -91,6 +101,9 @@ def make_styles(*, large: bool) -> Styles:
         body=style("body", base, spaceAfter=base * 0.35),
         small=style("small", small, colour=NHS_GREY, spaceAfter=small * 0.3),
         bold=style("bold", base, font=FONT_BOLD, spaceAfter=base * 0.25),
+        label=style(
+            "label", base, font=FONT_BOLD, spaceBefore=base * 0.4, spaceAfter=base * 0.25, keepWithNext=1
+        ),
         title=style("title", 30.0 if large else 22.0, font=FONT_BOLD, colour=NHS_DARK_BLUE, spaceAfter=6),
         h2=style(
             "h2",
@@ -122,6 +135,16 @@ def text(value: str) -> str:
 def phone(value: str) -> str:
     """A phone number escaped for a Paragraph that never breaks across lines (no-break spaces)."""
     return escape(value.strip()).replace(" ", "\u00a0")
+
+
+def no_break(value: str) -> str:
+    """Plain (unescaped) text with no-break spaces, for a number inside text that `labelled` escapes."""
+    return value.strip().replace(" ", "\u00a0")
+
+
+def bullets(values: Iterable[str], styles: Styles) -> list[Flowable]:
+    """One bulleted line per non-blank value, escaped."""
+    return [Paragraph("• " + text(v), styles.body) for v in values if v.strip()]
 
 
 def para(value: str, style: ParagraphStyle) -> Paragraph:
@@ -208,6 +231,51 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
     return FramedCanvas
 
 
+TABLE_ROWS_KEPT = 3  # a heading above a long table moves to the next page unless this many rows fit under it
+_TALL = 10_000.0
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    _, height = flowable.wrap(width, _TALL)
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
+def keep_headings(story: list[Flowable], width: float) -> list[Flowable]:
+    """Make every heading stay with its content, so none is left alone at the foot of a page.
+
+    reportlab's `keepWithNext` silently does nothing when the next flowable is a KeepTogether (a goal, a
+    contingency plan), so a run of headings is merged into that block instead. Before a long table a
+    heading needs only the first rows with it, not the whole table: it gets a conditional page break
+    sized for itself and TABLE_ROWS_KEPT rows, and the table splits page by page with its header row.
+    """
+    out: list[Flowable] = []
+    i = 0
+    while i < len(story):
+        run: list[Flowable] = []
+        while i < len(story) and story[i].getKeepWithNext():
+            run.append(story[i])
+            i += 1
+        if not run or i == len(story):
+            out += run or [story[i]]
+            i += 0 if run else 1
+            continue
+        following = story[i]
+        i += 1
+        if isinstance(following, KeepTogether):
+            out.append(KeepTogether([*run, *following._content]))
+        elif isinstance(following, Table) and len(following._cellvalues) > TABLE_ROWS_KEPT + 1:
+            following.wrap(width, _TALL)
+            rows = float(sum(following._rowHeights[: TABLE_ROWS_KEPT + 1]))
+            out.append(CondPageBreak(sum(_height(f, width) for f in run) + rows))
+            for f in run:
+                # The conditional break does the keeping; a KeepTogether would move the whole table.
+                f.keepWithNext = 0
+            out += [*run, following]
+        else:
+            out += [*run, following]
+    return out
+
+
 def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:
     """Lay out `story` on A4 pages inside `frame` and return the PDF bytes."""
     out = io.BytesIO()
@@ -225,5 +293,5 @@ def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:
         subject=frame.title,
         invariant=1,
     )
-    doc.build(story, canvasmaker=_make_canvas(frame, styles))
+    doc.build(keep_headings(story, doc.width), canvasmaker=_make_canvas(frame, styles))
     return out.getvalue()

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
-from careplanner.export.person_copy import who_line
+from careplanner.export.plan_frame import who_line
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import ResultData
 
