@@ -15,7 +15,6 @@ from careplanner.app import AppContext
 from careplanner.clinical.enums import UserRole
 from careplanner.services.audit import Action
 from careplanner.services.users import Actor
-from careplanner.ui import none_guard
 from careplanner.ui.main import application
 from careplanner.ui.main_window import MainWindow
 from careplanner.ui.session import UserSession
@@ -28,11 +27,6 @@ from careplanner.ui.worker import Worker
 from tests.trust.conftest import PASSWORD
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support")]
-
-
-@pytest.fixture(autouse=True)
-def _none_stays_alive() -> None:
-    none_guard.top_up()
 
 
 @pytest.fixture

@@ -11,18 +11,11 @@ from pytestqt.qtbot import QtBot
 from careplanner.app import AppContext
 from careplanner.services.people import PersonRecord
 from careplanner.services.users import Actor
-from careplanner.ui import none_guard
 from careplanner.ui.main import application
 from careplanner.ui.main_window import MainWindow
 from careplanner.ui.session import UserSession
 from careplanner.ui.worker import Worker
 from tests.conftest import make_person
-
-
-@pytest.fixture(autouse=True)
-def _none_stays_alive() -> None:
-    """See careplanner.ui.none_guard: PySide6 6.12 on Python 3.11 drops a reference to None per call."""
-    none_guard.top_up()
 
 
 @pytest.fixture

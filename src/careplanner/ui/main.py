@@ -10,7 +10,6 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from careplanner.app import AppContext
-from careplanner.ui import none_guard
 from careplanner.ui.main_window import MainWindow
 from careplanner.ui.session import UserSession
 from careplanner.ui.style import STYLE_SHEET
@@ -25,9 +24,6 @@ def application() -> QApplication:
     app.setOrganizationName("CarePlanner")
     app.setApplicationName("Care Planner")
     app.setStyleSheet(STYLE_SHEET)
-    if app.property("noneGuard") is None:
-        app.setProperty("noneGuard", True)
-        none_guard.install(app)
     return app
 
 
