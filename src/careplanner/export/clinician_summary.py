@@ -7,6 +7,8 @@ matches the medicines printed beside it.
 
 from __future__ import annotations
 
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from careplanner.clinical.acb import acb_total
@@ -22,8 +24,14 @@ from careplanner.services.plan_data import PlanVersion
 TITLE = "Care and support plan: clinician summary"
 
 
+def _notes_style(s: pb.Styles) -> ParagraphStyle:
+    """Compact black text: the summary must fit two pages, but grey 9 pt photocopies badly."""
+    return ParagraphStyle("notes", parent=s.small, textColor=colors.black)
+
+
 def _table(rows: list[list[str]], widths: list[str], s: pb.Styles) -> Table:
-    cells = [[pb.para(c, s.small if i else s.bold) for c in row] for i, row in enumerate(rows)]
+    notes = _notes_style(s)
+    cells = [[pb.para(c, notes if i else s.bold) for c in row] for i, row in enumerate(rows)]
     table = Table(cells, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -41,13 +49,15 @@ def _table(rows: list[list[str]], widths: list[str], s: pb.Styles) -> Table:
 
 def _lines(title: str, lines: list[str], s: pb.Styles) -> list[Flowable]:
     lines = [line for line in lines if line.strip()]
-    return [Paragraph(title, s.h3), *(pb.para(line, s.small) for line in lines)] if lines else []
+    notes = _notes_style(s)
+    return [Paragraph(title, s.h3), *(pb.para(line, notes) for line in lines)] if lines else []
 
 
 def build_story(
     person: PersonRecord, plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles
 ) -> list[Flowable]:
     c = plan.content
+    notes = _notes_style(s)
     d = person.details
     sh = c.sharing.sharing
     status = (
@@ -69,11 +79,11 @@ def build_story(
         pb.para(
             f"Plan: {status}. Review by {pb.long_date(sh.review_date) or 'not set'}. "
             f"Coordinator: {sh.lead_coordinator_name or 'not named'}.",
-            s.small,
+            notes,
         ),
     ]
     if plan.declined_reason.strip():
-        out.append(pb.para(f"Declined a written plan: {plan.declined_reason}", s.small))
+        out.append(pb.para(f"Declined a written plan: {plan.declined_reason}", notes))
     out += _lines(
         "Conditions",
         [f"{x.term} ({x.snomed_code})" if x.snomed_code else x.term for x in c.medical.conditions],
@@ -91,7 +101,7 @@ def build_story(
             rows.append([m.name, m.dose, m.purpose, review])
         out.append(_table(rows, ["32%", "22%", "24%", "22%"], s))
         warn = " (3 or more: review anticholinergic load)" if acb.warning else ""
-        out.append(pb.para(f"Anticholinergic burden (ACB) total after review: {acb.total}{warn}", s.small))
+        out.append(pb.para(f"Anticholinergic burden (ACB) total after review: {acb.total}{warn}", notes))
     out += _lines(
         "Allergies",
         [", ".join(p for p in (a.substance, a.reaction, a.severity) if p) for a in c.medical.allergies],
@@ -125,7 +135,10 @@ def build_story(
     )
     out += _lines(
         "Contingency plans",
-        [f"{p.name}: amber — {p.amber_what_i_do}; red — {p.red_what_i_do}" for p in c.contingency.plans],
+        [
+            f"{p.name}: amber — {p.amber_what_i_do.strip().rstrip('.')}; red — {p.red_what_i_do.strip()}"
+            for p in c.contingency.plans
+        ],
         s,
     )
     w = c.future_wishes.wishes
@@ -165,7 +178,7 @@ def build_story(
         ]
         out.append(_table(rows, ["40%", "60%"], s))
     else:
-        out.append(pb.para("Nothing to code yet: the plan has not been agreed.", s.small))
+        out.append(pb.para("Nothing to code yet: the plan has not been agreed.", notes))
     return out
 
 

@@ -33,11 +33,11 @@ def medicines(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     out: list[Flowable] = [Paragraph("My medicines", s.h2)]
     changes = [m for m in meds if m.decision in DECISION_WORDS]
     if changes:
-        out.append(Paragraph("<b>Changes we agreed today</b>", s.body))
+        out.append(Paragraph("Changes we agreed today", s.label))
         out += pb.bullets((f"{m.name} — {medicine_change(m)}" for m in changes), s)
     if s.large:
         for m in meds:
-            block: list[Flowable] = [pb.para(m.name, s.bold)]
+            block: list[Flowable] = [pb.para(m.name, s.label)]
             how = ", ".join(p for p in (m.dose, m.how_taken) if p.strip())
             if how:
                 block.append(pb.labelled("How I take it:", how, s))
@@ -60,7 +60,7 @@ def medicines(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
                 pb.para(medicine_change(m), s.body),
             ]
         )
-    table = Table(rows, colWidths=["30%", "26%", "26%", "18%"], repeatRows=1)
+    table = Table(rows, colWidths=["26%", "24%", "24%", "26%"], repeatRows=1)
     table.setStyle(
         TableStyle(
             [

@@ -101,7 +101,6 @@ def if_i_get_worse(plan: PlanVersion, practice: PracticeSettings | None, s: pb.S
             block.append(pb.labelled("Signs I am getting worse:", "; ".join(cp.warning_signs), s))
         if cp.triggers:
             block.append(pb.labelled("Things that can set it off:", "; ".join(cp.triggers), s))
-        out.append(KeepTogether(block))
         zones = (
             (Zone.GREEN, cp.green_what_i_do),
             (Zone.AMBER, cp.amber_what_i_do),
@@ -109,10 +108,10 @@ def if_i_get_worse(plan: PlanVersion, practice: PracticeSettings | None, s: pb.S
         )
         for zone, what in zones:
             if what.strip() or any(c.zone is zone for c in cp.contacts):
-                out.append(_zone_block(zone, what, cp, practice, s))
-                out.append(pb.spacer(s, 0.5))
+                block.append(_zone_block(zone, what, cp, practice, s))
+                block.append(pb.spacer(s, 0.5))
         if cp.anticipatory_medicines:
-            out.append(
+            block.append(
                 pb.labelled(
                     "Medicines and equipment kept for when I get worse:",
                     "; ".join(cp.anticipatory_medicines),
@@ -120,7 +119,8 @@ def if_i_get_worse(plan: PlanVersion, practice: PracticeSettings | None, s: pb.S
                 )
             )
         if cp.admission_wishes.strip():
-            out.append(pb.labelled("About going into hospital:", cp.admission_wishes, s))
+            block.append(pb.labelled("About going into hospital:", cp.admission_wishes, s))
+        out.append(KeepTogether(block))  # green, amber and red read together, never split over a page
     return out
 
 

@@ -36,7 +36,7 @@ def goals(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         return []
     out: list[Flowable] = [Paragraph("My goals and what I will do", s.h2)]
     for goal in goals:
-        block: list[Flowable] = [pb.para(goal.text, s.bold)]
+        block: list[Flowable] = [pb.para(goal.text, s.label)]
         for action in goal.actions:
             if not action.what.strip():
                 continue
@@ -101,7 +101,7 @@ def who_has_a_copy(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         if m.name.strip() or m.role.strip()
     ]
     if team:
-        out.append(Paragraph("<b>My care team</b>", s.body))
+        out.append(Paragraph("My care team", s.label))
         out += pb.bullets(team, s)
     people = [
         ", ".join(p for p in (c.name, c.relationship_to_person) if p.strip())
@@ -110,6 +110,6 @@ def who_has_a_copy(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         if c.name.strip()
     ]
     if people:
-        out.append(Paragraph("<b>People close to me</b>", s.body))
+        out.append(Paragraph("People close to me", s.label))
         out += pb.bullets(people, s)
     return [Paragraph("Who has a copy", s.h2), *out] if out else []

@@ -240,13 +240,14 @@ def _height(flowable: Flowable, width: float) -> float:
     return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
 
 
-def keep_headings(story: list[Flowable], width: float) -> list[Flowable]:
+def keep_headings(story: list[Flowable], width: float, height: float) -> list[Flowable]:
     """Make every heading stay with its content, so none is left alone at the foot of a page.
 
     reportlab's `keepWithNext` silently does nothing when the next flowable is a KeepTogether (a goal, a
-    contingency plan), so a run of headings is merged into that block instead. Before a long table a
-    heading needs only the first rows with it, not the whole table: it gets a conditional page break
-    sized for itself and TABLE_ROWS_KEPT rows, and the table splits page by page with its header row.
+    contingency plan), so a run of headings is merged into that block instead. A short table (up to a
+    third of the page) moves whole with its heading, so a coding summary is never split. Before a long
+    table a heading needs only the first rows with it: it gets a conditional page break sized for itself
+    and TABLE_ROWS_KEPT rows, and the table splits page by page with its header row.
     """
     out: list[Flowable] = []
     i = 0
@@ -263,8 +264,7 @@ def keep_headings(story: list[Flowable], width: float) -> list[Flowable]:
         i += 1
         if isinstance(following, KeepTogether):
             out.append(KeepTogether([*run, *following._content]))
-        elif isinstance(following, Table) and len(following._cellvalues) > TABLE_ROWS_KEPT + 1:
-            following.wrap(width, _TALL)
+        elif isinstance(following, Table) and following.wrap(width, _TALL)[1] > height / 3:
             rows = float(sum(following._rowHeights[: TABLE_ROWS_KEPT + 1]))
             out.append(CondPageBreak(sum(_height(f, width) for f in run) + rows))
             for f in run:
@@ -276,10 +276,14 @@ def keep_headings(story: list[Flowable], width: float) -> list[Flowable]:
     return out
 
 
+def footer_room(styles: Styles) -> float:
+    """Height kept free at the foot of every page for the footer (nothing of the story goes below it)."""
+    return float(12 * mm + styles.footer_size * (5.3 if styles.large else 4))
+
+
 def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:
     """Lay out `story` on A4 pages inside `frame` and return the PDF bytes."""
     out = io.BytesIO()
-    footer_room = 12 * mm + styles.footer_size * (5.3 if styles.large else 4)
     top = 16 * mm + (styles.footer_size * 2 if frame.draft else 0)
     doc = SimpleDocTemplate(
         out,
@@ -287,11 +291,11 @@ def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=top,
-        bottomMargin=footer_room,
+        bottomMargin=footer_room(styles),
         title=frame.title,
         author="Care Planner",
         subject=frame.title,
         invariant=1,
     )
-    doc.build(keep_headings(story, doc.width), canvasmaker=_make_canvas(frame, styles))
+    doc.build(keep_headings(story, doc.width, doc.height), canvasmaker=_make_canvas(frame, styles))
     return out.getvalue()

@@ -4,14 +4,15 @@ Page 1 carries what the person needs in a hurry (`copy_page_one`): who they are,
 what to do and who to ring if they get worse (with the practice's real numbers), their coordinator and
 review date. The rest follows in the order of the conversation (`copy_sections`, `copy_medicines`,
 `copy_future_wishes`). The large-print variant uses the same words in one column at 18 pt (nothing under
-16 pt), because people who need large print need all of it.
+16 pt), because people who need large print need all of it. At 18 pt page 1 holds who they are, what
+matters, the coordinator and review date, and "If I get worse" follows whole on the next page.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import copy_page_one, copy_sections
@@ -30,10 +31,20 @@ def build_story(
     person: PersonRecord, plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles
 ) -> list[Flowable]:
     """Every section of the person's copy, in the order of the conversation."""
+    first = copy_page_one.heading(person, plan, practice, s)
+    worse = copy_page_one.if_i_get_worse(plan, practice, s)
+    coordinator = copy_page_one.coordinator(plan, s)
+    # At 18 pt the first page cannot hold everything, so large print puts the coordinator and review
+    # date on page 1 and gives "If I get worse" the next page whole, rather than splitting the zones.
+    if not s.large:
+        first += [*worse, *coordinator]
+    elif worse:
+        pointer = Paragraph("What I do and who I call if I get worse is on the next page.", s.bold)
+        first += [*coordinator, pointer, PageBreak(), *worse]
+    else:
+        first += coordinator
     return [
-        *copy_page_one.heading(person, plan, practice, s),
-        *copy_page_one.if_i_get_worse(plan, practice, s),
-        *copy_page_one.coordinator(plan, s),
+        *first,
         *copy_sections.about_me(plan, s),
         *copy_sections.goals(plan, s),
         *copy_sections.conditions(plan, s),

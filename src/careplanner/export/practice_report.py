@@ -113,5 +113,6 @@ def build_story(data: PracticeReportData, s: pb.Styles) -> list[Flowable]:
 
 def render_practice_report(data: PracticeReportData) -> bytes:
     styles = pb.make_styles(large=False)
-    frame = pb.Frame(TITLE, data.practice_name, f"Produced {pb.long_date(data.produced_on)}")
+    who = data.practice_name or "This practice"
+    frame = pb.Frame(TITLE, who, f"Produced {pb.long_date(data.produced_on)}")
     return pb.render(build_story(data, styles), frame, styles)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
@@ -68,12 +68,12 @@ def build_story(
         box.setStyle(
             TableStyle([("BOX", (0, 0), (-1, -1), 0.6, pb.NHS_GREY), ("VALIGN", (0, 0), (-1, -1), "TOP")])
         )
-        out += [box, pb.spacer(s, 0.6)]
+        out += [KeepTogether([box]), pb.spacer(s, 0.6)]
     if practice is not None and practice.in_hours_phone.strip():
         out.append(
-            pb.para(
+            Paragraph(
                 f"If you need to change the appointment, or need this letter in another format, "
-                f"ring {practice.practice_name} on {practice.in_hours_phone}.",
+                f"ring {pb.text(practice.practice_name)} on {pb.phone(practice.in_hours_phone)}.",
                 s.body,
             )
         )
