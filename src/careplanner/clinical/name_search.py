@@ -37,3 +37,8 @@ def name_tokens(*names: str) -> set[str]:
 def query_words(text: str) -> list[str]:
     """The words of a search box, folded the same way as the stored tokens."""
     return [w for w in _SPLIT.split(fold(text)) if w]
+
+
+def sort_key(family_name: str, first_name: str, person_id: str) -> str:
+    """Patient-list order (family name, then first name), folded, unique per person."""
+    return f"{fold(family_name)}\x1f{fold(first_name)}\x1f{person_id}"

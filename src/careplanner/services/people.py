@@ -11,9 +11,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.enums import CommunicationNeed, ContactMethod, Sex
-from careplanner.clinical.name_search import name_tokens, query_words
+from careplanner.clinical.name_search import name_tokens, query_words, sort_key
 from careplanner.clinical.nhs_number import is_valid_nhs_number, normalise_nhs_number
 from careplanner.models import Address, CommunicationNeedRow, Person, PersonNameToken, Telecom
+from careplanner.models.base import new_id
 from careplanner.services import audit
 from careplanner.services.errors import NotFoundError, ValidationError
 from careplanner.services.users import Actor
@@ -213,8 +214,11 @@ class PeopleService:
         p.first_name = data.first_name.strip()
         p.family_name = data.family_name.strip()
         p.search_name = _search_name(data)
+        if p.id is None:
+            p.id = new_id()  # the search tokens carry it
+        key = sort_key(p.family_name, p.first_name, p.id)
         p.name_tokens = [
-            PersonNameToken(token=t)
+            PersonNameToken(token=t, sort_key=key)
             for t in sorted(name_tokens(data.first_name, data.family_name, data.preferred_name))
         ]
         p.addresses = [
@@ -252,7 +256,7 @@ class PeopleService:
     def create(self, data: PersonInput, actor: Actor) -> PersonRecord:
         with self._sessions.begin() as session:
             self._check(session, data, None)
-            person = Person()
+            person = Person(id=new_id())
             self._apply(person, data)
             session.add(person)
             session.flush()
@@ -325,17 +329,69 @@ class PeopleService:
             stmt = stmt.where(Person.has_draft.is_(True))
         return stmt
 
+    @staticmethod
+    def _name_words(text: str, list_filter: str) -> list[str] | None:
+        """The words of a plain name search (no filter), which the token index answers on its own."""
+        query = text.strip()
+        digits = query.replace(" ", "").replace("-", "")
+        if list_filter != ListFilter.ALL or not query or (digits.isdigit() and len(digits) >= 3):
+            return None
+        if _parse_date_query(query) is not None:
+            return None
+        return query_words(query) or None
+
+    @staticmethod
+    def _word_range(word: str) -> Select[*tuple[Any, ...]]:
+        token = PersonNameToken
+        return select(token.sort_key, token.person_id).where(
+            token.token >= word, token.token < word + "\uffff"
+        )
+
+    def _ordered_hits(self, session: Session, words: list[str]) -> list[tuple[str, str]]:
+        """(sort key, person id) of everyone whose names start with every word, in list order.
+
+        Each word is one index-only range; the sets are intersected here, which beats nested IN
+        subqueries when a short second word ("smith jo") matches thousands of names.
+        """
+        first, *rest = sorted(words, key=len, reverse=True)
+        hits: set[tuple[str, str]] = {(key, pid) for key, pid in session.execute(self._word_range(first))}
+        for word in rest:
+            ids = {person_id for _key, person_id in session.execute(self._word_range(word))}
+            hits = {hit for hit in hits if hit[1] in ids}
+        return sorted(hits)
+
     def search(
         self, text: str = "", *, list_filter: str = ListFilter.ALL, offset: int = 0, limit: int = 200
     ) -> list[PersonSummary]:
-        stmt = self._query(text, list_filter).order_by(Person.family_name, Person.first_name, Person.id)
+        words = self._name_words(text, list_filter)
         with self._sessions() as session:
-            return [PersonSummary(*row) for row in session.execute(stmt.offset(offset).limit(limit))]
+            if words is None:
+                stmt = self._query(text, list_filter).order_by(
+                    Person.family_name, Person.first_name, Person.id
+                )
+                return [PersonSummary(*row) for row in session.execute(stmt.offset(offset).limit(limit))]
+            if len(words) == 1:
+                # Ordered ids straight from the token index, then just those people's rows.
+                stmt = self._word_range(words[0]).distinct().order_by(PersonNameToken.sort_key)
+                page = [(key, pid) for key, pid in session.execute(stmt.offset(offset).limit(limit))]
+            else:
+                page = self._ordered_hits(session, words)[offset : offset + limit]
+            ids = [person_id for _key, person_id in page]
+            rows = {
+                row[0]: row for row in session.execute(select(*SUMMARY_COLUMNS).where(Person.id.in_(ids)))
+            }
+            return [PersonSummary(*rows[i]) for i in ids if i in rows]
 
     def count(self, text: str = "", *, list_filter: str = ListFilter.ALL) -> int:
-        stmt = self._query(text, list_filter).with_only_columns(func.count(Person.id)).order_by(None)
+        words = self._name_words(text, list_filter)
         with self._sessions() as session:
-            return session.scalar(stmt) or 0
+            if words is None:
+                stmt = self._query(text, list_filter).with_only_columns(func.count(Person.id)).order_by(None)
+                return session.scalar(stmt) or 0
+            if len(words) == 1:
+                hits = self._word_range(words[0]).distinct().subquery()
+                return session.scalar(select(func.count()).select_from(hits)) or 0
+            return len(self._ordered_hits(session, words))
 
     def reviews_due(self, within_days: int = 30) -> list[PersonSummary]:
         """People overdue or due within `within_days`, most overdue first (the recall list)."""

@@ -30,7 +30,7 @@ from careplanner.clinical.enums import (
     WellbeingArea,
     Zone,
 )
-from careplanner.clinical.name_search import name_tokens
+from careplanner.clinical.name_search import name_tokens, sort_key
 from careplanner.clinical.nhs_number import make_valid_nhs_number
 from careplanner.models import (
     AboutMe,
@@ -391,7 +391,10 @@ def _make_person(rng: random.Random, taken: set[str | None]) -> Any:
         palliative_register=rng.random() < 0.05,
         has_draft=False,
     )
-    person.name_tokens = [_new(PersonNameToken, token=t) for t in sorted(name_tokens(first, family))]
+    key = sort_key(family, first, person.id)
+    person.name_tokens = [
+        _new(PersonNameToken, token=t, sort_key=key) for t in sorted(name_tokens(first, family))
+    ]
     person.addresses = [
         _new(
             Address,

@@ -79,3 +79,23 @@ def test_search_ignores_accents_and_punctuation(ctx: AppContext, actor: Actor) -
     assert [p.first_name for p in people.search("obrien")] == ["Siobhán"]
     assert [p.first_name for p in people.search("O'Bri")] == ["Siobhán"]
     assert people.search("zoe obrien") == []
+
+
+def test_name_search_pages_in_list_order(ctx: AppContext, actor: Actor) -> None:
+    from careplanner.clinical.nhs_number import make_valid_nhs_number
+
+    rng = __import__("random").Random(5)
+    names = [("Mary", "Walker"), ("Mark", "Adams"), ("Marion", "Adams"), ("Ann", "Marsh"), ("Bob", "Smith")]
+    for first, family in names:
+        ctx.services.people.create(
+            make_person(first_name=first, family_name=family, nhs_number=make_valid_nhs_number(rng)), actor
+        )
+    people = ctx.services.people
+    found = [(p.family_name, p.first_name) for p in people.search("mar")]
+    assert found == [("Adams", "Marion"), ("Adams", "Mark"), ("Marsh", "Ann"), ("Walker", "Mary")]
+    assert people.count("mar") == 4
+    paged = people.search("mar", offset=1, limit=2)
+    assert [(p.family_name, p.first_name) for p in paged] == found[1:3]
+    assert [p.first_name for p in people.search("adams mar")] == ["Marion", "Mark"]
+    assert people.count("mark adams") == 1
+    assert people.search("mark smith") == []
