@@ -12,6 +12,7 @@ from careplanner.services.audit import AuditService
 from careplanner.services.auth import AuthService
 from careplanner.services.backups import BackupService
 from careplanner.services.clinical_support import ClinicalSupportService
+from careplanner.services.consultation import ConsultationService
 from careplanner.services.directory import LocalDirectoryService
 from careplanner.services.exports import ExportService
 from careplanner.services.people import PeopleService
@@ -50,4 +51,5 @@ class Services:
         self.clinical = ClinicalSupportService(today=self.clock.today)
         self.auth = AuthService(sessions, now=self.clock.now)
         self.backups = BackupService(sessions, now=self.clock.now)
+        self.consultation = ConsultationService(sessions, now=self.clock.now)
         self.exports = ExportService(sessions, now=self.clock.now, today=self.clock.today)

@@ -44,6 +44,8 @@ class Agreement(QObject):
         step.link_activated.connect(self.go_to_item)
 
     def _entered(self, row: int) -> None:
+        if self.editor.read_only:
+            return  # a read-only view shows who agreed the plan, not the check list
         if row >= 0 and self.editor.navigator.keys[row] == "sharing":
             self.refresh_checklist()
 
@@ -64,7 +66,7 @@ class Agreement(QObject):
 
     def agree(self, agreed_with: AgreedWith, representative_name: str, representative_role: str) -> None:
         editor = self.editor
-        if editor.plan is None or editor.first_problem():
+        if editor.plan is None or editor.read_only or editor.first_problem():
             return
         editor.flush()
         plan_id, actor, plans = editor.plan.id, editor.session.actor, editor.services.plans
@@ -84,7 +86,7 @@ class Agreement(QObject):
 
     def decline(self, reason: str) -> None:
         editor = self.editor
-        if editor.plan is None:
+        if editor.plan is None or editor.read_only:
             return
         editor.flush()
         plan_id, actor, plans = editor.plan.id, editor.session.actor, editor.services.plans

@@ -6,6 +6,12 @@ Steps are built the first time they are shown, so the window opens fast and a pl
 Autosave: every edit marks its step's section dirty and restarts a 600 ms timer; when it fires only the
 dirty sections are saved (`PlanService.save_section`) on the worker. Changing step, locking the screen,
 closing the window or quitting saves at once, so nothing typed is ever lost and nobody is asked to save.
+Saves are made as the user who opened the plan, so a change of user never saves one person's typing
+under another's name.
+
+Read-only: someone who may not edit plans sees the plan (agreed, else draft, else an empty one) in the
+same steps, made into a view (`StepWidget.set_read_only`), with a notice saying so; nothing autosaves.
+Steps are rebuilt when the mode changes, so a view never has to be turned back into an editor.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
+from careplanner.clinical.enums import PlanStatus
 from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.services.container import Services
 from careplanner.services.diff import diff_plans
@@ -86,6 +93,8 @@ class PlanEditor(QWidget):
         self.plan: PlanVersion | None = None
         self.person: PersonRecord | None = None
         self.base: PlanVersion | None = None
+        self.read_only = False
+        self.actor: Actor = session.actor  # who opened the plan: its changes are saved as them
         self._content = PlanContent()
         self._dirty: set[str] = set()
         self._in_flight = 0
@@ -101,6 +110,10 @@ class PlanEditor(QWidget):
         self.banner.setObjectName("personBanner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName(self.tr("Person"))
+        self.notice = QLabel()
+        self.notice.setObjectName("readOnlyNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         self.navigator = StepNavigator()
         self.pages = QStackedWidget()
         self.built: dict[str, StepWidget] = {}
@@ -121,6 +134,7 @@ class PlanEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.notice)
         layout.addLayout(body, 1)
 
     def _page(self, key: str) -> QScrollArea:
@@ -165,29 +179,78 @@ class PlanEditor(QWidget):
             widget.base = self.base.content.section(key) if self.base else None
             widget.review_mode = self.base is not None
             widget.load(self._content.section(key))
-            widget.validate()  # mark what cannot be right (e.g. a review date now in the past), no focus
+            if self.read_only:
+                widget.set_read_only(self.plan)
+            else:
+                widget.validate()  # mark what cannot be right (e.g. a review date now in the past), no focus
         finally:
             self._loading = False
         self._show_changes(key)
 
     # ---- opening --------------------------------------------------------------------------------------
 
-    def open_plan(self, person: PersonRecord, plan: PlanVersion, base: PlanVersion | None = None) -> None:
+    def open_plan(
+        self,
+        person: PersonRecord,
+        plan: PlanVersion | None,
+        base: PlanVersion | None = None,
+        *,
+        editable: bool = True,
+        step: str = "",
+    ) -> None:
+        """Show `plan` for editing, or (`editable=False`) as a read-only view; `plan` may be None only
+        for a view (nothing has been written yet). `step`: the step to show first (default the first)."""
+        if editable and plan is None:
+            raise ValueError("An editable plan is needed to edit.")
         self.flush()
+        self._set_read_only(not editable)
         self.person, self.plan, self.base = person, plan, base
-        self._content = plan.content
+        self.actor = self.session.actor
+        self._content = plan.content if plan is not None else PlanContent()
         self._dirty.clear()
         self._show_banner()
+        self._show_notice()
         for key in SECTION_TYPES:
-            self.navigator.set_state(key, state_of(key, plan.content.section(key)))
+            self.navigator.set_state(key, state_of(key, self._content.section(key)))
         for key in self.built:
             self._load_step(key)
         for key in SECTION_TYPES:
             self._show_changes(key)
-        self.navigator.setCurrentRow(0)
-        self._step_changed(0)
-        self.clock.start(self.navigator.current_key())
-        self.save_state.emit(self.tr("All changes saved"))
+        row = self.navigator.keys.index(step) if step in self.navigator.keys else 0
+        if self.navigator.currentRow() == row:
+            self._step_changed(row)
+        else:
+            self.navigator.setCurrentRow(row)
+        if self.read_only:
+            self.clock.stop()
+            self.save_state.emit(self.tr("Read-only"))
+        else:
+            self.clock.start(self.navigator.current_key())
+            self.save_state.emit(self.tr("All changes saved"))
+
+    def _set_read_only(self, on: bool) -> None:
+        """Switch between editing and viewing: steps built for the other mode are thrown away."""
+        if on == self.read_only:
+            return
+        self.read_only = on
+        for key, widget in self.built.items():
+            self._page_layouts[key].removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self.built.clear()
+
+    def _show_notice(self) -> None:
+        if not self.read_only:
+            self.notice.hide()
+            return
+        text = self.tr("Read-only: you can view and print this plan.")
+        if self.plan is None:
+            text += " " + self.tr("No plan has been written for this person yet.")
+        elif self.plan.status is PlanStatus.DRAFT:
+            text += " " + self.tr("It is a draft that has not been agreed yet.")
+        self.notice.setText(text)
+        self.notice.setAccessibleName(text)
+        self.notice.show()
 
     def set_base(self, base: PlanVersion | None) -> None:
         """The agreed version this draft was carried forward from (fetched after the plan is on screen)."""
@@ -204,7 +267,14 @@ class PlanEditor(QWidget):
             return
         s = self.person.summary
         nhs = format_nhs_number(s.nhs_number) if s.nhs_number else self.tr("no NHS number")
-        if self.plan is not None and self.plan.base_id:
+        if self.read_only:
+            if self.plan is None:
+                mode = self.tr("No plan yet")
+            elif self.plan.status is PlanStatus.AGREED:
+                mode = self.tr("Agreed plan, version {0}").format(self.plan.version_number)
+            else:
+                mode = self.tr("Draft plan, not yet agreed")
+        elif self.plan is not None and self.plan.base_id:
             when = self.base.agreed_at.strftime("%d/%m/%Y") if self.base and self.base.agreed_at else "…"
             mode = self.tr("Review of the plan agreed on {0}").format(when)
         else:
@@ -220,7 +290,7 @@ class PlanEditor(QWidget):
     # ---- editing and autosave -------------------------------------------------------------------------
 
     def _edited(self, key: str) -> None:
-        if self._loading or self.plan is None:
+        if self._loading or self.plan is None or self.read_only:
             return
         self._dirty.add(key)
         self._timer.start()
@@ -230,9 +300,9 @@ class PlanEditor(QWidget):
     def flush(self) -> None:
         """Save every changed section now (each one a single transaction on the worker)."""
         self._timer.stop()
-        if self.plan is None or not self._dirty:
+        if self.plan is None or self.read_only or not self._dirty:
             return
-        plan_id, actor = self.plan.id, self.session.actor
+        plan_id, actor = self.plan.id, self.actor
         dirty, self._dirty = sorted(self._dirty, key=list(SECTION_TYPES).index), set()
         self.save_state.emit(self.tr("Saving…"))
         for key in dirty:

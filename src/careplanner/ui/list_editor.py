@@ -35,6 +35,8 @@ class ListEditor(QWidget):
         self._spec = spec
         self._items: list[Any] = []
         self._loading = False
+        # Set by `read_only.make_read_only`: items can be looked through but not added, removed or moved.
+        self.read_only = False
         name = tr(spec.label)
         self.setAccessibleName(name)
 
@@ -144,6 +146,8 @@ class ListEditor(QWidget):
 
     def add_item(self) -> None:
         assert self._spec.item is not None
+        if self.read_only:
+            return
         self._items.append(self._spec.item())
         self.list.addItem(self._describe(self._items[-1]))
         self.list.setCurrentRow(len(self._items) - 1)
@@ -156,7 +160,7 @@ class ListEditor(QWidget):
 
     def remove_current(self) -> None:
         row = self.current_index()
-        if row < 0:
+        if row < 0 or self.read_only:
             return
         del self._items[row]
         self.list.takeItem(row)
@@ -167,7 +171,7 @@ class ListEditor(QWidget):
     def move_current(self, step: int) -> None:
         row = self.current_index()
         target = row + step
-        if row < 0 or not 0 <= target < len(self._items):
+        if row < 0 or self.read_only or not 0 <= target < len(self._items):
             return
         self._items[row], self._items[target] = self._items[target], self._items[row]
         self._loading = True

@@ -10,9 +10,10 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
+from careplanner.services.consultation import OpenedPlan
 from careplanner.services.container import Services
-from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
+from careplanner.services.users import Actor
 from careplanner.ui.agreement import Agreement
 from careplanner.ui.editor import PlanEditor
 from careplanner.ui.patient_list import PatientListPage
@@ -21,7 +22,6 @@ from careplanner.ui.session import UserSession
 from careplanner.ui.worker import Worker
 
 log = logging.getLogger("careplanner.ui.window")
-Opened = tuple[PersonRecord, PlanVersion]
 
 
 class MainWindow(QMainWindow):
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.agreement.finished.connect(self._plan_finished)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.worker.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        session.actor_changed.connect(lambda _: self._show_user())
+        session.actor_changed.connect(self._actor_changed)
         self._restore()
         self.people.run_query()
 
@@ -157,22 +157,23 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(created)
         dialog.open()
 
-    def open_person(self, person_id: str) -> None:
-        """Open (or start, carried forward from the last agreed plan) this person's draft."""
-        services, actor = self.services, self.session.actor
-
-        def load() -> Opened:
-            return services.people.open(person_id, actor), services.plans.start_draft(person_id, actor)
-
+    def open_person(self, person_id: str, step: str = "") -> None:
+        """Open this person: a clinician gets their draft (reopened, or started from the last agreed plan);
+        someone who may not edit plans gets the plan to view and print. One service call, one transaction.
+        `step`: the step to show first (used when the plan is reopened for another user)."""
+        consultation, actor = self.services.consultation, self.session.actor
         self.statusBar().showMessage(self.tr("Opening…"))
-        self.worker.submit(load, self._opened)
+        self.worker.submit(
+            lambda: consultation.open_for_consultation(person_id, actor),
+            lambda opened: self._opened(opened, step),
+        )
 
-    def _opened(self, opened: Opened) -> None:
-        person, draft = opened
-        self.editor.open_plan(person, draft)
-        if draft.base_id:
+    def _opened(self, opened: OpenedPlan, step: str = "") -> None:
+        plan = opened.plan
+        self.editor.open_plan(opened.person, plan, editable=opened.editable, step=step)
+        if opened.editable and plan is not None and plan.base_id:
             # The version it was carried forward from only feeds "what changed": fetched after the plan shows.
-            base_id, plans = draft.base_id, self.services.plans
+            base_id, plans = plan.base_id, self.services.plans
             self.worker.submit(lambda: plans.get(base_id), self._base_loaded)
         self.stack.setCurrentWidget(self.editor)
         self._plan_actions(True)
@@ -180,8 +181,17 @@ class MainWindow(QMainWindow):
         self.editor.navigator.setFocus()
 
     def _base_loaded(self, base: PlanVersion) -> None:
-        if self.editor.plan is not None and self.editor.plan.base_id == base.id:
-            self.editor.set_base(base)
+        editor = self.editor
+        if not editor.read_only and editor.plan is not None and editor.plan.base_id == base.id:
+            editor.set_base(base)
+
+    def _actor_changed(self, _actor: Actor) -> None:
+        """Someone else signed in: a plan on screen is opened again as theirs, to edit or only to view."""
+        self._show_user()
+        editor = self.editor
+        if self.stack.currentWidget() is editor and editor.person is not None:
+            editor.flush()  # saved as the user who typed it, before the plan changes hands
+            self.open_person(editor.person.id, editor.navigator.current_key())
 
     def _plan_finished(self, version: PlanVersion) -> None:
         if version.version_number is not None:

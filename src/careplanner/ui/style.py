@@ -49,6 +49,13 @@ QListWidget#navigator::item {{ padding: 10px 8px; }}
 QListWidget#navigator::item:selected {{ background: {NHS_BLUE}; color: white; }}
 QHeaderView::section {{ background: {GREY_4}; padding: 4px; border: none; font-weight: 600; }}
 QTableView {{ selection-background-color: {NHS_BLUE}; selection-color: white; gridline-color: #e3e7e9; }}
+QLabel#readOnlyNotice {{ background: #eef7ff; border-left: 4px solid {NHS_BLUE}; color: #212b32;
+    font-weight: 600; padding: 6px 12px; }}
+QComboBox[readOnlyView="true"]:disabled, QCheckBox[readOnlyView="true"]:disabled,
+QRadioButton[readOnlyView="true"]:disabled {{ color: #212b32; }}
+QComboBox[readOnlyView="true"]:disabled {{ background: {PALE_GREY}; }}
+QLineEdit[readOnlyView="true"], QPlainTextEdit[readOnlyView="true"], QSpinBox[readOnlyView="true"] {{
+    background: {PALE_GREY}; }}
 QStatusBar {{ background: white; }}
 QStatusBar QLabel {{ padding: 0 10px; border-left: 1px solid #d8dde0; }}
 """

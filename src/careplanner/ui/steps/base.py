@@ -3,7 +3,8 @@
 `load(section)` fills the widgets; `section()` reads them into a new frozen section (what was typed is
 always kept, even when something looks wrong); `validate()` marks every field that cannot be right and
 returns them in order so the editor can focus the first. `is_complete(section)` decides the tick in the
-navigator. Signals: changed() whenever the user edits anything.
+navigator. `set_read_only(plan)` turns the loaded step into a view for people who may not edit plans.
+Signals: changed() whenever the user edits anything.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from careplanner.services.container import Services
-from careplanner.services.plan_data import Section
+from careplanner.services.plan_data import PlanVersion, Section
 from careplanner.ui.forms import DataForm
 from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.read_only import make_read_only
 
 
 @dataclass
@@ -84,6 +86,11 @@ class StepWidget(QWidget):
     @staticmethod
     def is_complete(section: Any) -> bool:
         raise NotImplementedError
+
+    def set_read_only(self, plan: PlanVersion | None) -> None:
+        """Show the loaded section as a view of `plan` (None: nothing has been written yet); see
+        `ui/read_only.py`. Called after every load while the editor is read-only."""
+        make_read_only(self)
 
     def validate(self) -> list[QWidget]:
         bad: list[QWidget] = []

@@ -12,6 +12,7 @@ from careplanner.clinical.enums import Zone
 from careplanner.services.plan_data import ContingencyContactData, ContingencyData, ContingencySection
 from careplanner.ui.fields import Field
 from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.read_only import EDIT_ONLY
 from careplanner.ui.steps.base import StepContext, StepWidget
 
 CONTACTS = Field(
@@ -73,6 +74,7 @@ class ContingencyStep(StepWidget):
         row_layout.setContentsMargins(0, 0, 0, 0)
         row_layout.addWidget(self.template_box, 1)
         row_layout.addWidget(insert)
+        row.setProperty(EDIT_ONLY, True)  # a read-only view has nothing to insert
         self._templates_loaded = False
         self.plans = self.add_list("plans", ListEditor(PLANS))  # after the template row: Tab order
         self.group(

@@ -4,9 +4,10 @@ then agreement with the person (or a named representative), or a record that the
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, cast
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -19,17 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from careplanner.clinical.enums import AgreedWith
+from careplanner.clinical.enums import AgreedWith, PlanStatus, UserRole
+from careplanner.services.auth import ROLE_NAMES
 from careplanner.services.consultation import ChecklistItem
 from careplanner.services.plan_data import (
     AdditionalPlanData,
     CareTeamData,
     PersonalContactData,
+    PlanVersion,
     SharingSection,
 )
-from careplanner.ui.fields import Field, format_date
+from careplanner.ui.fields import Field, format_date, tr
 from careplanner.ui.forms import DataForm
 from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.read_only import EDIT_ONLY
 from careplanner.ui.steps.base import StepContext, StepWidget
 
 SHARING = (
@@ -104,6 +108,33 @@ ADDITIONAL = Field(
 )
 
 
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone() if moment.tzinfo else moment
+
+
+def agreement_text(plan: PlanVersion | None) -> str:
+    """Who agreed this version, when, and with whom: what a read-only view shows instead of "Agree"."""
+    if plan is None:
+        return tr("No plan has been written for this person yet.")
+    if plan.status is not PlanStatus.AGREED or plan.agreed_at is None:
+        return tr("This plan is a draft: it has not been agreed yet.")
+    role = ROLE_NAMES[UserRole(plan.agreed_by_role)] if plan.agreed_by_role in set(UserRole) else ""
+    who = plan.agreed_by_name or tr("a user no longer listed")
+    if role:
+        who = f"{who} ({tr(role)})"
+    if plan.agreed_with is AgreedWith.REPRESENTATIVE:
+        rep = plan.representative_name
+        if plan.representative_role:
+            rep = f"{rep} ({plan.representative_role})"
+        with_whom = tr("with the person's representative, {0}").format(rep)
+    else:
+        with_whom = tr("with the person")
+    when = _local(plan.agreed_at)
+    return tr("Version {0}, agreed on {1} at {2} by {3}, {4}.").format(
+        plan.version_number, format_date(when.date()), when.strftime("%H:%M"), who, with_whom
+    )
+
+
 class SharingStep(StepWidget):
     """Signals: agree_requested(object, str, str) with AgreedWith, representative name and role;
     decline_requested(str) with the reason; suggest_requested(); link_activated(object) ChecklistItem."""
@@ -119,7 +150,8 @@ class SharingStep(StepWidget):
         self.checklist = QWidget()
         self.checklist_layout = QVBoxLayout(self.checklist)
         self.checklist_layout.setContentsMargins(0, 0, 0, 0)
-        self.group(self.tr("Before you agree: worth a second look"), self.checklist)
+        self.checklist_box = self.group(self.tr("Before you agree: worth a second look"), self.checklist)
+        self.checklist_box.setProperty(EDIT_ONLY, True)
 
         self.form = self.add_form("sharing", DataForm(SHARING))
         suggest = QPushButton(self.tr("Suggest a review date"))
@@ -135,6 +167,11 @@ class SharingStep(StepWidget):
         self.group(self.tr("People close to the person"), self.contacts)
         self.group(self.tr("Other support plans"), self.additional)
         self._build_agree()
+        self.agreed_note = QLabel()
+        self.agreed_note.setWordWrap(True)
+        self.agreed_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.agreed_box = self.group(self.tr("Agreement"), self.agreed_note)
+        self.agreed_box.hide()
         self.finish()
 
     def _build_agree(self) -> None:
@@ -180,6 +217,14 @@ class SharingStep(StepWidget):
             self.agree_button,
             decline_row,
         )
+        self.agree_box.setProperty(EDIT_ONLY, True)
+
+    def set_read_only(self, plan: PlanVersion | None) -> None:
+        """Instead of the check list and the agree controls: who agreed this version, and when."""
+        self.agreed_note.setText(agreement_text(plan))
+        self.agreed_note.setAccessibleName(self.agreed_note.text())
+        self.agreed_box.show()
+        super().set_read_only(plan)
 
     def _agree(self) -> None:
         kind = AgreedWith.REPRESENTATIVE if self.with_rep.isChecked() else AgreedWith.PERSON
