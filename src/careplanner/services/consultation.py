@@ -68,6 +68,7 @@ class ConsultationService:
             plan = version_of(session, shown, index.superseded) if shown is not None else None
             return OpenedPlan(record_of(person), plan, editable=False)
 
+
 _EMERGENCY_WORDS = ("999", "ambulance", "a&e", "accident and emergency")
 _OUT_OF_HOURS_WORDS = ("111", "out of hours", "out-of-hours", "ooh")
 

@@ -35,8 +35,7 @@ class ListEditor(QWidget):
         self._spec = spec
         self._items: list[Any] = []
         self._loading = False
-        # Set by `read_only.make_read_only`: items can be looked through but not added, removed or moved.
-        self.read_only = False
+        self.read_only = False  # see set_read_only
         name = tr(spec.label)
         self.setAccessibleName(name)
 
@@ -44,8 +43,8 @@ class ListEditor(QWidget):
         self.list.setAccessibleName(tr("{0}: list").format(name))
         self._row_height = self.list.fontMetrics().lineSpacing() + 6
         self.list.currentRowChanged.connect(self._row_changed)
-        nouns = spec.nouns or spec.noun + "s"
-        self.empty = QLabel(tr("No {0} yet — add one").format(tr(nouns)))
+        self._nouns = spec.nouns or spec.noun + "s"
+        self.empty = QLabel(tr("No {0} yet — add one").format(tr(self._nouns)))
         self.empty.setObjectName("emptyState")
 
         self.add_button = QPushButton(tr("Add {0}").format(tr(spec.noun)))
@@ -102,6 +101,11 @@ class ListEditor(QWidget):
                 self.move_current(-1 if key == Qt.Key.Key_Up else 1)
                 return
         super().keyPressEvent(event)
+
+    def set_read_only(self) -> None:
+        """Items can still be looked through, but not added, removed or moved (see ui/read_only.py)."""
+        self.read_only = True
+        self.empty.setText(tr("No {0} recorded").format(tr(self._nouns)))
 
     # ---- data -------------------------------------------------------------------------------------------
 

@@ -32,23 +32,32 @@ EDIT_ONLY = "editOnly"
 READ_ONLY_VIEW = "readOnlyView"
 
 
+def _mark(widget: QWidget) -> None:
+    """Flag an input as part of a read-only view, re-styling it if it was already styled."""
+    if widget.property(READ_ONLY_VIEW) is True:
+        return
+    widget.setProperty(READ_ONLY_VIEW, True)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def make_read_only(root: QWidget) -> None:
     """Make every input under `root` read-only (see the module docstring for how each kind is treated)."""
     for widget in root.findChildren(QWidget):
-        if isinstance(widget, ListEditor):
-            widget.read_only = True
+        if isinstance(widget, ListEditor) and not widget.read_only:
+            widget.set_read_only()
         if widget.property(EDIT_ONLY) is True or isinstance(widget, DirectoryPicker):
             widget.hide()
         elif isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
             widget.setReadOnly(True)
-            widget.setProperty(READ_ONLY_VIEW, True)
+            _mark(widget)
         elif isinstance(widget, QAbstractSpinBox):
             widget.setReadOnly(True)
             widget.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
-            widget.setProperty(READ_ONLY_VIEW, True)
+            _mark(widget)
         elif isinstance(widget, (QComboBox, QCheckBox, QRadioButton)):
             widget.setEnabled(False)
-            widget.setProperty(READ_ONLY_VIEW, True)
+            _mark(widget)
         elif isinstance(widget, QPushButton):
             widget.setEnabled(False)
             widget.hide()

@@ -171,6 +171,7 @@ class SharingStep(StepWidget):
         self.agreed_note.setWordWrap(True)
         self.agreed_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.agreed_box = self.group(self.tr("Agreement"), self.agreed_note)
+        self._layout.insertWidget(0, self.agreed_box)  # first thing a reader sees on this step
         self.agreed_box.hide()
         self.finish()
 
