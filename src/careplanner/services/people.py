@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from careplanner.clinical.enums import CommunicationNeed, ContactMethod, Sex
+from careplanner.clinical.enums import CommunicationNeed, ContactMethod, Sex, UserRole
 from careplanner.clinical.name_search import name_tokens, query_words, sort_key
 from careplanner.clinical.nhs_number import is_valid_nhs_number, normalise_nhs_number
 from careplanner.models import Address, CommunicationNeedRow, Person, PersonNameToken, Telecom
 from careplanner.models.base import new_id
 from careplanner.services import audit
-from careplanner.services.errors import NotFoundError, ValidationError
+from careplanner.services.errors import NotAllowedError, NotFoundError, ValidationError
 from careplanner.services.users import Actor
 
 
@@ -253,7 +253,13 @@ class PeopleService:
         if problems:
             raise ValidationError(problems)
 
+    @staticmethod
+    def _require_writer(actor: Actor) -> None:
+        if actor.role is UserRole.READ_ONLY:
+            raise NotAllowedError("Read-only accounts can view and print, but not add or change people.")
+
     def create(self, data: PersonInput, actor: Actor) -> PersonRecord:
+        self._require_writer(actor)
         with self._sessions.begin() as session:
             self._check(session, data, None)
             person = Person(id=new_id())
@@ -264,6 +270,7 @@ class PeopleService:
             return record_of(person)
 
     def update(self, person_id: str, data: PersonInput, actor: Actor) -> PersonRecord:
+        self._require_writer(actor)
         with self._sessions.begin() as session:
             person = session.get(Person, person_id)
             if person is None:

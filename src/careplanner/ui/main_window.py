@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
+from careplanner.clinical.enums import UserRole
 from careplanner.services.consultation import OpenedPlan
 from careplanner.services.container import Services
 from careplanner.services.plan_data import PlanVersion
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self._show_user()
 
         self._build_actions()
+        self._show_user()
         self.people.open_requested.connect(self.open_person)
         self.people.new_requested.connect(self.new_person)
         self.editor.save_state.connect(self.save_label.setText)
@@ -148,6 +150,9 @@ class MainWindow(QMainWindow):
         self.people.filter.setCurrentIndex(self.people.filter.count() - 1)
 
     def new_person(self) -> None:
+        if self.session.actor.role is UserRole.READ_ONLY:
+            self.statusBar().showMessage(self.tr("Read-only accounts cannot add people."), 8000)
+            return
         dialog = NewPersonDialog(self.services, self.session, self.worker, self)
 
         def created() -> None:
@@ -246,6 +251,8 @@ class MainWindow(QMainWindow):
 
     def _show_user(self) -> None:
         self.user_label.setText(self.tr("Signed in: {0}").format(self.session.actor.display_name))
+        if hasattr(self, "new_action"):
+            self.new_action.setEnabled(self.session.actor.role is not UserRole.READ_ONLY)
 
     # ---- lifetime -------------------------------------------------------------------------------------
 

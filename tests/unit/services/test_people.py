@@ -99,3 +99,18 @@ def test_name_search_pages_in_list_order(ctx: AppContext, actor: Actor) -> None:
     assert [p.first_name for p in people.search("adams mar")] == ["Marion", "Mark"]
     assert people.count("mark adams") == 1
     assert people.search("mark smith") == []
+
+
+def test_read_only_accounts_cannot_add_or_change_people(ctx: AppContext, actor: Actor) -> None:
+    from careplanner.clinical.enums import UserRole
+    from careplanner.services.errors import NotAllowedError
+
+    reader = ctx.services.users.create(
+        username="reader", display_name="Read Only", role=UserRole.READ_ONLY, actor=actor
+    )
+    with pytest.raises(NotAllowedError):
+        ctx.services.people.create(make_person(), reader)
+    created = ctx.services.people.create(make_person(), actor)
+    with pytest.raises(NotAllowedError):
+        ctx.services.people.update(created.id, make_person(preferred_name="Changed"), reader)
+    assert ctx.services.people.get(created.id).details.preferred_name == ""
