@@ -74,3 +74,13 @@ def test_first_schema_store_is_upgraded_with_a_copy(paths: Paths) -> None:
     with copy_engine.connect() as conn:
         assert current_revision(conn) == "0001"
     copy_engine.dispose()
+
+
+def test_quick_revision_check_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from careplanner.store.migrate import alembic_config, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}

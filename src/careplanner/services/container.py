@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +16,6 @@ from careplanner.services.backups import BackupService
 from careplanner.services.clinical_support import ClinicalSupportService
 from careplanner.services.consultation import ConsultationService
 from careplanner.services.directory import LocalDirectoryService
-from careplanner.services.exports import ExportService
 from careplanner.services.people import PeopleService
 from careplanner.services.plans import PlanService
 from careplanner.services.practice import PracticeService
@@ -30,6 +31,10 @@ class Clock:
 
     def today(self) -> date:
         return self.now().astimezone().date()
+
+
+if TYPE_CHECKING:
+    from careplanner.services.exports import ExportService
 
 
 class Services:
@@ -52,4 +57,10 @@ class Services:
         self.auth = AuthService(sessions, now=self.clock.now)
         self.backups = BackupService(sessions, now=self.clock.now)
         self.consultation = ConsultationService(sessions, now=self.clock.now)
-        self.exports = ExportService(sessions, now=self.clock.now, today=self.clock.today)
+
+    @functools.cached_property
+    def exports(self) -> ExportService:
+        """Documents and FHIR; built on first use so start-up does not load reportlab and the FHIR models."""
+        from careplanner.services.exports import ExportService
+
+        return ExportService(self._sessions, now=self.clock.now, today=self.clock.today)
