@@ -17,17 +17,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from careplanner.clinical.enums import PlanStatus
 from careplanner.clinical.nhs_number import normalise_nhs_number
 from careplanner.export.fhir_problems import BundleRefusedError, Problem
 from careplanner.export.fhir_read import ImportedRecord, read_bundle
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
 from careplanner.services.errors import NotAllowedError
-from careplanner.services.mapping import copy_content, read_content, write_section
+from careplanner.services.mapping import read_content, write_section
 from careplanner.services.people import PeopleService, PersonInput, record_of
 from careplanner.services.plan_data import GoalsSection, MedicalSection
-from careplanner.services.plans import PlanService
+from careplanner.services.plans import draft_row_in
 from careplanner.services.users import Actor
 
 __all__ = ["BundleRefusedError", "FhirImportService", "ImportResult", "Problem", "parse_json"]
@@ -192,30 +191,4 @@ class FhirImportService:
 
     def _draft(self, session: Session, person: Person, actor: Actor) -> CarePlan:
         """The person's draft, or a new one carried forward from their last agreed plan (as start_draft)."""
-        draft = PlanService._draft(session, person.id)
-        if draft is not None:
-            return draft
-        base = PlanService._latest_agreed(session, person.id)
-        draft = CarePlan(
-            person_id=person.id,
-            status=PlanStatus.DRAFT,
-            base_id=base.id if base else None,
-            started_by_id=actor.id,
-            last_updated=self._now(),
-        )
-        session.add(draft)
-        session.flush()
-        if base is not None:
-            copy_content(base, draft)
-        person.has_draft = True
-        session.flush()
-        audit.record(
-            session,
-            audit.Action.PLAN_STARTED,
-            user_id=actor.id,
-            person_id=person.id,
-            plan_id=draft.id,
-            detail="carried forward" if base else "new",
-            now=self._now,
-        )
-        return draft
+        return draft_row_in(session, person, actor, self._now)[0]

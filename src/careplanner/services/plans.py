@@ -97,16 +97,17 @@ def version_of(session: Session, plan: CarePlan, superseded: frozenset[str] | No
     )
 
 
-def start_draft_in(
+def draft_row_in(
     session: Session, person: Person, actor: Actor, now: Callable[[], datetime]
-) -> PlanVersion:
-    """Inside the caller's transaction: reopen the person's draft, or start one carried forward from
-    their last agreed plan (audited). The caller has checked that `actor` may edit plans."""
+) -> tuple[CarePlan, frozenset[str]]:
+    """Inside the caller's transaction: the person's draft row, reopened or started (audited) carried
+    forward from their last agreed plan, with the ids of superseded versions. The caller has checked that
+    `actor` may edit plans."""
     index = version_index(session, person.id)
     if index.draft_id is not None:
         existing = session.get(CarePlan, index.draft_id)
         assert existing is not None
-        return version_of(session, existing, index.superseded)
+        return existing, index.superseded
     base = session.get(CarePlan, index.latest_agreed_id) if index.latest_agreed_id else None
     draft = CarePlan(
         person_id=person.id,
@@ -130,7 +131,15 @@ def start_draft_in(
         detail="carried forward" if base else "new",
         now=now,
     )
-    return version_of(session, draft, index.superseded)
+    return draft, index.superseded
+
+
+def start_draft_in(
+    session: Session, person: Person, actor: Actor, now: Callable[[], datetime]
+) -> PlanVersion:
+    """As `draft_row_in`, returned as a plain PlanVersion."""
+    draft, superseded = draft_row_in(session, person, actor, now)
+    return version_of(session, draft, superseded)
 
 
 class PlanService:
