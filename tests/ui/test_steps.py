@@ -70,3 +70,32 @@ def test_a_goal_is_linked_to_the_need_it_meets(qtbot: QtBot, window: MainWindow)
     choose(qtbot, goals.need_link, "Getting out")  # type: ignore[attr-defined]
     section = goals.section()
     assert isinstance(section, GoalsSection) and section.goals[0].need_lineage_id == "need-1"
+
+
+def test_a_goal_can_link_to_a_need_added_in_this_session(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, actor: Actor
+) -> None:
+    from dataclasses import replace
+
+    from careplanner.services.plan_data import GoalsSection
+    from tests.conftest import make_person
+    from tests.ui.helpers import choose
+
+    person = ctx.services.people.create(make_person(nhs_number=None, first_name="Nia"), actor)
+    window.open_person(person.id)
+    window.editor.go_to("goals")
+    goals = window.editor.step("goals")
+    goals.needs.add_item()  # type: ignore[attr-defined]
+    new_need = goals.needs.items()[-1]  # type: ignore[attr-defined]
+    goals.needs.replace_item(0, replace(new_need, text="Feeling lonely since moving"))  # type: ignore[attr-defined]
+    goals.goals.add_item()  # type: ignore[attr-defined]
+    choose(qtbot, goals.need_link, "Feeling lonely")  # type: ignore[attr-defined]
+    section = goals.section()
+    assert isinstance(section, GoalsSection)
+    assert section.needs[0].lineage_id
+    assert section.goals[0].need_lineage_id == section.needs[0].lineage_id
+    window.editor.flush()
+    window.worker.wait()
+    saved = ctx.services.plans.draft_of(person.id)
+    assert saved is not None
+    assert saved.content.goals.goals[0].need_lineage_id == saved.content.goals.needs[0].lineage_id

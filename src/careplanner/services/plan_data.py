@@ -2,11 +2,14 @@
 
 Field names match the model attributes they come from, so one generic mapper (`mapping.py`) moves them
 in and out of the database. Items carry `lineage_id`, which follows an item from one version to the next
-so reviews can say what changed. A new item has an empty lineage_id; the service gives it one.
+so reviews can say what changed. A new item gets its lineage when it is made (so the editor can link to it,
+e.g. a goal to the need it meets, before the first save); an item that arrives with an empty one gets one
+from the service.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,6 +27,11 @@ from careplanner.clinical.enums import (
     WellbeingArea,
     Zone,
 )
+
+
+def new_lineage() -> str:
+    return str(uuid.uuid4())
+
 
 # ---- About me -------------------------------------------------------------------------------------------
 
@@ -45,7 +53,7 @@ class AboutMeData:
 class StrengthData:
     text: str = ""
     code: str = ""
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ class ConditionData:
     plain_name: str = ""
     diagnosed: str = ""
     notes: str = ""
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class MedicineData:
     purpose: str = ""
     decision: MedicineDecision = MedicineDecision.NOT_REVIEWED
     decision_reason: str = ""
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,7 @@ class AllergyData:
     substance: str = ""
     reaction: str = ""
     severity: str = ""
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class ResultData:
     unit: str = ""
     taken_on: date | None = None
     plain_note: str = ""
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -131,7 +139,7 @@ class QuestionnaireData:
     band: str = ""
     safety_flag: bool = False
     taken_on: date | None = None
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -139,7 +147,7 @@ class WellbeingData:
     area: WellbeingArea = WellbeingArea.LIFESTYLE
     score: int | None = None
     note: str = ""
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,7 @@ class HolisticSection:
 class NeedData:
     text: str = ""
     code: str = ""
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,7 @@ class ActionData:
     confidence: int | None = None
     strategies: str = ""
     review_on: date | None = None
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -184,7 +192,7 @@ class GoalData:
     outcome: str = ""
     outcome_recorded_on: date | None = None
     actions: tuple[ActionData, ...] = ()
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -195,7 +203,7 @@ class ReferralData:
     reason: str = ""
     status: ReferralStatus = ReferralStatus.SUGGESTED
     made_on: date | None = None
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -203,7 +211,7 @@ class InformationData:
     title: str = ""
     source: str = ""
     given_on: date | None = None
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -243,7 +251,7 @@ class ContingencyData:
     review_date: date | None = None
     review_responsible: str = ""
     contacts: tuple[ContingencyContactData, ...] = ()
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -310,7 +318,7 @@ class CareTeamData:
     is_key_worker: bool = False
     start_date: date | None = None
     end_date: date | None = None
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -324,7 +332,7 @@ class PersonalContactData:
     phone: str = ""
     email: str = ""
     comments: str = ""
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
@@ -333,7 +341,7 @@ class AdditionalPlanData:
     content: str = ""
     review_date: date | None = None
     review_responsible: str = ""
-    lineage_id: str = ""
+    lineage_id: str = field(default_factory=new_lineage)
 
 
 @dataclass(frozen=True)
