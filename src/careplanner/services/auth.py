@@ -349,6 +349,18 @@ class AuthService:
         with contextlib.suppress(VerificationError):
             self._hasher.verify(self._dummy_hash, password)
 
+    def record_settings_change(self, actor: Actor, detail: str) -> None:
+        """Security settings live in a file beside the store, not in it; their changes are still audited.
+
+        Only administrators may change them, so the check is here as well as in the screen that saves them.
+        `detail` names the settings and values, never anything about a person.
+        """
+        require(actor, Permission.PRACTICE_SETTINGS)
+        with self._sessions.begin() as session:
+            audit.record(
+                session, audit.Action.SETTINGS_CHANGED, user_id=actor.id, detail=detail, now=self._now
+            )
+
     def record(self, actor: Actor, action: str, detail: str = "") -> None:
         """Sign-out and lock: events the UI decides on, written here so the UI opens no session."""
         if action not in (audit.Action.SIGN_OUT, audit.Action.LOCK):

@@ -3,6 +3,7 @@
 `install(window, services, session)` wires all of it into the main window: the window starts behind the
 sign-in screen (or the first-run set-up, on a new store), locks after the idle time in the security
 settings (default 5 minutes) and on Ctrl+L, and the Tools menu gains the administrator's screens.
+Administrators also get Accounts… and Security settings… (the idle time, which applies at once).
 The demo store (synthetic people only) skips sign-in and locking.
 """
 
@@ -25,6 +26,7 @@ from careplanner.ui.trust.audit_viewer import AuditViewer
 from careplanner.ui.trust.backup_dialog import BackupDialog
 from careplanner.ui.trust.first_run import FirstRunDialog
 from careplanner.ui.trust.lock_screen import LockScreen
+from careplanner.ui.trust.security_dialog import SecuritySettingsDialog
 from careplanner.ui.trust.users_dialog import UsersDialog
 from careplanner.ui.worker import Worker
 
@@ -49,6 +51,11 @@ class IdleWatch(QObject):
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
+        self.timer.setInterval(minutes * 60_000)
+        self.timer.start()
+
+    def set_minutes(self, minutes: int) -> None:
+        """Use a new idle time from now on, counted afresh (so a shorter time never locks at once)."""
         self.timer.setInterval(minutes * 60_000)
         self.timer.start()
 
@@ -104,6 +111,7 @@ class Trust(QObject):
             "backup": self._add(tools, self.tr("&Back up…"), self.show_backup),
             "audit": self._add(tools, self.tr("&Audit trail…"), self.show_audit),
             "users": self._add(tools, self.tr("A&ccounts…"), self.show_users),
+            "security": self._add(tools, self.tr("Security se&ttings…"), self.show_security),
         }
 
     def _update_actions(self) -> None:
@@ -111,6 +119,7 @@ class Trust(QObject):
         self.actions["audit"].setVisible(actor is not None and can(actor, Permission.VIEW_AUDIT))
         self.actions["users"].setVisible(actor is not None and can(actor, Permission.MANAGE_USERS))
         self.actions["backup"].setVisible(actor is not None and can(actor, Permission.BACKUP))
+        self.actions["security"].setVisible(actor is not None and can(actor, Permission.PRACTICE_SETTINGS))
 
     # ---- sign-in, lock and switch ------------------------------------------------------------------------
 
@@ -177,6 +186,16 @@ class Trust(QObject):
             self.services.auth.record(actor, audit.Action.SIGN_OUT)
             self.head.save()
 
+    def sign_out_to_sign_in(self) -> None:
+        """Sign out (saving the draft first) and show the sign-in screen, e.g. after a change to one's own
+        role: what the signed-in account may do was decided at sign-in, so it must sign in afresh."""
+        self.session.lock()  # the editor saves its draft on this signal
+        self.sign_out()
+        self._signed_in_actor = None
+        self._update_actions()
+        self.lock_screen.show_for(None)
+        self.lock_screen.message.setText(self.tr("Your account has changed. Sign in again to carry on."))
+
     # ---- screens -----------------------------------------------------------------------------------------
 
     def _actor(self) -> Actor | None:
@@ -187,10 +206,31 @@ class Trust(QObject):
         if actor is not None:
             AuditViewer(self.services, actor, self.window).open()
 
-    def show_users(self) -> None:
+    def show_users(self) -> UsersDialog | None:
+        """Open the accounts screen (returned so tests can drive it); administrators only."""
         actor = self._actor()
-        if actor is not None:
-            UsersDialog(self.services, actor, self.window).open()
+        if actor is None or not can(actor, Permission.MANAGE_USERS):
+            return None
+        dialog = UsersDialog(self.services, actor, self.window)
+        dialog.own_access_changed.connect(self.sign_out_to_sign_in)
+        dialog.open()
+        return dialog
+
+    def show_security(self) -> SecuritySettingsDialog | None:
+        """Open the security settings (returned so tests can drive it); saving applies them at once."""
+        actor = self._actor()
+        if actor is None or not can(actor, Permission.PRACTICE_SETTINGS):
+            return None
+        dialog = SecuritySettingsDialog(self.services, actor, self.window)
+        dialog.saved.connect(self.apply_settings)
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, settings: trust_settings.TrustSettings) -> None:
+        """Settings just saved take effect in this running app: the idle timer uses the new time."""
+        self.settings = settings
+        self.idle.set_minutes(settings.lock_minutes)
+        log.info("Idle lock set to %d minutes", settings.lock_minutes)
 
     def show_backup(self) -> None:
         actor = self._actor()

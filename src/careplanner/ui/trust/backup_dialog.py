@@ -65,7 +65,6 @@ class BackupDialog(QDialog):
         self.copies.setRange(1, trust_settings.MAX_COPIES)
         self.copies.setValue(settings.backup_copies)
         self.copies.setAccessibleName(self.tr("Copies to keep"))
-        self._lock_minutes = settings.lock_minutes
         save = QPushButton(self.tr("Save daily settings"))
         form = QFormLayout()
         form.addRow(self.tr("Backup file"), row)
@@ -123,8 +122,9 @@ class BackupDialog(QDialog):
         self.start.setEnabled(True)
 
     def save_settings(self) -> None:
+        # The idle time comes from the file as it is now: the Security settings screen may have changed it.
         chosen = trust_settings.TrustSettings(
-            lock_minutes=self._lock_minutes,
+            lock_minutes=trust_settings.load(self._services.backups.data_dir).lock_minutes,
             daily_backup=self.daily.isChecked(),
             backup_folder=self.folder.text().strip(),
             backup_copies=self.copies.value(),
