@@ -31,6 +31,13 @@ from careplanner.store.engine import Store, open_store
 PADDING = " — what matters: Ōla, 🙂, 中文, ﬁ ligature, RTL \u202eטקסט\u202c, end."
 
 
+def say(line: str) -> None:
+    """One line in one write(2): a pipe write under 4 KiB is atomic, so a kill never leaves half a line
+    (print() may hand the text and its newline to the pipe separately)."""
+    sys.stdout.flush()
+    os.write(sys.stdout.fileno(), (line + "\n").encode("utf-8"))
+
+
 def text(kind: str, n: int) -> str:
     return f"{kind} {n}{PADDING}"
 
@@ -71,13 +78,13 @@ def worker(store: Store, services: Services, mode: str, person_id: str, start: i
         section = AboutMeSection(about=AboutMeData(what_matters=text(mode, n)))
         saved = plans.save_section(draft.id, section, actor)
         if mode == "autosave":
-            print(f"saved {saved.revision} {n}", flush=True)
+            say(f"saved {saved.revision} {n}")
         else:
             agreed = plans.agree(draft.id, actor, review_date=date(2027, 1, 1))
-            print(f"agreed {agreed.id} {n}", flush=True)
+            say(f"agreed {agreed.id} {n}")
         if n == start:
             # The first round compiles this process's write statements; the kill timer starts after it.
-            print("ready", flush=True)
+            say("ready")
 
 
 def check(data_dir: str, key: bytes, warm_store: Store, services: Services, person_id: str) -> None:
@@ -116,9 +123,9 @@ def main() -> None:
             finally:
                 os._exit(0)
         if command[0] == "go":
-            print(f"pid {pid}", flush=True)
+            say(f"pid {pid}")
         os.waitpid(pid, 0)
-        print("dead" if command[0] == "go" else "checked", flush=True)
+        say("dead" if command[0] == "go" else "checked")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,9 @@ def _read_until(stream: IO[str], marker: str) -> tuple[str, list[str]]:
         line = line.strip()
         if line.startswith(marker):
             return line, lines
+        if line.endswith(marker):
+            # Half a line from a killed worker, then the marker: the half line was never committed news.
+            return marker, lines
         lines.append(line)
 
 
