@@ -89,6 +89,9 @@ def test_admin_changes_role_name_and_registration(
     sign_in(trust, "ada")
     dialog = accounts(qtbot, trust)
     assert not dialog.save_button.isEnabled()  # nothing chosen yet
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Down)  # the list works from the keyboard
+    assert dialog.selected() is not None and dialog.save_button.isEnabled()
     dialog.select_user(nurse.id)
     assert dialog.edit_name.text() == "Synthetic nia"
     dialog.edit_name.setText("Synthetic Nia Renamed")
@@ -124,6 +127,8 @@ def test_switching_off_the_last_administrator_is_refused_in_plain_words(
     assert "at least one active administrator" in dialog.message.text()
     assert dialog.edit_role.currentData() == UserRole.ADMIN.value
     assert dialog.isVisible() and not trust.lock_screen.is_showing
+    dialog.select_user(next(r.actor.id for r in ctx.services.auth.users(admin) if r.actor.id != admin.id))
+    assert dialog.message.text() == ""  # the refusal was about the other account
 
 
 def test_switch_another_account_off_and_on(qtbot: QtBot, trust: Trust, ctx: AppContext, admin: Actor) -> None:

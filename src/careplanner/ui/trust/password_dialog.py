@@ -56,6 +56,7 @@ class PasswordResetDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Message"))
+        self.message.setObjectName("fieldError")  # it only ever says what went wrong
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -63,10 +64,12 @@ class PasswordResetDialog(QDialog):
         ok.setText(self.tr("Set new password"))
         ok.setAccessibleName(self.tr("Set new password"))
         ok.setDefault(True)
+        ok.setObjectName("primary")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(self.tr("Cancel"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)

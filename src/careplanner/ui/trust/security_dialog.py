@@ -54,6 +54,9 @@ class SecuritySettingsDialog(QDialog):
         self.minutes = QSpinBox()
         self.minutes.setRange(trust_settings.MIN_LOCK_MINUTES, trust_settings.MAX_LOCK_MINUTES)
         self.minutes.setValue(current.lock_minutes)
+        self.minutes.setMinimumWidth(self.minutes.fontMetrics().horizontalAdvance("000") + 60)
+        # The app's style sheet gives fields a border, which squeezes the step buttons to a sliver here.
+        self.minutes.setStyleSheet("QSpinBox::up-button, QSpinBox::down-button { width: 22px; }")
         self.minutes.setAccessibleName(self.tr("Minutes without use before the screen locks"))
         self.minutes.setAccessibleDescription(
             self.tr("From {low} to {high} minutes.").format(
@@ -80,6 +83,7 @@ class SecuritySettingsDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Message"))
+        self.message.setObjectName("fieldError")  # it only ever says what went wrong
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -91,6 +95,7 @@ class SecuritySettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)

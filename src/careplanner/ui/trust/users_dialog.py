@@ -74,7 +74,7 @@ class UsersDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.itemSelectionChanged.connect(self._show_selected)
+        self.table.itemSelectionChanged.connect(self._chosen)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
@@ -140,7 +140,10 @@ class UsersDialog(QDialog):
             widget.setAccessibleName(label)
             form.addRow(label, widget)
         self.add_button = QPushButton(self.tr("&Add account"))
-        form.addRow(self.add_button)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        form.addRow(row)
         self.add_button.clicked.connect(self.add)
         return add
 
@@ -165,12 +168,12 @@ class UsersDialog(QDialog):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, record.actor.id)
                 self.table.setItem(row, col, item)
-        self.table.blockSignals(False)
         rows = [r for r, rec in enumerate(self._records) if keep and rec.actor.id == keep.actor.id]
         if rows:
             self.table.selectRow(rows[0])
         else:
             self.table.clearSelection()
+        self.table.blockSignals(False)  # not a new choice, so the message about the change stays
         self._show_selected()
 
     def _status(self, record: UserRecord) -> str:
@@ -193,6 +196,17 @@ class UsersDialog(QDialog):
             if record.actor.id == user_id:
                 self.table.selectRow(row)
                 return
+
+    def _say(self, text: str, *, problem: bool = False) -> None:
+        """A plain message under the forms; refusals in the app's error style so they are not missed."""
+        self.message.setObjectName("fieldError" if problem else "")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+
+    def _chosen(self) -> None:
+        self._say("")  # an old message is about another account
+        self._show_selected()
 
     def _show_selected(self) -> None:
         record = self.selected()
@@ -243,13 +257,13 @@ class UsersDialog(QDialog):
                 registration_number=self.edit_registration.text(),
             )
         except ServiceError as exc:
-            self.message.setText(str(exc))
             self._show_selected()  # back to what is stored
+            self._say(str(exc), problem=True)
             return
         if self._own_access_changed(record, changed.role, active=True):
             return
         self.refresh()
-        self.message.setText(self.tr("Saved the changes to {name}.").format(name=changed.display_name))
+        self._say(self.tr("Saved the changes to {name}.").format(name=changed.display_name))
 
     def toggle_active(self) -> None:
         record = self.selected()
@@ -258,7 +272,7 @@ class UsersDialog(QDialog):
         try:
             changed = self._services.auth.update_user(record.actor.id, self._actor, active=not record.active)
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self._say(str(exc), problem=True)
             return
         if self._own_access_changed(record, changed.role, active=not record.active):
             return
@@ -267,7 +281,7 @@ class UsersDialog(QDialog):
             text = self.tr("{name} is switched off and cannot sign in.")
         else:
             text = self.tr("{name} is switched on and can sign in again.")
-        self.message.setText(text.format(name=changed.display_name))
+        self._say(text.format(name=changed.display_name))
 
     def _own_access_changed(self, record: UserRecord, role: UserRole, *, active: bool) -> bool:
         """True (and the dialog closes) when this administrator just gave up their own powers."""
@@ -290,7 +304,7 @@ class UsersDialog(QDialog):
 
     def _password_set(self, name: str) -> None:
         self.refresh()
-        self.message.setText(self.tr("{name} has a new password.").format(name=name))
+        self._say(self.tr("{name} has a new password.").format(name=name))
 
     def add(self) -> None:
         try:
@@ -303,11 +317,11 @@ class UsersDialog(QDialog):
                 actor=self._actor,
             )
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self._say(str(exc), problem=True)
             return
         finally:
             self.password.clear()
-        self.message.setText(self.tr("Added {name}.").format(name=made.display_name))
+        self._say(self.tr("Added {name}.").format(name=made.display_name))
         for edit in (self.name, self.username, self.registration):
             edit.clear()
         self.refresh()
