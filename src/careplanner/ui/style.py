@@ -33,6 +33,8 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; color:
 QLineEdit, QPlainTextEdit, QComboBox, QSpinBox, QListWidget, QTableView {{
     background: white; border: 1px solid #aeb7bd; border-radius: 3px; padding: 3px; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 2px solid {RED}; }}
+QSpinBox {{ padding-right: 24px; }}
+QSpinBox::up-button, QSpinBox::down-button {{ width: 22px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus, QListWidget:focus,
 QTableView:focus, QCheckBox:focus, QRadioButton:focus {{ border: 2px solid {WARM_YELLOW}; }}
 QPushButton {{ background: white; border: 1px solid {NHS_BLUE}; color: {NHS_BLUE}; border-radius: 3px;

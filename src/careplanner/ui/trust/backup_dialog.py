@@ -51,6 +51,7 @@ class BackupDialog(QDialog):
         self.again.setAccessibleName(self.tr("Backup passphrase again"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
+        self.progress.setVisible(False)  # shown once a backup starts, not as an empty box
         self.stage = QLabel()
         self.stage.setWordWrap(True)
         self.start = QPushButton(self.tr("Back up now"))
@@ -102,6 +103,7 @@ class BackupDialog(QDialog):
         self.passphrase.clear()
         self.again.clear()
         self.start.setEnabled(False)
+        self.progress.setVisible(True)
         self.progress.setValue(5)
         self.stage.setText(self.tr("Backing up…"))
         self._worker.submit(

@@ -56,7 +56,6 @@ class SecuritySettingsDialog(QDialog):
         self.minutes.setValue(current.lock_minutes)
         self.minutes.setMinimumWidth(self.minutes.fontMetrics().horizontalAdvance("000") + 60)
         # The app's style sheet gives fields a border, which squeezes the step buttons to a sliver here.
-        self.minutes.setStyleSheet("QSpinBox::up-button, QSpinBox::down-button { width: 22px; }")
         self.minutes.setAccessibleName(self.tr("Minutes without use before the screen locks"))
         self.minutes.setAccessibleDescription(
             self.tr("From {low} to {high} minutes.").format(
