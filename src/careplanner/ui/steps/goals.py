@@ -56,7 +56,7 @@ GOALS = Field(
     item=GoalData,
     fields=(
         Field("text", "Goal, in the person's words", hint='For example "I want to walk to the shops again."'),
-        Field("importance", "How much it matters to the person (0 to 10)", "int", low=0, high=10),
+        Field("importance", "How much it matters to the person (1 to 10)", "int", low=1, high=10),
         Field("status", "Status", "enum", enum=GoalStatus),
         Field("outcome", "Outcome", "long"),
         Field("outcome_recorded_on", "Outcome recorded on", "date", future_ok=False),
