@@ -99,3 +99,13 @@ def test_a_goal_can_link_to_a_need_added_in_this_session(
     saved = ctx.services.plans.draft_of(person.id)
     assert saved is not None
     assert saved.content.goals.goals[0].need_lineage_id == saved.content.goals.needs[0].lineage_id
+
+
+def test_every_step_fulfils_the_step_contract() -> None:
+    from careplanner.ui.editor import step_class
+    from careplanner.ui.steps.base import StepWidget
+
+    for key in SECTION_TYPES:
+        cls = step_class(key)
+        for name in ("load", "section", "is_complete"):
+            assert getattr(cls, name) is not getattr(StepWidget, name), f"{cls.__name__} lacks {name}"

@@ -23,10 +23,10 @@ from careplanner.export.fhir_read import ImportedRecord, read_bundle
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
 from careplanner.services.errors import NotAllowedError
-from careplanner.services.mapping import read_content, write_section
+from careplanner.services.mapping import read_content
 from careplanner.services.people import PeopleService, PersonInput, record_of
-from careplanner.services.plan_data import GoalsSection, MedicalSection
-from careplanner.services.plans import draft_row_in
+from careplanner.services.plan_data import GoalsSection, MedicalSection, Section
+from careplanner.services.plans import draft_row_in, save_sections_in
 from careplanner.services.users import Actor
 
 __all__ = ["BundleRefusedError", "FhirImportService", "ImportResult", "Problem", "parse_json"]
@@ -120,27 +120,13 @@ class FhirImportService:
                 allergies=_with_lineage(record.allergies, old.allergies, "substance"),
                 results=record.results or old.results,
             )
-            write_section(plan, medical)
-            sections = ["medical"]
+            sections: list[Section] = [medical]
             if record.goals:
                 goals = content.goals
-                write_section(
-                    plan, GoalsSection(goals.needs, record.goals, goals.referrals, goals.information_given)
+                sections.append(
+                    GoalsSection(goals.needs, record.goals, goals.referrals, goals.information_given)
                 )
-                sections.append("goals")
-            plan.revision += 1
-            plan.last_updated = self._now()
-            session.flush()
-            for key in sections:
-                audit.record(
-                    session,
-                    audit.Action.PLAN_CHANGED,
-                    user_id=actor.id,
-                    person_id=person.id,
-                    plan_id=plan.id,
-                    detail=f"section={key} source=fhir_import",
-                    now=self._now,
-                )
+            save_sections_in(session, plan, sections, actor, self._now, source="fhir_import")
             counts = ",".join(f"{k}={v}" for k, v in record.counts.items())
             audit.record(
                 session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -134,6 +134,33 @@ def draft_row_in(
     return draft, index.superseded
 
 
+def save_sections_in(
+    session: Session,
+    plan: CarePlan,
+    sections: Sequence[Section],
+    actor: Actor,
+    now: Callable[[], datetime],
+    source: str = "",
+) -> None:
+    """Inside the caller's transaction: write sections of a draft as one revision, one audit entry each
+    (naming the section, never its content)."""
+    for section in sections:
+        write_section(plan, section)
+    plan.revision += 1
+    plan.last_updated = now()
+    session.flush()
+    for section in sections:
+        audit.record(
+            session,
+            audit.Action.PLAN_CHANGED,
+            user_id=actor.id,
+            person_id=plan.person_id,
+            plan_id=plan.id,
+            detail=f"section={section_key(section)}" + (f" source={source}" if source else ""),
+            now=now,
+        )
+
+
 def start_draft_in(
     session: Session, person: Person, actor: Actor, now: Callable[[], datetime]
 ) -> PlanVersion:
@@ -237,19 +264,8 @@ class PlanService:
         self._require_clinician(actor)
         with self._sessions.begin() as session:
             plan = self._editable(session, plan_id)
-            write_section(plan, section)
-            plan.revision += 1
-            plan.last_updated = self._now()
-            session.flush()
-            audit.record(
-                session,
-                audit.Action.PLAN_CHANGED,
-                user_id=actor.id,
-                person_id=plan.person_id,
-                plan_id=plan.id,
-                detail=f"section={section_key(section)}",
-                now=self._now,
-            )
+            save_sections_in(session, plan, [section], actor, self._now)
+            assert plan.last_updated is not None
             return SaveResult(plan.id, plan.revision, plan.last_updated)
 
     def agree(

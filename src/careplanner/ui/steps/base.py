@@ -9,6 +9,7 @@ Signals: changed() whenever the user edits anything.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -77,15 +78,19 @@ class StepWidget(QWidget):
 
     # ---- the contract -----------------------------------------------------------------------------------
 
+    # Every step overrides these three; Qt's metaclass rules out ABCMeta, so tests/ui/test_steps.py checks it.
+    @abstractmethod
     def load(self, section: Any) -> None:
-        raise NotImplementedError
+        """Show `section` (the step's part of the draft)."""
 
+    @abstractmethod
     def section(self) -> Section:
-        raise NotImplementedError
+        """The section as it stands on screen, including values marked as wrong."""
 
     @staticmethod
+    @abstractmethod
     def is_complete(section: Any) -> bool:
-        raise NotImplementedError
+        """Whether the navigator marks this step complete."""
 
     def set_read_only(self, plan: PlanVersion | None) -> None:
         """Show the loaded section as a view of `plan` (None: nothing has been written yet); see
