@@ -60,3 +60,24 @@ def make_person(**overrides: object) -> PersonInput:
 
 def fixed_now() -> datetime:
     return datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+# ---- The hazard log's tests must run ----------------------------------------------------------------------
+# A test named in docs/safety/hazard-log.md proves a clinical safety control. If one is skipped at run time
+# (a fixture that skips, a missing tool), the run fails: a control without its proof is not a control.
+
+_SKIPPED_SAFETY_TESTS: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and report.when in ("setup", "call"):
+        from tests.safety.hazard_log import named_tests
+
+        if report.nodeid.split("[")[0] in named_tests():
+            _SKIPPED_SAFETY_TESTS.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _SKIPPED_SAFETY_TESTS:
+        print("\nTests named in the hazard log were skipped:", *_SKIPPED_SAFETY_TESTS, sep="\n  ")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
