@@ -69,15 +69,17 @@ def open_context(
 ) -> AppContext:
     """Unlock and open the store at `paths`, creating it (and its key) on first run when allowed.
 
-    The data folder's lock is taken first and held by the returned context: a second copy of the app
-    gets StoreInUseError before it reads or writes anything.
+    The data folder's lock and the store file's own lock (by device and inode, so a hard link or a second
+    mount is caught) are taken first and held by the returned context: a second copy of the app gets
+    StoreInUseError before it reads or writes anything. A folder on a network drive is refused.
     """
+    store_lock.refuse_network_folder(paths.data_dir)  # before anything is made there
     if create and not paths.data_dir.exists():
         try:
             paths.data_dir.mkdir(parents=True)
         except PermissionError as exc:
             raise StoreReadOnlyError() from exc
-    held = store_lock.acquire(paths.lock_file) if paths.data_dir.is_dir() else None
+    held = store_lock.acquire(paths.lock_file, paths.store_file) if paths.data_dir.is_dir() else None
     try:
         settle_pending(paths.store_file, paths.store_info_file, passphrase)
         context = _open_locked(paths, passphrase=passphrase, create=create, demo=demo)
@@ -85,6 +87,13 @@ def open_context(
         if held is not None:
             held.release()
         raise
+    if held is not None:
+        try:
+            held.lock_store_file(paths.store_file)  # a store made just now
+        except BaseException:
+            context.close()
+            held.release()
+            raise
     context.lock = held
     return context
 
@@ -94,7 +103,7 @@ def _open_locked(paths: Paths, *, passphrase: bytes | None, create: bool, demo: 
     if info_file.exists():
         info = keys.read_info(info_file)
         key = keys.unlock(info, passphrase)
-        store = open_store(paths.store_file, key, create=False, backup_dir=paths.backup_dir, demo=info.demo)
+        store = open_store(paths.store_file, key, create=False, backup_dir=paths.backup_dir)
     else:
         if paths.store_file.exists():
             raise NotAStoreError(
@@ -107,11 +116,32 @@ def _open_locked(paths: Paths, *, passphrase: bytes | None, create: bool, demo: 
             key, info = keys.new_passphrase_info(passphrase, demo=demo)
         else:
             key, info = keys.new_keyring_info()
-        store = open_store(paths.store_file, key, create=True, backup_dir=paths.backup_dir, demo=demo)
+        store = open_store(paths.store_file, key, create=True, backup_dir=paths.backup_dir)
+        if demo and is_demo_key(info, passphrase):
+            store.mark_demo()
         keys.write_info(info_file, info)
         log.info("Created a new store")
-    services = Services(store.sessions, demo=store.demo)
+    try:
+        if demo and is_demo_key(info, passphrase) and not store.demo_marked():
+            # A demo store made by an earlier release: it has the public key, so its mark adds nothing secret.
+            store.mark_demo()
+        store.demo = is_demo_store(store, info, passphrase)
+    except BaseException:
+        store.close()
+        raise
+    services = Services(store.sessions, demo=store.demo, paths=paths)
     return AppContext(paths=paths, store=store, services=services, demo=store.demo)
+
+
+def is_demo_key(info: keys.StoreInfo, passphrase: bytes | None) -> bool:
+    """The store was unlocked with the demo's public passphrase (so it can hold nothing confidential)."""
+    return info.key_source == "passphrase" and passphrase == DEMO_PASSPHRASE
+
+
+def is_demo_store(store: Store, info: keys.StoreInfo, passphrase: bytes | None) -> bool:
+    """Sign-in and roles are skipped only for the demo store: the demo mark inside the encrypted file
+    *and* the demo's public key. The `demo` field of careplanner.store.json is never trusted."""
+    return is_demo_key(info, passphrase) and store.demo_marked()
 
 
 def open_demo(seed_people: int = 60) -> AppContext:

@@ -1,4 +1,4 @@
-"""The command line: `careplanner [--data-dir DIR] [--passphrase-file FILE] COMMAND`.
+"""The command line: `careplanner [--data-dir DIR] [--passphrase-file FILE] [--user NAME] COMMAND`.
 
 Each command lives in its own module under `careplanner.commands` and registers a sub-parser. Errors a
 person can act on print one plain line on stderr with their own exit code; never a traceback.
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from careplanner import __version__
+from careplanner.commands.common import add_sign_in_options
 from careplanner.services.errors import ServiceError
 from careplanner.store.errors import StoreError
 
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--passphrase-file", metavar="FILE", help="open the store with the passphrase in FILE"
     )
     parser.add_argument("--verbose", action="store_true", help="more detail in the log file")
+    add_sign_in_options(parser, main=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

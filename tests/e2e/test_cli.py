@@ -10,11 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from careplanner.config import resolve_paths
+from tests.cli_signin import ADMIN, CLINICIAN, READER, add_accounts, as_user
 
-def cli(*args: str, home: Path, passphrase_file: Path | None = None) -> subprocess.CompletedProcess[str]:
+PASSPHRASE = b"a long synthetic passphrase"
+
+
+def cli(
+    *args: str, home: Path, passphrase_file: Path | None = None, user: str | None = None
+) -> subprocess.CompletedProcess[str]:
     base = [sys.executable, "-m", "careplanner", "--data-dir", str(home / "store")]
     if passphrase_file is not None:
         base += ["--passphrase-file", str(passphrase_file)]
+    if user is not None:
+        base += as_user(user, home)
     env = {**os.environ, "CAREPLANNER_HOME": str(home)}
     return subprocess.run([*base, *args], capture_output=True, text=True, env=env, timeout=120, check=False)
 
@@ -81,7 +90,53 @@ def test_demo_store_is_made_once_and_marked(tmp_path: Path) -> None:
     first = cli("demo", "--no-window", home=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "synthetic people" in first.stdout
-    info = (tmp_path / "demo" / "careplanner.store.json").read_text()
-    assert '"demo": true' in info
     again = cli("demo", "--no-window", home=tmp_path)
     assert again.stdout == first.stdout
+    # The demo is known by the mark inside its encrypted file (with its public key), not by its JSON file.
+    from careplanner.app import DEMO_PASSPHRASE, open_context
+
+    ctx = open_context(resolve_paths(tmp_path / "demo"), passphrase=DEMO_PASSPHRASE, create=False)
+    try:
+        assert ctx.demo and ctx.store.demo_marked()
+    finally:
+        ctx.close()
+    # Seeding the demo store needs no sign-in: it holds synthetic people only.
+    pf = tmp_path / "demo-pass"
+    pf.write_bytes(DEMO_PASSPHRASE)
+    seeded = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "careplanner",
+            "--data-dir",
+            str(tmp_path / "demo"),
+            "--passphrase-file",
+            str(pf),
+            "seed",
+            "--patients",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CAREPLANNER_HOME": str(tmp_path)},
+        timeout=120,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+
+
+def test_seeding_a_practice_store_signs_in_and_a_read_only_account_is_refused(
+    tmp_path: Path, pw: Path
+) -> None:
+    # A new, empty folder: seed makes the store (synthetic people only), so no one signs in.
+    assert cli("seed", "--patients", "3", home=tmp_path, passphrase_file=pw).returncode == 0
+    add_accounts(resolve_paths(tmp_path / "store"), PASSPHRASE)
+    again = cli("seed", "--patients", "2", home=tmp_path, passphrase_file=pw)
+    assert again.returncode == 6 and "--user NAME" in again.stderr and "Traceback" not in again.stderr
+    refused = cli("seed", "--patients", "2", home=tmp_path, passphrase_file=pw, user=READER)
+    assert refused.returncode == 4 and "read-only account cannot" in refused.stderr
+    done = cli("seed", "--patients", "2", "--seed", "8", home=tmp_path, passphrase_file=pw, user=CLINICIAN)
+    assert done.returncode == 0, done.stderr
+    assert "people: 5" in cli("check", home=tmp_path, passphrase_file=pw).stdout
+    users = cli("users", "list", home=tmp_path, passphrase_file=pw, user=ADMIN)
+    assert users.returncode == 0 and "nia\tnurse" in users.stdout

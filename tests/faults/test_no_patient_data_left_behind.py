@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from careplanner.config import resolve_paths
+from tests.cli_signin import ADMIN, CLINICIAN, add_accounts, as_user
 from tests.conftest import TEST_PASSPHRASE
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -75,6 +77,7 @@ def test_names_and_nhs_numbers_stay_in_the_encrypted_store_and_the_asked_for_exp
                 "--passphrase-file",
                 str(pass_file),
                 "--verbose",
+                *as_user(ADMIN if argv[0] == "audit" else CLINICIAN, tmp_path),
                 *argv,
             ],
             env=env,
@@ -85,13 +88,14 @@ def test_names_and_nhs_numbers_stay_in_the_encrypted_store_and_the_asked_for_exp
         assert done.returncode == 0, done.stderr
         return done
 
+    add_accounts(resolve_paths(data), TEST_PASSPHRASE)  # the command line signs in
     nhs = PEOPLE[0][2]
     asked_for = [out / "copy.pdf", out / "bundle.json", out / "summary.pdf"]
     cli("export", "--nhs-number", nhs, "--pdf", str(asked_for[0]))
     cli("export", "--nhs-number", nhs, "--fhir", str(asked_for[1]))
     cli("export", "--nhs-number", nhs, "--clinician-summary", str(asked_for[2]))
     cli("backup", str(data / "backups" / "manual.cpbackup"), "--backup-passphrase-file", str(backup_pass))
-    cli("audit", "export", "--csv", str(data / "audit.csv"))
+    cli("audit", "export", "--csv", str(out / "audit.csv"))
     cli("check")
 
     # The exports really hold what was asked for (so the search below could find it)...

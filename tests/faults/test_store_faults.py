@@ -27,6 +27,7 @@ from careplanner.store.errors import (
     StoreReadOnlyError,
     WrongKeyError,
 )
+from tests.cli_signin import CLINICIAN, add_accounts, as_user
 from tests.conftest import TEST_PASSPHRASE, make_person
 from tests.trust.helpers import fingerprint, remount_read_only, tmpfs
 
@@ -150,10 +151,12 @@ def test_disk_full_on_the_command_line_is_one_plain_line(
     with tmpfs(tmp_path / "small", size="6m") as root:
         paths = resolve_paths(root)
         _store_with_a_person(paths)
+        add_accounts(paths)  # seeding a practice's store signs in (made before the disk fills)
         filler = _fill(root)
         pf = tmp_path / "pass.txt"
         pf.write_bytes(TEST_PASSPHRASE)
-        code = run(["--data-dir", str(root), "--passphrase-file", str(pf), "seed", "--patients", "3000"])
+        base = ["--data-dir", str(root), "--passphrase-file", str(pf), *as_user(CLINICIAN, tmp_path)]
+        code = run([*base, "seed", "--patients", "3000"])
         err = capsys.readouterr().err
         assert code == DiskFullError.exit_code, err
         assert "disk is full" in err and "Traceback" not in err

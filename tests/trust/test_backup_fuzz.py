@@ -27,14 +27,15 @@ PASS = b"fuzz backup passphrase"
 @pytest.fixture(scope="module")
 def good_backup(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     root = tmp_path_factory.mktemp("fuzz-source")
+    out = tmp_path_factory.mktemp("fuzz-backup")  # never inside the data folder (the output guard)
     ctx = open_context(resolve_paths(root), passphrase=TEST_PASSPHRASE)
     try:
         actor = ctx.services.users.ensure_first_clinician()
         ctx.services.people.create(make_person(), actor)
-        BackupService(ctx.store.sessions).backup(root / "good.cpbackup", PASS, actor=None)
+        BackupService(ctx.store.sessions).backup(out / "good.cpbackup", PASS, actor=None)
     finally:
         ctx.close()
-    return (root / "good.cpbackup").read_bytes()
+    return (out / "good.cpbackup").read_bytes()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -16,6 +16,7 @@ from careplanner.config import Paths
 from careplanner.services import trust_settings
 from careplanner.services.audit import Action
 from careplanner.store.backup import check_backup
+from tests.cli_signin import ADMIN, signed_in
 from tests.conftest import TEST_PASSPHRASE
 
 
@@ -69,6 +70,11 @@ def test_app_daily_backup_runs_once_a_day_with_the_kept_passphrase(
 
 
 def _cli(paths: Paths, tmp_path: Path, *argv: str) -> int:
+    """Backup and restore sign in as the practice's administrator (who may do both)."""
+    return run(signed_in(paths, tmp_path, *argv, user=ADMIN))
+
+
+def _plain(paths: Paths, tmp_path: Path, *argv: str) -> int:
     pf = tmp_path / "store-pass"
     pf.write_bytes(TEST_PASSPHRASE)
     return run(["--data-dir", str(paths.data_dir), "--passphrase-file", str(pf), *argv])
@@ -115,78 +121,16 @@ def test_users_from_the_command_line(
     ctx.close()
     pw = tmp_path / "pw"
     pw.write_text("a good long password")
-    assert (
-        _cli(
-            paths,
-            tmp_path,
-            "users",
-            "add",
-            "ada",
-            "--name",
-            "Ada",
-            "--role",
-            "admin",
-            "--password-file",
-            str(pw),
-        )
-        == 0
-    )
-    # After the first administrator, adding needs an administrator's password.
-    assert (
-        _cli(
-            paths,
-            tmp_path,
-            "users",
-            "add",
-            "nia",
-            "--name",
-            "Nia",
-            "--role",
-            "nurse",
-            "--password-file",
-            str(pw),
-        )
-        != 0
-    )
+    add_ada = ("users", "add", "ada", "--name", "Ada", "--role", "admin", "--new-password-file", str(pw))
+    assert _plain(paths, tmp_path, *add_ada) == 0
+    # After the first administrator, adding needs an administrator signed in.
+    add_nia = ("users", "add", "nia", "--name", "Nia", "--role", "nurse", "--new-password-file", str(pw))
+    assert _plain(paths, tmp_path, *add_nia) != 0
     wrong = tmp_path / "wrong"
     wrong.write_text("not the password at all")
-    code = _cli(
-        paths,
-        tmp_path,
-        "users",
-        "add",
-        "nia",
-        "--name",
-        "Nia",
-        "--role",
-        "nurse",
-        "--password-file",
-        str(pw),
-        "--admin",
-        "ada",
-        "--admin-password-file",
-        str(wrong),
-    )
-    assert code != 0
-    code = _cli(
-        paths,
-        tmp_path,
-        "users",
-        "add",
-        "nia",
-        "--name",
-        "Nia",
-        "--role",
-        "nurse",
-        "--password-file",
-        str(pw),
-        "--admin",
-        "ada",
-        "--admin-password-file",
-        str(pw),
-    )
-    assert code == 0
+    assert _plain(paths, tmp_path, "--user", "ada", "--password-file", str(wrong), *add_nia) != 0
+    assert _plain(paths, tmp_path, "--user", "ada", "--password-file", str(pw), *add_nia) == 0
     capsys.readouterr()
-    assert _cli(paths, tmp_path, "users", "list") == 0
+    assert _plain(paths, tmp_path, "--user", "ada", "--password-file", str(pw), "users", "list") == 0
     listed = capsys.readouterr().out
     assert "ada\tadmin" in listed and "nia\tnurse" in listed

@@ -18,6 +18,7 @@ from careplanner.services.audit_head import AuditHeadNote
 from careplanner.services.users import Actor
 from careplanner.store import keys
 from careplanner.store.errors import StoreInUseError
+from tests.cli_signin import ADMIN, signed_in
 from tests.conftest import TEST_PASSPHRASE, make_person
 
 HOLD_STORE = """
@@ -30,7 +31,10 @@ time.sleep(60)
 """
 
 
-def _cli(paths: Paths, tmp_path: Path, *argv: str) -> int:
+def _cli(paths: Paths, tmp_path: Path, *argv: str, user: str | None = None) -> int:
+    """`audit verify` needs only the key; `audit export` signs in (as an administrator)."""
+    if user is not None:
+        return run(signed_in(paths, tmp_path, *argv, user=user))
     pf = tmp_path / "store-pass"
     pf.write_bytes(TEST_PASSPHRASE)
     return run(["--data-dir", str(paths.data_dir), "--passphrase-file", str(pf), *argv])
@@ -150,10 +154,11 @@ def test_audit_export_csv_with_filters(ctx: AppContext, actor: Actor, paths: Pat
     _some_history(ctx, actor)
     ctx.close()
     out = tmp_path / "audit.csv"
-    assert _cli(paths, tmp_path, "audit", "export", "--csv", str(out), "--action", Action.PLAN_STARTED) == 0
+    export = ("audit", "export", "--csv", str(out))
+    assert _cli(paths, tmp_path, *export, "--action", Action.PLAN_STARTED, user=ADMIN) == 0
     rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     assert len(rows) == 3
     assert {r["action"] for r in rows} == {Action.PLAN_STARTED}
     assert all(r["person_id"] for r in rows)
-    assert _cli(paths, tmp_path, "audit", "export", "--csv", str(out), "--since", "2999-01-01") == 0
+    assert _cli(paths, tmp_path, *export, "--since", "2999-01-01", user=ADMIN) == 0
     assert list(csv.DictReader(out.read_text(encoding="utf-8").splitlines())) == []

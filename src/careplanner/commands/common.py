@@ -1,12 +1,37 @@
-"""Helpers shared by commands: opening the store the way the global options say."""
+"""Helpers shared by commands: opening the store the way the global options say, and signing in.
+
+Every command that reads or writes a person's record signs in first, as the app does: `--user NAME` with the
+password from `--password-file FILE` (for scheduled jobs) or typed at a prompt without echo. The signed-in
+account's role decides what the command may do, and the audit trail names that account. Only the demo store
+(synthetic people, marked inside its encrypted file) is used without signing in.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from datetime import date
 
 from careplanner.app import AppContext, open_context, paths_for, read_passphrase_file, setup_logging
-from careplanner.services.errors import ValidationError
+from careplanner.clinical.enums import UserRole
+from careplanner.services.auth import Permission, SignInError, require
+from careplanner.services.errors import NotAllowedError, ValidationError
+from careplanner.services.users import Actor
+
+SIGN_IN_NEEDED = (
+    "This command needs you to sign in: add --user NAME (and --password-file FILE, or type the password "
+    "when asked)."
+)
+
+
+def add_sign_in_options(parser: argparse.ArgumentParser, *, main: bool = False) -> None:
+    """`--user` and `--password-file`, accepted before the command or after it."""
+    default = None if main else argparse.SUPPRESS
+    parser.add_argument("--user", metavar="NAME", default=default, help="sign in as this account")
+    parser.add_argument(
+        "--password-file", metavar="FILE", default=default, help="the account's password (else you are asked)"
+    )
 
 
 def open_from_args(args: argparse.Namespace, *, create: bool = True) -> AppContext:
@@ -17,6 +42,50 @@ def open_from_args(args: argparse.Namespace, *, create: bool = True) -> AppConte
     if paths.log_dir.parent.exists():
         setup_logging(paths, verbose=getattr(args, "verbose", False))
     return open_context(paths, passphrase=passphrase, create=create)
+
+
+def read_secret(path: str | None, prompt: str, *, confirm: bool = False) -> bytes:
+    """A secret from a file, or typed at the terminal without echo; never a command-line argument."""
+    if path:
+        return read_passphrase_file(path)
+    if not sys.stdin.isatty():
+        raise ValidationError({"passphrase": f"{prompt}: give it with a file option (see --help)."})
+    first = getpass.getpass(f"{prompt}: ")
+    if confirm and getpass.getpass("Again, to check: ") != first:
+        raise ValidationError({"passphrase": "The two entries were different. Nothing was done."})
+    if not first:
+        raise ValidationError({"passphrase": "Nothing was entered. Nothing was done."})
+    return first.encode("utf-8")
+
+
+def password_from_args(args: argparse.Namespace) -> tuple[str, str]:
+    """The user name and password asked for with --user (read before the store is opened)."""
+    username = getattr(args, "user", None)
+    if not username:
+        raise SignInError(SIGN_IN_NEEDED)
+    secret = read_secret(getattr(args, "password_file", None), f"Password for {username}")
+    return username, secret.decode("utf-8", errors="replace")
+
+
+def sign_in(
+    args: argparse.Namespace,
+    ctx: AppContext,
+    permission: Permission,
+    *,
+    admin: bool = False,
+) -> Actor:
+    """Sign in as --user and check the role may do this; the demo store needs no sign-in."""
+    if ctx.demo:
+        return ctx.services.users.ensure_first_clinician()
+    username, password = password_from_args(args)
+    return authorise(ctx.services.auth.sign_in(username, password), permission, admin=admin)
+
+
+def authorise(actor: Actor, permission: Permission, *, admin: bool = False) -> Actor:
+    require(actor, permission)
+    if admin and actor.role is not UserRole.ADMIN:
+        raise NotAllowedError("Only an administrator can do this.")
+    return actor
 
 
 def parse_date_arg(text: str, field: str) -> date:

@@ -3,23 +3,37 @@
 Passphrases come from files (`--backup-passphrase-file`, `--new-passphrase-file`, `--password-file`)
 for scheduled jobs, or are asked for on the terminal without echo. They are never command-line
 arguments, which other users of the computer could read from the process list.
+
+Each command here signs in (`--user NAME`): `backup` needs an account that may back up (a clinician or an
+administrator); `restore`, `rekey`, `audit export` and `users` need an administrator - except the first
+administrator of a new store, which `users add` makes without one. `audit verify` (like `check`) reads no
+one's record and prints only counts, so it needs only the store's key.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
 from careplanner.app import paths_for, read_passphrase_file, setup_logging
 from careplanner.clinical.enums import UserRole
-from careplanner.commands.common import open_from_args, parse_date_arg
+from careplanner.commands.common import (
+    add_sign_in_options,
+    authorise,
+    open_from_args,
+    parse_date_arg,
+    password_from_args,
+    read_secret,
+    sign_in,
+)
 from careplanner.services import maintenance, trust_settings
 from careplanner.services.audit_head import AuditHeadNote
-from careplanner.services.auth import AuthService
+from careplanner.services.auth import AuthService, Permission
 from careplanner.services.backups import BackupService
 from careplanner.services.errors import ValidationError
+from careplanner.services.output_guard import check_output_folder, check_output_path, write_output
+from careplanner.services.users import Actor
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,15 +42,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b.add_argument("--backup-passphrase-file", metavar="FILE")
     b.add_argument("--scheduled", action="store_true", help="today's dated copy in the backup folder")
     b.add_argument("--keep", type=int, metavar="N", help="with --scheduled: copies to keep")
+    add_sign_in_options(b)
     b.set_defaults(func=run_backup)
 
     r = sub.add_parser("restore", help="replace the store with a backup (the current one is kept aside)")
     r.add_argument("file", metavar="FILE")
     r.add_argument("--backup-passphrase-file", metavar="FILE")
+    add_sign_in_options(r)
     r.set_defaults(func=run_restore)
 
     k = sub.add_parser("rekey", help="change the store's key (a new keyring key, or a new passphrase)")
     k.add_argument("--new-passphrase-file", metavar="FILE", help="protect the store with this passphrase")
+    add_sign_in_options(k)
     k.set_defaults(func=run_rekey)
 
     a = sub.add_parser("audit", help="check or export the audit trail")
@@ -51,34 +68,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--since", metavar="YYYY-MM-DD")
     e.add_argument("--until", metavar="YYYY-MM-DD")
     e.add_argument("--limit", type=int, default=1_000_000)
+    add_sign_in_options(e)
     e.set_defaults(func=run_audit_export)
 
     u = sub.add_parser("users", help="add or list the people who use the app")
     usub = u.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = usub.add_parser("add", help="add an account (the first administrator needs no --admin)")
+    add = usub.add_parser(
+        "add", help="add an account (an administrator signs in with --user; the first administrator need not)"
+    )
     add.add_argument("username")
     add.add_argument("--name", required=True, help="the person's name as shown in the app")
     add.add_argument("--role", required=True, choices=[r.value for r in UserRole])
     add.add_argument("--registration", default="", help="professional registration number")
-    add.add_argument("--password-file", metavar="FILE", help="the new account's password")
-    add.add_argument("--admin", metavar="USERNAME", help="an administrator account that authorises this")
-    add.add_argument("--admin-password-file", metavar="FILE")
+    add.add_argument("--new-password-file", metavar="FILE", help="the new account's password")
+    add_sign_in_options(add)
     add.set_defaults(func=run_users_add)
-    lst = usub.add_parser("list", help="list the accounts")
+    lst = usub.add_parser("list", help="list the accounts (an administrator signs in with --user)")
+    add_sign_in_options(lst)
     lst.set_defaults(func=run_users_list)
-
-
-def _secret(path: str | None, prompt: str, *, confirm: bool = False) -> bytes:
-    if path:
-        return read_passphrase_file(path)
-    if not sys.stdin.isatty():
-        raise ValidationError({"passphrase": f"{prompt}: give it with a file option (see --help)."})
-    first = getpass.getpass(f"{prompt}: ")
-    if confirm and getpass.getpass("Again, to check: ") != first:
-        raise ValidationError({"passphrase": "The two entries were different. Nothing was done."})
-    if not first:
-        raise ValidationError({"passphrase": "Nothing was entered. Nothing was done."})
-    return first.encode("utf-8")
 
 
 def _store_passphrase(args: argparse.Namespace) -> bytes | None:
@@ -90,8 +97,13 @@ def _show_progress(fraction: float, stage: str) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    if args.file:
+        # Before any passphrase is asked for: never over the store, its key file or into its data folder.
+        guard = check_output_folder if args.scheduled else check_output_path
+        guard(args.file, paths_for(args.data_dir))
     ctx = open_from_args(args, create=False)
     try:
+        actor = sign_in(args, ctx, Permission.BACKUP)
         service = BackupService(ctx.store.sessions, now=ctx.services.clock.now)
         if args.scheduled:
             settings = trust_settings.load(ctx.paths.data_dir)
@@ -103,16 +115,16 @@ def run_backup(args: argparse.Namespace) -> int:
             keep = args.keep if args.keep is not None else settings.backup_copies
             if not 1 <= keep <= trust_settings.MAX_COPIES:
                 raise ValidationError({"keep": f"--keep must be between 1 and {trust_settings.MAX_COPIES}."})
-            passphrase = _secret(args.backup_passphrase_file, "Backup passphrase")
-            result = service.scheduled_backup(Path(folder), passphrase, keep=keep)
+            passphrase = read_secret(args.backup_passphrase_file, "Backup passphrase")
+            result = service.scheduled_backup(Path(folder), passphrase, keep=keep, actor=actor)
             print(f"{'Backed up to' if result.made else 'Already backed up today:'} {result.path}")
             if result.removed:
                 print(f"Removed {len(result.removed)} old copies.")
         else:
             if not args.file:
                 raise ValidationError({"file": "Name the backup file."})
-            passphrase = _secret(args.backup_passphrase_file, "Choose a backup passphrase", confirm=True)
-            service.backup(Path(args.file), passphrase, actor=None, progress=_show_progress)
+            passphrase = read_secret(args.backup_passphrase_file, "Choose a backup passphrase", confirm=True)
+            service.backup(Path(args.file), passphrase, actor=actor, progress=_show_progress)
             print(
                 f"Backed up to {args.file}. Keep the backup passphrase safe: "
                 "without it the backup cannot be restored."
@@ -123,17 +135,30 @@ def run_backup(args: argparse.Namespace) -> int:
         ctx.close()
 
 
+def _administrator(args: argparse.Namespace) -> maintenance.Authorise:
+    """Sign in as --user (password read now, before the store is touched); only an administrator passes."""
+    username, password = password_from_args(args)
+
+    def check(auth: AuthService) -> Actor:
+        return authorise(auth.sign_in(username, password), Permission.MANAGE_USERS, admin=True)
+
+    return check
+
+
 def run_restore(args: argparse.Namespace) -> int:
     paths = paths_for(args.data_dir)
     paths.ensure()
     setup_logging(paths, verbose=args.verbose)
-    backup_passphrase = _secret(args.backup_passphrase_file, "Backup passphrase")
+    # Replacing a practice's store needs its administrator; a new computer (no store yet) has no accounts.
+    admin = _administrator(args) if paths.store_file.exists() else None
+    backup_passphrase = read_secret(args.backup_passphrase_file, "Backup passphrase")
     result = maintenance.restore(
         paths,
         Path(args.file),
         backup_passphrase,
         passphrase=_store_passphrase(args),
         progress=_show_progress,
+        authorise=admin,
     )
     print(f"Restored: {result.people} people, {result.plans} plan versions.")
     if result.kept_aside is not None:
@@ -145,8 +170,11 @@ def run_rekey(args: argparse.Namespace) -> int:
     paths = paths_for(args.data_dir)
     if paths.log_dir.parent.exists():
         setup_logging(paths, verbose=args.verbose)
+    admin = _administrator(args)
     new = read_passphrase_file(args.new_passphrase_file) if args.new_passphrase_file else None
-    info = maintenance.change_key(paths, passphrase=_store_passphrase(args), new_passphrase=new)
+    info = maintenance.change_key(
+        paths, passphrase=_store_passphrase(args), new_passphrase=new, authorise=admin
+    )
     where = "the OS keyring" if info.key_source == "keyring" else "the new passphrase"
     print(f"The store key was changed; it is now kept in {where}.")
     return 0
@@ -174,8 +202,10 @@ def run_audit_export(args: argparse.Namespace) -> int:
 
     since = parse_date_arg(args.since, "since") if args.since else None
     until = parse_date_arg(args.until, "until") if args.until else None
+    check_output_path(args.csv, paths_for(args.data_dir))
     ctx = open_from_args(args, create=False)
     try:
+        sign_in(args, ctx, Permission.VIEW_AUDIT)
         entries = ctx.services.audit.entries(
             person_id=args.person_id,
             user_id=args.user_id,
@@ -184,7 +214,7 @@ def run_audit_export(args: argparse.Namespace) -> int:
             until=datetime.combine(until, time(), UTC) + timedelta(days=1) if until else None,
             limit=args.limit,
         )
-        Path(args.csv).write_text(ctx.services.audit.to_csv(entries), encoding="utf-8", newline="")
+        write_output(args.csv, ctx.services.audit.to_csv(entries).encode("utf-8"), ctx.paths)
         print(f"Wrote {len(entries)} audit entries to {args.csv}")
         return 0
     finally:
@@ -192,28 +222,27 @@ def run_audit_export(args: argparse.Namespace) -> int:
 
 
 def run_users_add(args: argparse.Namespace) -> int:
-    ctx = open_from_args(args, create=False)
+    role = UserRole(args.role)
+    # The first administrator may be made in an empty folder: that makes the store (as the app's first run).
+    ctx = open_from_args(args, create=role is UserRole.ADMIN)
     try:
-        auth = AuthService(ctx.store.sessions, now=ctx.services.clock.now)
-        password = _secret(args.password_file, "Password for the new account", confirm=True).decode()
-        role = UserRole(args.role)
-        if auth.needs_first_run() and role is UserRole.ADMIN and not args.admin:
+        auth = ctx.services.auth
+        if auth.needs_first_run() and role is UserRole.ADMIN and not getattr(args, "user", None):
+            password = read_secret(args.new_password_file, "Password for the new account", confirm=True)
             made = auth.create_first_admin(
                 username=args.username,
                 display_name=args.name,
-                password=password,
+                password=password.decode(),
                 registration_number=args.registration,
             )
         else:
-            if not args.admin:
-                raise ValidationError({"admin": "Name an administrator with --admin USERNAME."})
-            admin_password = _secret(args.admin_password_file, f"Password for {args.admin}").decode()
-            admin = auth.sign_in(args.admin, admin_password)
+            admin = sign_in(args, ctx, Permission.MANAGE_USERS)
+            password = read_secret(args.new_password_file, "Password for the new account", confirm=True)
             made = auth.add_user(
                 username=args.username,
                 display_name=args.name,
                 role=role,
-                password=password,
+                password=password.decode(),
                 actor=admin,
                 registration_number=args.registration,
             )
@@ -226,6 +255,7 @@ def run_users_add(args: argparse.Namespace) -> int:
 def run_users_list(args: argparse.Namespace) -> int:
     ctx = open_from_args(args, create=False)
     try:
+        sign_in(args, ctx, Permission.MANAGE_USERS)
         for user in ctx.services.users.list():
             print(f"{user.username}\t{user.role.value}\t{user.display_name}")
         return 0

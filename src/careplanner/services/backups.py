@@ -16,9 +16,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from careplanner.config import Paths
 from careplanner.services import audit, trust_settings
 from careplanner.services.audit_head import AuditHeadNote
 from careplanner.services.auth import Permission, require
+from careplanner.services.output_guard import check_output_folder, check_output_path
 from careplanner.services.users import Actor
 from careplanner.store import backup as backup_files
 
@@ -60,6 +62,7 @@ class BackupService:
         """Write an encrypted, checked backup to `dest`. `actor` None means the command line or a schedule."""
         if actor is not None:
             require(actor, Permission.BACKUP)
+        dest = check_output_path(dest, self.store_paths())
         with self._sessions() as session:
             # A session's connection outside a transaction: sqlcipher_export reads one consistent snapshot.
             raw = session.connection().connection.dbapi_connection
@@ -76,16 +79,22 @@ class BackupService:
         return BackupResult(Path(dest), True)
 
     def scheduled_backup(
-        self, folder: Path, passphrase: bytes, *, keep: int, today: date | None = None
+        self,
+        folder: Path,
+        passphrase: bytes,
+        *,
+        keep: int,
+        today: date | None = None,
+        actor: Actor | None = None,
     ) -> BackupResult:
         """Today's copy in `folder` unless it exists already; then keep only the newest `keep` copies."""
-        folder = Path(folder).expanduser()
+        folder = check_output_folder(folder, self.store_paths())
         folder.mkdir(parents=True, exist_ok=True)
         day = today or self._now().astimezone().date()
         dest = folder / f"careplanner-{day.isoformat()}{backup_files.BACKUP_SUFFIX}"
         made = False
         if not dest.exists():
-            self.backup(dest, passphrase, actor=None, scheduled=True)
+            self.backup(dest, passphrase, actor=actor, scheduled=True)
             made = True
         removed = prune(folder, keep)
         return BackupResult(dest, made, removed)
@@ -112,6 +121,11 @@ class BackupService:
     def audit_note(self) -> AuditHeadNote:
         """The note of the newest audit entry kept beside this store (see audit_head.py)."""
         return AuditHeadNote(self._sessions, self.data_dir)
+
+    def store_paths(self) -> Paths:
+        """The folders no backup may be written over or into (its own `backups` folder aside)."""
+        root = self.data_dir
+        return Paths(data_dir=root, log_dir=root / "logs", backup_dir=root / "backups")
 
     @property
     def data_dir(self) -> Path:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from careplanner.config import Paths
 from careplanner.services.audit import AuditService
 from careplanner.services.auth import AuthService
 from careplanner.services.backups import BackupService
@@ -35,16 +36,24 @@ class Clock:
 
 if TYPE_CHECKING:
     from careplanner.services.exports import ExportService
+    from careplanner.services.fhir_import import FhirImportService
 
 
 class Services:
     """The UI and the command line hold this; it holds the session factory, they never do."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], *, clock: Clock | None = None, demo: bool = False
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        clock: Clock | None = None,
+        demo: bool = False,
+        paths: Paths | None = None,
     ) -> None:
         self.clock = clock or Clock()
         self.demo = demo
+        # The store's folders, so every save dialog can refuse a path over the store (see output_guard.py).
+        self.paths = paths
         self._sessions = sessions
         self.people = PeopleService(sessions, today=self.clock.today)
         self.plans = PlanService(sessions, now=self.clock.now)
@@ -64,3 +73,10 @@ class Services:
         from careplanner.services.exports import ExportService
 
         return ExportService(self._sessions, now=self.clock.now, today=self.clock.today)
+
+    @functools.cached_property
+    def importer(self) -> FhirImportService:
+        """FHIR record import; built on first use (it loads the FHIR models)."""
+        from careplanner.services.fhir_import import FhirImportService
+
+        return FhirImportService(self._sessions, now=self.clock.now, today=self.clock.today)

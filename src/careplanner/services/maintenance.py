@@ -8,12 +8,15 @@ the store normally, which records the operation in the audit trail and notes the
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from careplanner.config import Paths
 from careplanner.services import audit
 from careplanner.services.audit_head import AuditHeadNote
+from careplanner.services.auth import AuthService
+from careplanner.services.users import Actor
 from careplanner.store import backup as backup_files
 from careplanner.store import keys
 from careplanner.store import lock as store_lock
@@ -23,6 +26,9 @@ from careplanner.store.rekey import rekey, settle_pending
 
 log = logging.getLogger("careplanner.maintenance")
 
+# Signs someone in against the current store's accounts (and checks their role), or raises.
+Authorise = Callable[[AuthService], Actor]
+
 
 @dataclass(frozen=True)
 class RestoreResult:
@@ -31,12 +37,23 @@ class RestoreResult:
     plans: int
 
 
-def _record(paths: Paths, key: bytes, demo: bool, action: str, detail: str) -> None:
-    store = open_store(paths.store_file, key, create=False, backup_dir=paths.backup_dir, demo=demo)
+def _record(paths: Paths, key: bytes, action: str, detail: str, actor: Actor | None) -> None:
+    store = open_store(paths.store_file, key, create=False, backup_dir=paths.backup_dir)
     try:
         with store.sessions.begin() as session:
-            audit.record(session, action, user_id=None, detail=detail)
+            audit.record(session, action, user_id=actor.id if actor else None, detail=detail)
         AuditHeadNote(store.sessions, paths.data_dir).save()
+    finally:
+        store.close()
+
+
+def _signed_in(paths: Paths, key: bytes, authorise: Authorise | None) -> Actor | None:
+    """Open the current store just long enough for `authorise` to sign someone in against its accounts."""
+    if authorise is None:
+        return None
+    store = open_store(paths.store_file, key, create=False, backup_dir=paths.backup_dir)
+    try:
+        return authorise(AuthService(store.sessions))
     finally:
         store.close()
 
@@ -48,22 +65,27 @@ def restore(
     *,
     passphrase: bytes | None,
     progress: backup_files.Progress | None = None,
+    authorise: Authorise | None = None,
 ) -> RestoreResult:
     """Replace the store with a checked backup; the current store is kept in the backups folder.
 
-    With an existing store, its key must unlock it (so a stranger cannot swap the practice's records);
-    the restored data takes that same key. On a new computer a new key is made as on first run.
+    With an existing store, its key must unlock it (so a stranger cannot swap the practice's records),
+    and `authorise` (the command line's administrator sign-in) must accept someone against its accounts
+    before anything changes; the audit entry names them. The restored data takes that same key. On a new
+    computer (no store yet) a new key is made as on first run.
     """
     paths.ensure()
-    with store_lock.acquire(paths.lock_file):
+    with store_lock.acquire(paths.lock_file, paths.store_file):
         settle_pending(paths.store_file, paths.store_info_file, passphrase)
         checked = backup_files.check_backup(Path(backup), backup_passphrase)
         new_info: keys.StoreInfo | None = None
+        actor: Actor | None = None
         if paths.store_info_file.exists():
             info = keys.read_info(paths.store_info_file)
             key = keys.unlock(info, passphrase)
             if paths.store_file.exists():
                 verify_key(paths.store_file, key)
+                actor = _signed_in(paths, key, authorise)
         elif paths.store_file.exists():
             raise NotAStoreError(
                 "The store's key information file (careplanner.store.json) is missing. Nothing was changed."
@@ -85,20 +107,30 @@ def restore(
         if new_info is not None:
             keys.write_info(paths.store_info_file, new_info)
         (paths.data_dir / "careplanner.audit-head.json").unlink(missing_ok=True)
-        _record(paths, key, info.demo, audit.Action.RESTORE, "from backup")
+        _record(paths, key, audit.Action.RESTORE, "from backup", actor)
     return RestoreResult(moved, checked.people, checked.plans)
 
 
-def change_key(paths: Paths, *, passphrase: bytes | None, new_passphrase: bytes | None) -> keys.StoreInfo:
-    """Re-encrypt the store under a new key: a new passphrase, or a new random key in the OS keyring."""
-    with store_lock.acquire(paths.lock_file):
+def change_key(
+    paths: Paths,
+    *,
+    passphrase: bytes | None,
+    new_passphrase: bytes | None,
+    authorise: Authorise | None = None,
+) -> keys.StoreInfo:
+    """Re-encrypt the store under a new key: a new passphrase, or a new random key in the OS keyring.
+
+    `authorise` (the command line's administrator sign-in) runs against the store's accounts before the
+    key is changed; the audit entry names whoever it accepted."""
+    with store_lock.acquire(paths.lock_file, paths.store_file):
         settle_pending(paths.store_file, paths.store_info_file, passphrase)
         info = keys.read_info(paths.store_info_file)
         key = keys.unlock(info, passphrase)
         # Open once normally: checks the file, brings the schema up to date, and closes cleanly (no WAL).
-        open_store(paths.store_file, key, create=False, backup_dir=paths.backup_dir, demo=info.demo).close()
+        open_store(paths.store_file, key, create=False, backup_dir=paths.backup_dir).close()
+        actor = _signed_in(paths, key, authorise)
         new_info = rekey(paths.store_file, paths.store_info_file, key, new_passphrase=new_passphrase)
         new_key = keys.unlock(new_info, new_passphrase)
-        _record(paths, new_key, new_info.demo, audit.Action.REKEY, f"key={new_info.key_source}")
+        _record(paths, new_key, audit.Action.REKEY, f"key={new_info.key_source}", actor)
     log.info("Store key changed")
     return new_info

@@ -36,6 +36,9 @@ log = logging.getLogger("careplanner.store")
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 # SQLCipher 4 pages are 4096 bytes; a file that is not a whole number of pages has been cut short.
 PAGE_SIZE = 4096
+# Written into the encrypted (and page-authenticated) database header of the demo store when it is made.
+# Whether a store is the demo store is read from here, never from the unauthenticated key information file.
+DEMO_APPLICATION_ID = 0x43504430  # "CPD0"
 
 
 def _raw_key(key: bytes) -> str:
@@ -131,6 +134,7 @@ class Store:
     engine: Engine
     sessions: sessionmaker[Session]
     upgraded_from_copy: str | None = None
+    # Set by the composition root only when the store carries the demo mark *and* has the demo's public key.
     demo: bool = False
     _closed: bool = field(default=False, repr=False)
 
@@ -150,6 +154,17 @@ class Store:
                 problems.extend(result)
             problems.extend(str(r) for r in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
         return problems
+
+    def demo_marked(self) -> bool:
+        """True when the encrypted header says this store was made as the demo store of synthetic people."""
+        with self.engine.connect() as conn:
+            value = conn.exec_driver_sql("PRAGMA application_id").scalar()
+        return value == DEMO_APPLICATION_ID
+
+    def mark_demo(self) -> None:
+        """Mark a new demo store (inside the encrypted file, so nobody without its key can set it)."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -175,7 +190,7 @@ class Store:
             yield session
 
 
-def open_store(path: Path, key: bytes, *, create: bool, backup_dir: Path, demo: bool = False) -> Store:
+def open_store(path: Path, key: bytes, *, create: bool, backup_dir: Path) -> Store:
     """Open (or, when `create` and the file is absent, create) the store at `path`."""
     exists = path.exists()
     if exists:
@@ -205,4 +220,4 @@ def open_store(path: Path, key: bytes, *, create: bool, backup_dir: Path, demo: 
         engine.dispose()
         raise
     sessions = sessionmaker(engine, expire_on_commit=False)
-    return Store(path=path, engine=engine, sessions=sessions, upgraded_from_copy=copy, demo=demo)
+    return Store(path=path, engine=engine, sessions=sessions, upgraded_from_copy=copy)

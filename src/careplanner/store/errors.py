@@ -69,3 +69,12 @@ class DiskFullError(StoreError):
 
 class ImmutableVersionError(Exception):
     """Raised when code tries to change an agreed (or declined) plan version: that is a bug."""
+
+
+class NetworkFolderError(StoreError):
+    exit_code = 33
+    message = (
+        "The data folder is on a network or shared drive. A Care Planner store must be on this "
+        "computer's own disk: two computers (or two paths) writing one store can damage it. Choose a "
+        "folder on a local disk. Nothing was changed."
+    )

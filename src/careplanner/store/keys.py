@@ -59,6 +59,8 @@ class StoreInfo:
     scrypt_n: int = SCRYPT_N
     scrypt_r: int = SCRYPT_R
     scrypt_p: int = SCRYPT_P
+    # Informational only and never trusted: this file is not authenticated, so anyone who can write the
+    # folder could set it. Whether a store is the demo store comes from inside the encrypted file.
     demo: bool = False
     format: int = 1
 

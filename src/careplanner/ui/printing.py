@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from careplanner.services.container import Services
 from careplanner.services.errors import ServiceError
+from careplanner.services.output_guard import check_output_path, write_output
 from careplanner.ui.session import UserSession
 
 log = logging.getLogger("careplanner.ui.printing")
@@ -143,11 +144,20 @@ class DocumentActions(QObject):
         path, _ = QFileDialog.getSaveFileName(self._window, title, str(Path.home() / suggested), filters)
         if not path:
             return
+        try:
+            # Before the document is made (and audited): never over the store or into its data folder.
+            check_output_path(path, self._services.paths)
+        except ServiceError as exc:
+            QMessageBox.warning(self._window, title, str(exc))
+            return
         data = self._run(produce, title)
         if data is None:
             return
         try:
-            Path(path).write_bytes(data)
+            write_output(path, data, self._services.paths)
+        except ServiceError as exc:
+            QMessageBox.warning(self._window, title, str(exc))
+            return
         except OSError as exc:
             QMessageBox.warning(
                 self._window, title, self.tr("The file could not be saved: {0}").format(exc.strerror)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from careplanner.services.audit import Action, AuditEntry
 from careplanner.services.auth import Permission, require
 from careplanner.services.container import Services
+from careplanner.services.errors import ServiceError
+from careplanner.services.output_guard import write_output
 from careplanner.services.users import Actor
 
 ACTIONS = sorted(v for k, v in vars(Action).items() if k.isupper())
@@ -136,5 +138,13 @@ class AuditViewer(QDialog):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
-        path.write_text(self._services.audit.to_csv(self._entries), encoding="utf-8", newline="")
+        data = self._services.audit.to_csv(self._entries).encode("utf-8")
+        try:
+            write_output(path, data, self._services.paths)
+        except ServiceError as exc:
+            self.status.setText(str(exc))
+            return
+        except OSError as exc:
+            self.status.setText(self.tr("The file could not be saved: {0}").format(exc.strerror))
+            return
         self.status.setText(self.tr("Exported {n} entries.").format(n=len(self._entries)))

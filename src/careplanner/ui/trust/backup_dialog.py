@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -22,6 +20,8 @@ from PySide6.QtWidgets import (
 from careplanner.crashlog import known_problem
 from careplanner.services import trust_settings
 from careplanner.services.container import Services
+from careplanner.services.errors import ServiceError
+from careplanner.services.output_guard import check_output_folder, check_output_path
 from careplanner.services.users import Actor
 from careplanner.ui.worker import Worker
 
@@ -98,7 +98,11 @@ class BackupDialog(QDialog):
         if self.passphrase.text() != self.again.text() or not self.passphrase.text():
             self.stage.setText(self.tr("Enter the same backup passphrase twice."))
             return
-        dest = Path(self.file.text().strip())
+        try:
+            dest = check_output_path(self.file.text().strip(), self._services.paths)
+        except ServiceError as exc:
+            self.stage.setText(str(exc))
+            return
         secret = self.passphrase.text().encode("utf-8")
         self.passphrase.clear()
         self.again.clear()
@@ -131,6 +135,12 @@ class BackupDialog(QDialog):
             backup_folder=self.folder.text().strip(),
             backup_copies=self.copies.value(),
         )
+        if chosen.backup_folder:
+            try:
+                check_output_folder(chosen.backup_folder, self._services.paths)
+            except ServiceError as exc:
+                self.stage.setText(str(exc))
+                return
         secret = self.passphrase.text()
         if chosen.daily_backup and (not secret or secret != self.again.text()):
             self.stage.setText(
