@@ -14,6 +14,7 @@ from fhir.resources.R4B.bundle import Bundle
 from careplanner.app import open_context
 from careplanner.config import resolve_paths
 from careplanner.services.people import PeopleService
+from tests.cli_signin import CLINICIAN, add_accounts, as_user
 from tests.export.conftest import pdf_text, store_plan
 
 PASS = b"a long synthetic passphrase"
@@ -28,6 +29,7 @@ def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         str(home / "store"),
         "--passphrase-file",
         str(home / "pass.txt"),
+        *as_user(CLINICIAN, home),
     ]
     env = {**os.environ, "CAREPLANNER_HOME": str(home)}
     return subprocess.run([*base, *args], capture_output=True, text=True, env=env, timeout=120, check=False)
@@ -41,6 +43,7 @@ def home(tmp_path: Path) -> Path:
         store_plan(ctx, ctx.services.users.ensure_first_clinician(), large_print=True)
     finally:
         ctx.close()
+    add_accounts(resolve_paths(tmp_path / "store"), PASS)
     return tmp_path
 
 
@@ -56,7 +59,42 @@ def test_export_pdf_fhir_report_and_import(home: Path, tmp_path: Path) -> None:
     assert "Plans agreed per month" in pdf_text((home / "report.pdf").read_bytes(), tmp_path)
     done = cli(home, "import", str(home / "plan.json"))
     assert done.returncode == 0, done.stderr
-    assert "Updated the person" in done.stdout
+    assert "Filled in the person's draft plan's medical review" in done.stdout
+    assert "The person's details were not changed." in done.stdout
+
+
+def test_import_refuses_someone_else_and_asks_before_changing_details(home: Path) -> None:
+    done = cli(home, "export", "--nhs-number", "9990001235", "--fhir", str(home / "plan.json"))
+    assert done.returncode == 0, done.stderr
+    bundle = json.loads((home / "plan.json").read_text("utf-8"))
+    patient = bundle["entry"][0]["resource"]
+    patient.update(birthDate="1948-01-01", gender="male")
+    patient["name"] = [{"use": "official", "family": "Smythe-Synthetic", "given": ["Rachel"]}]
+    (home / "other.json").write_text(json.dumps(bundle), "utf-8")
+    done = cli(home, "import", "--update-details", str(home / "other.json"))
+    assert done.returncode == 10
+    assert done.stderr.strip() == (
+        "careplanner: This record's NHS number belongs to a different person in this store "
+        "(date of birth and family name differ). Nothing was imported. "
+        "Check the record is for the right person."
+    )
+
+    patient.update(birthDate="1944-06-02", gender="female")
+    patient["name"] = [{"use": "official", "family": "NGUYEN", "given": ["Siobhan"], "prefix": ["Mrs"]}]
+    (home / "changed.json").write_text(json.dumps(bundle), "utf-8")
+    done = cli(home, "import", str(home / "changed.json"))
+    assert done.returncode == 11
+    assert "would change the person's details: first name, family name (spelling)." in done.stderr
+    assert "Siobhan" not in done.stderr
+    done = cli(home, "import", "--update-details", str(home / "changed.json"))
+    assert done.returncode == 0, done.stderr
+    assert "Updated the person's details: first name, family name (spelling)." in done.stdout
+    ctx = open_context(resolve_paths(home / "store"), passphrase=PASS, create=False)
+    try:
+        person = PeopleService(ctx.store.sessions).by_nhs_number("9990001235").details
+        assert (person.first_name, person.family_name) == ("Siobhan", "NGUYEN")
+    finally:
+        ctx.close()
 
 
 @pytest.mark.parametrize(

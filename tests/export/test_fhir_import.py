@@ -19,7 +19,14 @@ from careplanner.export.fhir_export import build_bundle
 from careplanner.export.sample import SAMPLE_PRACTICE, sample_person, sample_plan
 from careplanner.services import audit
 from careplanner.services.errors import NotAllowedError
-from careplanner.services.fhir_import import BundleRefusedError, FhirImportService, parse_json
+from careplanner.services.fhir_import import (
+    BundleRefusedError,
+    DetailsDecision,
+    DetailsWouldChangeError,
+    FhirImportService,
+    IdentityMismatchError,
+    parse_json,
+)
 from careplanner.services.users import Actor
 from tests.conftest import TEST_PASSPHRASE
 from tests.export.conftest import store_plan
@@ -87,14 +94,17 @@ def test_importing_again_updates_the_same_person_and_draft(ctx: AppContext, acto
     importer = FhirImportService(ctx.store.sessions)
     first = importer.import_bundle(_bundle(), actor)
     changed = _bundle()
-    changed["entry"][0]["resource"]["name"][0]["family"] = "Nguyễn-Synthetic"
-    second = importer.import_bundle(changed, actor)
+    changed["entry"][0]["resource"]["name"][0]["given"] = ["Siobhan"]
+    with pytest.raises(DetailsWouldChangeError, match="first name"):
+        importer.import_bundle(changed, actor)
+    second = importer.import_bundle(changed, actor, DetailsDecision(update=True))
     assert (second.person_id, second.plan_id, second.created_person) == (
         first.person_id,
         first.plan_id,
         False,
     )
-    assert ctx.services.people.get(first.person_id).details.family_name == "Nguyễn-Synthetic"
+    assert second.details_changed == ("first name",)
+    assert ctx.services.people.get(first.person_id).details.first_name == "Siobhan"
     assert ctx.store.counts()["people"] == 1
 
 
@@ -293,6 +303,9 @@ def test_mangled_bundles_never_half_import(ctx: AppContext, actor: Actor, data: 
     except BundleRefusedError as exc:
         problems = exc.problems
         assert problems, "a refusal always says why"
+    except (DetailsWouldChangeError, IdentityMismatchError):
+        # The second and later imports of the same person: a changed name, date of birth or detail stops it.
+        assert _snapshot(ctx) == before
     if problems:
         assert all(p.where and p.what for p in problems)
         assert _snapshot(ctx) == before

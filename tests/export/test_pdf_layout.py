@@ -14,14 +14,16 @@ from pypdf import PdfReader
 
 from careplanner.export import pdf_base as pb
 from careplanner.export.clinician_summary import render_clinician_summary
+from careplanner.export.copy_medicines import STOPPED_HEADING
 from careplanner.export.person_copy import render_person_copy
 from careplanner.export.practice_report import PracticeReportData, ReportRow, render_practice_report
 from careplanner.export.preparation_letter import render_preparation_letter
 from careplanner.export.sample import SAMPLE_PRACTICE, sample_content, sample_person, sample_plan
+from careplanner.export.sample_rich import rich_content
 from careplanner.services.plan_data import PlanVersion
 
 # Bold lines at body size that head what follows them (the "label" style).
-SUB_HEADINGS = {"Changes we agreed today", "My care team", "People close to me"}
+SUB_HEADINGS = {"The medicines I take now", "My care team", "People close to me"}
 
 Line = tuple[float, str, float, bool]  # (y, text, size, all bold)
 
@@ -68,8 +70,8 @@ def _assert_no_stranded_heading(pdf: bytes, *, large: bool, extra: frozenset[str
         assert not is_heading, f"page {number} ends with the heading {text!r}"
 
 
-def _with_extra_goals(extra: int, *, draft: bool = False) -> PlanVersion:
-    content = sample_content()
+def _with_extra_goals(extra: int, *, draft: bool = False, rich: bool = False) -> PlanVersion:
+    content = rich_content() if rich else sample_content()
     goals = content.goals.goals
     more = tuple(
         dataclasses.replace(goals[i % len(goals)], text=f"{goals[i % len(goals)].text} ({i + 1})")
@@ -89,6 +91,19 @@ def test_no_heading_is_left_at_the_foot_of_a_page_of_the_persons_copy(
     pdf = render_person_copy(sample_person(), plan, SAMPLE_PRACTICE, large_print=large)
     goal_texts = frozenset(g.text for g in plan.content.goals.goals)
     _assert_no_stranded_heading(pdf, large=large, extra=goal_texts)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["standard", "large"])
+@pytest.mark.parametrize("extra_goals", range(0, 9))
+def test_the_richest_copy_keeps_headings_and_the_stopped_box_whole(large: bool, extra_goals: int) -> None:
+    """Wherever the medicines fall, the stopped box is on one page and no heading is left behind."""
+    plan = _with_extra_goals(extra_goals, rich=True)
+    pdf = render_person_copy(sample_person(), plan, SAMPLE_PRACTICE, large_print=large)
+    _assert_no_stranded_heading(pdf, large=large, extra=frozenset(g.text for g in plan.content.goals.goals))
+    pages = [_page_text(pdf, i, large) for i in range(len(_page_lines(pdf, large)))]
+    holding = [i for i, text in enumerate(pages) if "do not take" in text or "back to my pharmacy" in text]
+    assert len(holding) == 1, f"the stopped box is split over pages {holding}"
+    assert STOPPED_HEADING in pages[holding[0]]
 
 
 def test_no_heading_is_left_at_the_foot_of_a_page_of_the_clinician_summary() -> None:
@@ -156,6 +171,11 @@ def test_page_one_of_the_standard_copy_keeps_its_promise() -> None:
         "Siobhán Nguyễn",
         "999 000 1235",
         "What matters to me",
+        "My allergies",
+        "Penicillin — rash (moderate)",
+        "Decisions for an emergency",
+        "CPR (resuscitation) should not be tried",
+        "ReSPECT form in the kitchen drawer",
         "Green: I feel well",
         "Amber: I am getting worse",
         "Red: I need help now",
@@ -171,7 +191,14 @@ def test_page_one_of_the_standard_copy_keeps_its_promise() -> None:
 def test_large_print_has_the_coordinator_on_page_one_and_if_i_get_worse_whole_on_page_two() -> None:
     pdf = render_person_copy(sample_person(), sample_plan(), SAMPLE_PRACTICE, large_print=True)
     first, second = _page_text(pdf, 0, large=True), _page_text(pdf, 1, large=True)
-    for phrase in ("Siobhán Nguyễn", "999 000 1235", "What matters to me", "My named coordinator:"):
+    for phrase in (
+        "Siobhán Nguyễn",
+        "999 000 1235",
+        "What matters to me",
+        "My allergies",
+        "Penicillin — rash (moderate)",
+        "My named coordinator:",
+    ):
         assert phrase in first, phrase
     assert "We will look at this plan again by:" in first
     assert "is on the next page" in first

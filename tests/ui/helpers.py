@@ -34,3 +34,27 @@ def press(qtbot: QtBot, widget: QWidget) -> None:
 
 def alt(qtbot: QtBot, widget: QWidget, key: Qt.Key) -> None:
     qtbot.keyClick(widget, key, Qt.KeyboardModifier.AltModifier)
+
+
+def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type any text key by key: ASCII with keyClicks, a newline with Return, and each other character
+    as the key event a keyboard layout (or an input method) sends, carrying that character."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    run = ""
+    for ch in text + "\0":
+        if ch.isascii() and ch not in "\n\0":
+            run += ch
+            continue
+        if run:
+            qtbot.keyClicks(widget, run)
+            run = ""
+        if ch == "\n":
+            qtbot.keyClick(widget, Qt.Key.Key_Return)
+        elif ch != "\0":
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+                QApplication.sendEvent(widget, event)

@@ -12,7 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from careplanner.app import AppContext
 from careplanner.clinical.enums import CprDecision, MedicineDecision, PlanStatus, QuestionnaireKind
+from careplanner.export.sample import SAMPLE_PRACTICE
 from careplanner.services.people import PersonRecord
+from careplanner.services.users import Actor
 from careplanner.ui.main_window import MainWindow
 from careplanner.ui.steps.holistic import HolisticStep
 from tests.ui.helpers import alt, choose, press, type_into
@@ -33,8 +35,10 @@ def next_step(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_a_whole_appointment_then_a_review(
-    qtbot: QtBot, window: MainWindow, ctx: AppContext, person: PersonRecord
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, person: PersonRecord, actor: Actor
 ) -> None:
+    # A set-up practice: templates fill in its numbers (a contact with no number blocks agreeing).
+    ctx.services.practice.update(SAMPLE_PRACTICE, actor)
     editor = window.editor
     open_by_search(qtbot, window, "testw")
     assert "TESTWELL, Ada" in editor.banner.text()
@@ -74,12 +78,17 @@ def test_a_whole_appointment_then_a_review(
     assert phq9.isVisible() and phq9.answers()[:2] == (2, 2)
     for combo in phq9.combos[2:8]:
         choose(qtbot, combo, "Not at all")
+    choose(qtbot, phq9.combos[8], "Several days")  # arrowing to an answer does not raise the prompt yet
     with qtbot.waitSignal(phq9.safety_raised, timeout=1000):
-        choose(qtbot, phq9.combos[8], "Several days")
+        qtbot.keyClick(phq9.combos[8], Qt.Key.Key_Return)  # the answer is committed
     assert phq9.safety.isVisible() and "Ask about this today" in phq9.safety_label.text()
     assert isinstance(phq9.safety_dialog, QMessageBox) and phq9.safety_dialog.isVisible()
     assert "Score: 5 of 27" in phq9.score_label.text()
     phq9.safety_dialog.accept()
+    assert holistic.safety.isVisible()  # what was done is recorded beside the prompt
+    type_into(
+        qtbot, holistic.safety.form.widget("safety_action"), "Asked about plans: none. GP to call today."
+    )
     choose(qtbot, holistic.forms[QuestionnaireKind.GAD2].combos[0], "Not at all")
     choose(qtbot, holistic.forms[QuestionnaireKind.GAD2].combos[1], "Not at all")
     spin, note = holistic.wellbeing.rows[next(iter(holistic.wellbeing.rows))]
@@ -140,6 +149,14 @@ def test_a_whole_appointment_then_a_review(
     assert "3 months" in sharing.suggestion.text()  # ACB 3 and thoughts of self-harm: high need
     choose(qtbot, sharing.form.widget("consent_to_share"), "Yes")
     type_into(qtbot, sharing.form.widget("consent_shared_with"), "District nurses")
+    # Agree refuses while a contact has no number, says so, and its link goes to the phone field.
+    press(qtbot, sharing.agree_button)
+    assert "cannot be agreed yet" in sharing.agree_message.text() and sharing.blocked_link.isVisible()
+    assert ctx.services.plans.latest_agreed(person.id) is None
+    press(qtbot, sharing.blocked_link)
+    assert editor.navigator.current_key() == "contingency"
+    qtbot.keyClicks(QApplication.focusWidget(), "0113 496 0500")
+    qtbot.keyClick(window.editor.navigator, Qt.Key.Key_A, CTRL_SHIFT)
     with qtbot.waitSignal(window.agreement.finished, timeout=3000) as agreed:
         press(qtbot, sharing.agree_button)
     version = agreed.args[0]

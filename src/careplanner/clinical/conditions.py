@@ -5,9 +5,14 @@ with a note where none was verified (frailty): an empty code is honest, an inven
 put a wrong code into the person's record. Free text is still allowed by the UI; this list only
 saves typing and gets the common conditions coded.
 
-Search is by whole-word prefix over the name, the plain-English name and synonyms ("high blood
-pressure", "AF", "sugar diabetes"), so "hi bl" finds hypertension and "af" does not find
-"after". Data: resources/clinical/conditions.csv.
+Search is by whole-word prefix over the name and synonyms ("high blood pressure", "AF", "TIA"),
+so "hi bl" finds hypertension and "af" does not find "after". A synonym only ever names the same
+concept (an abbreviation, another name for the same disorder): never a symptom, a lay word for a
+wider or narrower idea, or a related disorder. "Memory problems" is not dementia, "fits" are not
+epilepsy and "psychosis" is not schizophrenia; each would put a wrong diagnosis code (with its
+registers, driving and insurance consequences) into the record. The plain-English name is shown
+to the person but not searched, for the same reason ("an irregular heartbeat" is not AF).
+Data: resources/clinical/conditions.csv.
 """
 
 from __future__ import annotations
@@ -75,9 +80,7 @@ def condition_by_key(key: str) -> Condition | None:
 
 @lru_cache(maxsize=1)
 def _haystacks() -> tuple[tuple[Condition, tuple[tuple[str, ...], ...]], ...]:
-    return tuple(
-        (c, tuple(_words(label) for label in (c.name, c.plain_name, *c.synonyms))) for c in load_conditions()
-    )
+    return tuple((c, tuple(_words(label) for label in (c.name, *c.synonyms))) for c in load_conditions())
 
 
 def search_conditions(text: str, limit: int = 10) -> list[Condition]:

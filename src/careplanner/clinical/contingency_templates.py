@@ -3,7 +3,15 @@
 A template is a starting point: inserting one copies it into the person's plan, where it is
 edited with them. The practice can keep its own edited set, saved as JSON; loading that JSON is
 validated strictly and reports every problem at once with where it is, because a half-loaded
-template could leave out the red "call 999" zone.
+template could leave out the red "call 999" zone. Every red zone must tell the person to ring 999,
+in its "what I do" text and as a 999 contact: a red zone is for signs that already meet 999 criteria,
+so "ring the surgery" or "NHS 111 if not sure" belongs in amber. The rule is checked on every load,
+so it covers the shipped templates and a practice's edited ones alike.
+
+Two fill-in markers are completed when a template is copied into a person's plan (services/
+templates.py): FILL_PAUSE_MEDICINES (the person's own medicines to pause on a sick day) and
+FILL_CRISIS_TEAM (the local mental health crisis team from the practice settings). A marker left
+unfilled is a blank that `clinical.placeholders` finds, so it can never reach print unnoticed.
 
 Contacts are role keys (ContactRole: "practice", "nhs_111", "999", ...) that the app fills with
 the practice's own numbers, so a template never carries a phone number that can go stale.
@@ -12,6 +20,7 @@ the practice's own numbers, so a template never carries a phone number that can 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,12 +30,15 @@ from typing import Any
 from careplanner.clinical.enums import ContactRole, Zone
 
 __all__ = [
+    "FILL_CRISIS_TEAM",
+    "FILL_PAUSE_MEDICINES",
     "FORMAT",
     "FORMAT_VERSION",
     "ContingencyTemplate",
     "TemplateError",
     "ZonePlan",
     "load_default_templates",
+    "red_zone_rings_999",
     "templates_from_json",
     "templates_to_json",
 ]
@@ -35,6 +47,18 @@ FORMAT = "careplanner-contingency-templates"
 FORMAT_VERSION = 1
 _MAX_TEXT = 1000
 _ZONE_ORDER = (Zone.GREEN, Zone.AMBER, Zone.RED)
+_RING_999 = re.compile(r"(?<!\d)999(?!\d)")
+
+#: Replaced by the person's own medicines to pause on a sick day when the template is inserted.
+FILL_PAUSE_MEDICINES = "{pause_medicines}"
+#: Replaced by the local mental health crisis team's name and number from the practice settings.
+FILL_CRISIS_TEAM = "{crisis_team}"
+
+
+def red_zone_rings_999(text: str) -> bool:
+    """True when a red zone's "what I do" text tells the person to ring 999 (999 as a number on its
+    own, not inside a longer one)."""
+    return bool(_RING_999.search(text))
 
 
 class TemplateError(ValueError):
@@ -151,6 +175,14 @@ def _parse_template(raw: Mapping[str, Any], where: str, problems: list[str]) -> 
                 problems.append(
                     f"{where}: needs exactly one {colour.value} zone (found {found.count(colour)})."
                 )
+        red = next((z for z in zones if z.zone is Zone.RED), None)
+        if red is not None and not (
+            red_zone_rings_999(" ".join(red.what_i_do)) and ContactRole.EMERGENCY_999 in red.contacts
+        ):
+            problems.append(
+                f"{where}: the red zone must tell the person to ring 999. Say so in 'what I do' "
+                "and list the 999 contact."
+            )
     if len(problems) > before:
         return None
     zones.sort(key=lambda z: _ZONE_ORDER.index(z.zone))

@@ -11,7 +11,17 @@ from dataclasses import dataclass
 
 from careplanner.clinical.enums import ContactRole
 
-__all__ = ["PracticeSettings", "is_plausible_uk_phone", "normalise_ods_code"]
+__all__ = [
+    "NHS_111_MENTAL_HEALTH",
+    "SAMARITANS",
+    "PracticeSettings",
+    "is_plausible_uk_phone",
+    "normalise_ods_code",
+]
+
+#: National numbers for a mental health crisis (see resources/clinical/README.md for the sources).
+NHS_111_MENTAL_HEALTH = "NHS 111, option 2 (mental health)"
+SAMARITANS = "Samaritans 116 123 (free, day or night)"
 
 # GP practice ODS codes are one letter then five digits (for example L81008). Other kinds of
 # organisation have other shapes; this field holds the practice's own code only.
@@ -58,6 +68,9 @@ class PracticeSettings:
     address: str = ""
     nhs_111: str = "111"
     emergency: str = "999"
+    # The local mental health crisis team, given to a person who reports thoughts of self-harm (PHQ-9
+    # item 9). Optional: a practice that has not entered it gives the national numbers only.
+    crisis_team_phone: str = ""
 
     def validate(self) -> dict[str, str]:
         """Field name -> plain-English problem; empty when everything is usable."""
@@ -78,9 +91,17 @@ class PracticeSettings:
             errors["nhs_111"] = "NHS 111 is always 111."
         if self.emergency != "999":
             errors["emergency"] = "The emergency number is always 999."
+        if self.crisis_team_phone.strip() and not is_plausible_uk_phone(self.crisis_team_phone):
+            errors["crisis_team_phone"] = "Enter the local crisis team's number, for example 0113 496 0123."
         if len(self.address) > 500:
             errors["address"] = "The address is too long (500 characters at most)."
         return errors
+
+    def crisis_numbers(self) -> tuple[str, ...]:
+        """The crisis numbers to give a person at risk: the national ones, then the local team if set."""
+        local = self.crisis_team_phone.strip()
+        team = (f"Local mental health crisis team {local}",) if local else ()
+        return (NHS_111_MENTAL_HEALTH, SAMARITANS, *team)
 
     def number_for(self, role: ContactRole) -> str | None:
         """The number a contingency plan shows for a role, or None for person-specific roles

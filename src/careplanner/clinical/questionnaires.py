@@ -24,14 +24,18 @@ from careplanner.clinical.questionnaire_defs import (
 )
 
 __all__ = [
+    "PHQ9_SAFETY_ITEM",
     "SAFETY_TEXT",
     "AnswerOption",
     "Band",
     "Cutoffs",
     "Questionnaire",
     "ScoreResult",
+    "answer_label",
+    "answered_in_full",
     "get_questionnaire",
     "score_questionnaire",
+    "self_harm_answer",
 ]
 
 #: Shown to the clinician when PHQ-9 item 9 is answered above "Not at all".
@@ -42,6 +46,7 @@ SAFETY_TEXT = (
 )
 
 _PHQ9_SAFETY_ITEM = 8  # zero-based index of item 9
+PHQ9_SAFETY_ITEM = _PHQ9_SAFETY_ITEM
 
 # The full questionnaire offered after a positive short screen.
 _FOLLOW_ON = {
@@ -199,3 +204,34 @@ def _with_cutoffs(cutoffs: Cutoffs) -> dict[QuestionnaireKind, Questionnaire]:
             phq2_cutoff=cutoffs.phq2, gad2_cutoff=cutoffs.gad2, ucla_cutoff=cutoffs.ucla3
         )
     return _cache[cutoffs]
+
+
+def self_harm_answer(kind: QuestionnaireKind, answers: Sequence[int | None]) -> int | None:
+    """The points given on PHQ-9 item 9 when they are above 0, else None.
+
+    Read from the answers themselves, finished form or not: an unfinished PHQ-9 does not cancel an
+    answer about thoughts of self-harm (scores.md S2, S7).
+    """
+    if kind is not QuestionnaireKind.PHQ9 or len(answers) <= _PHQ9_SAFETY_ITEM:
+        return None
+    value = answers[_PHQ9_SAFETY_ITEM]
+    if value is None or isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return None
+    return value
+
+
+def answered_in_full(kind: QuestionnaireKind, answers: Sequence[int | None]) -> bool:
+    """Every item answered: one answered item is not a completed questionnaire."""
+    q = get_questionnaire(kind)
+    return len(answers) == len(q.items) and all(a is not None for a in answers)
+
+
+def answer_label(kind: QuestionnaireKind, points: int | None) -> str:
+    """The answer's words, with its points where the questionnaire is scored ("Several days (1)")."""
+    if points is None:
+        return "Not answered"
+    q = get_questionnaire(kind)
+    for option in q.options:
+        if option.points == points:
+            return f"{option.label} ({points})" if q.numeric_score else option.label
+    return str(points)

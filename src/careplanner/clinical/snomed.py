@@ -13,15 +13,22 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from importlib.resources import files
 
 from careplanner.clinical.enums import QuestionnaireKind
+from careplanner.clinical.verhoeff import verhoeff_valid
 
 __all__ = [
+    "CodeCheck",
     "SnomedConcept",
+    "check_code",
+    "code_check_message",
     "concept",
     "concepts_of_kind",
+    "display_term",
+    "is_concept_sctid",
     "is_valid_sctid",
     "load_concepts",
     "score_concept_for",
@@ -88,8 +95,8 @@ def load_concepts() -> dict[str, SnomedConcept]:
     out: dict[str, SnomedConcept] = {}
     for row in csv.DictReader(io.StringIO(text)):
         c = SnomedConcept(row["concept_id"], row["term"], row["kind"], row["source"])
-        if not is_valid_sctid(c.concept_id):
-            raise ValueError(f"snomed.csv: {c.concept_id} is not a valid SNOMED CT id")
+        if not is_concept_sctid(c.concept_id):
+            raise ValueError(f"snomed.csv: {c.concept_id} is not a valid SNOMED CT concept id")
         out[c.concept_id] = c
     return out
 
@@ -110,31 +117,6 @@ def score_concept_for(kind: QuestionnaireKind) -> SnomedConcept | None:
     return concept(code) if code else None
 
 
-# Verhoeff dihedral-group tables (the check digit scheme SNOMED CT ids use).
-_D = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
-    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
-    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
-    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
-    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
-    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
-    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
-    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
-    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-)
-_P = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
-    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
-    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
-    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
-    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
-    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
-    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
-)
-
-
 def is_valid_sctid(text: str) -> bool:
     """True for a well-formed SNOMED CT id: 6-18 digits, no leading zero, Verhoeff check passes.
 
@@ -142,7 +124,64 @@ def is_valid_sctid(text: str) -> bool:
     """
     if not 6 <= len(text) <= 18 or not all("0" <= ch <= "9" for ch in text) or text[0] == "0":
         return False
-    check = 0
-    for i, ch in enumerate(reversed(text)):
-        check = _D[check][_P[i % 8][int(ch)]]
-    return check == 0
+    return verhoeff_valid(text)
+
+
+def is_concept_sctid(text: str) -> bool:
+    """A valid SCTID whose partition identifier (the two digits before the check digit) is a
+    concept's: "00" (short format) or "10" (long format, with a namespace). Description and
+    relationship ids ("01", "02", "11", "12") pass Verhoeff but are not codes for a condition."""
+    return is_valid_sctid(text) and text[-3:-1] in ("00", "10")
+
+
+class CodeCheck(StrEnum):
+    """What the app could check about a SNOMED CT code typed or imported into a record."""
+
+    EMPTY = "empty"
+    MALFORMED = "malformed"  # not 6-18 digits, or starts with 0
+    CHECK_DIGIT_WRONG = "check_digit_wrong"  # fails Verhoeff: almost certainly a typo
+    NOT_A_CONCEPT = "not_a_concept"  # a description or relationship id, not a concept
+    KNOWN = "known"  # in the app's verified list (snomed.csv)
+    NOT_CHECKED = "not_checked"  # well formed, but not in the app's list: meaning not checked
+
+
+def check_code(code: str) -> CodeCheck:
+    """Check a concept id as far as the app can without the full SNOMED CT release."""
+    code = code.strip()
+    if not code:
+        return CodeCheck.EMPTY
+    if not 6 <= len(code) <= 18 or not all("0" <= ch <= "9" for ch in code) or code[0] == "0":
+        return CodeCheck.MALFORMED
+    if not verhoeff_valid(code):
+        return CodeCheck.CHECK_DIGIT_WRONG
+    if not is_concept_sctid(code):
+        return CodeCheck.NOT_A_CONCEPT
+    return CodeCheck.KNOWN if code in load_concepts() else CodeCheck.NOT_CHECKED
+
+
+def display_term(code: str) -> str | None:
+    """The concept's own term from the verified list (for an export's `display`), or None when the
+    app does not carry the concept and so cannot vouch for any term."""
+    found = load_concepts().get(code.strip())
+    return found.term if found else None
+
+
+_CHECK_MESSAGES: dict[CodeCheck, str] = {
+    CodeCheck.EMPTY: "",
+    CodeCheck.KNOWN: "",
+    CodeCheck.MALFORMED: "This is not a SNOMED CT code: codes are 6 to 18 digits and do not start with 0.",
+    CodeCheck.CHECK_DIGIT_WRONG: (
+        "This code fails the SNOMED CT check digit, so it is probably mistyped. It will not be exported."
+    ),
+    CodeCheck.NOT_A_CONCEPT: "This is a SNOMED CT description or relationship id, not a concept code.",
+    CodeCheck.NOT_CHECKED: (
+        "Not checked: this code is not in the app's list of verified codes, so its meaning "
+        "could not be checked."
+    ),
+}
+
+
+def code_check_message(code: str) -> str:
+    """What to tell the clinician about a typed code, in plain words ("" when it is a known concept or
+    empty). Used to mark the code field and in "Before you agree"."""
+    return _CHECK_MESSAGES[check_code(code)]

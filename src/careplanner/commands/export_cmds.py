@@ -7,7 +7,9 @@
     careplanner import FILE
     careplanner report --out FILE [--due-within DAYS]
 
-Output names only counts and file names the user chose, never patient details.
+Each signs in first (`--user NAME`, see commands/common.py): export and report need an account that may
+print, import one that may edit plans. Output names only counts and file names the user chose, never
+patient details.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ import argparse
 import json
 from pathlib import Path
 
-from careplanner.commands.common import open_from_args
+from careplanner.app import AppContext, paths_for
+from careplanner.commands.common import add_sign_in_options, open_from_args, sign_in
+from careplanner.services.auth import Permission
 from careplanner.services.errors import ValidationError
 from careplanner.services.exports import ExportService
-from careplanner.services.fhir_import import FhirImportService, parse_json
+from careplanner.services.fhir_import import DetailsDecision, FhirImportService, ImportResult, parse_json
+from careplanner.services.output_guard import check_output_path, write_output
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,45 +38,60 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export.add_argument(
         "--large-print", action="store_true", help="large print (chosen anyway when the person needs it)"
     )
+    add_sign_in_options(export)
     export.set_defaults(func=run_export)
 
     imp = sub.add_parser("import", help="import a FHIR R4 Bundle of a person's record into their draft plan")
     imp.add_argument("file", metavar="FILE")
+    details = imp.add_mutually_exclusive_group()
+    details.add_argument(
+        "--update-details",
+        action="store_true",
+        help="when the person is already held and the record changes their details (name, sex, address…), "
+        "update them; without this the import stops and lists what would change",
+    )
+    details.add_argument(
+        "--keep-details",
+        action="store_true",
+        help="when the record changes the person's details, keep the details already held",
+    )
+    add_sign_in_options(imp)
     imp.set_defaults(func=run_import)
 
     report = sub.add_parser("report", help="the practice report (plans agreed, reviews due, declined) as PDF")
     report.add_argument("--out", required=True, metavar="FILE")
     report.add_argument("--due-within", type=int, default=30, metavar="DAYS")
+    add_sign_in_options(report)
     report.set_defaults(func=run_report)
 
 
-def _write(path: str, data: bytes) -> None:
-    target = Path(path)
-    if target.is_dir():
-        raise ValidationError({"file": f"{path} is a folder: give a file name."})
-    target.write_bytes(data)
+def _write(ctx: AppContext, path: str, data: bytes) -> None:
+    write_output(path, data, ctx.paths)
 
 
 def run_export(args: argparse.Namespace) -> int:
+    # Checked before anything is made (or audited): never over the store or inside its data folder.
+    chosen = args.fhir or args.clinician_summary or args.letter or args.pdf
+    check_output_path(chosen, paths_for(args.data_dir))
     ctx = open_from_args(args, create=False)
     try:
         services = ctx.services
+        actor = sign_in(args, ctx, Permission.PRINT)
         person = services.people.by_nhs_number(args.nhs_number)
-        actor = services.users.ensure_first_clinician()
         exports = ExportService(ctx.store.sessions, now=services.clock.now, today=services.clock.today)
         if args.fhir:
             bundle = exports.fhir_bundle(person.id, actor)
-            _write(args.fhir, json.dumps(bundle, indent=2, ensure_ascii=False).encode("utf-8"))
+            _write(ctx, args.fhir, json.dumps(bundle, indent=2, ensure_ascii=False).encode("utf-8"))
             print(f"Saved a FHIR R4 bundle of {len(bundle['entry'])} resources to {args.fhir}.")
         elif args.clinician_summary:
-            _write(args.clinician_summary, exports.clinician_summary_pdf(person.id, actor))
+            _write(ctx, args.clinician_summary, exports.clinician_summary_pdf(person.id, actor))
             print(f"Saved the clinician summary to {args.clinician_summary}.")
         elif args.letter:
-            _write(args.letter, exports.preparation_letter_pdf(person.id, actor))
+            _write(ctx, args.letter, exports.preparation_letter_pdf(person.id, actor))
             print(f"Saved the preparation letter to {args.letter}.")
         else:
             large = True if args.large_print else None
-            _write(args.pdf, exports.person_copy_pdf(person.id, actor, large_print=large))
+            _write(ctx, args.pdf, exports.person_copy_pdf(person.id, actor, large_print=large))
             print(f"Saved the person's copy to {args.pdf}.")
         return 0
     finally:
@@ -83,26 +103,52 @@ def run_import(args: argparse.Namespace) -> int:
     ctx = open_from_args(args, create=False)
     try:
         services = ctx.services
-        actor = services.users.ensure_first_clinician()
+        actor = sign_in(args, ctx, Permission.EDIT_PLANS)
         importer = FhirImportService(ctx.store.sessions, now=services.clock.now, today=services.clock.today)
-        result = importer.import_bundle(data, actor)
-        read = ", ".join(f"{n} {k}" for k, n in result.counts.items())
-        verb = "Added a new person" if result.created_person else "Updated the person"
-        print(f"{verb} and filled in their draft plan's medical review ({read}).")
+        decision = DetailsDecision(update=args.update_details, keep=args.keep_details)
+        result = importer.import_bundle(data, actor, decision)
+        for line in import_summary(result):
+            print(line)
         return 0
     finally:
         ctx.close()
 
 
+def import_summary(result: ImportResult) -> list[str]:
+    """What the import did, in plain lines: counts, what was not imported and why, changed details."""
+    got = ", ".join(f"{n} {what}" for what, n in result.imported.items() if n) or "nothing to add"
+    if result.created_person:
+        lines = [f"Added a new person and filled in their draft plan's medical review ({got})."]
+    else:
+        lines = [f"Filled in the person's draft plan's medical review ({got})."]
+    if result.no_known_allergies:
+        lines.append("The record says no known allergies: recorded as that, not as an allergy.")
+    if result.details_changed:
+        lines.append("Updated the person's details: " + ", ".join(result.details_changed) + ".")
+    if result.details_kept:
+        lines.append(
+            "Kept the person's details as held (the record differs in: "
+            + ", ".join(result.details_kept)
+            + ")."
+        )
+    elif not result.created_person and not result.details_changed:
+        lines.append("The person's details were not changed.")
+    if result.skipped:
+        lines.append(f"Not imported ({len(result.skipped)}):")
+        lines += [f"  {p}" for p in result.skipped]
+    return lines
+
+
 def run_report(args: argparse.Namespace) -> int:
     if not 1 <= args.due_within <= 366:
         raise ValidationError({"due_within": "--due-within must be between 1 and 366 days."})
+    check_output_path(args.out, paths_for(args.data_dir))
     ctx = open_from_args(args, create=False)
     try:
         services = ctx.services
-        actor = services.users.ensure_first_clinician()
+        actor = sign_in(args, ctx, Permission.PRINT)
         exports = ExportService(ctx.store.sessions, now=services.clock.now, today=services.clock.today)
-        _write(args.out, exports.practice_report_pdf(actor, due_within_days=args.due_within))
+        _write(ctx, args.out, exports.practice_report_pdf(actor, due_within_days=args.due_within))
         print(f"Saved the practice report to {args.out}.")
         return 0
     finally:

@@ -11,15 +11,17 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from careplanner.clinical.acb import acb_total
+from careplanner.clinical.acb import ACB_SCALE_NOTE, acb_total
+from careplanner.clinical.acb_text import acb_check_lines
 from careplanner.clinical.enums import CprDecision, MedicineDecision
 from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
-from careplanner.export.coding import QUESTIONNAIRE_NAMES, coding_summary
+from careplanner.export.coding import coding_summary
 from careplanner.export.plan_frame import build_frame, person_name
+from careplanner.export.summary_safety import safety_lines, score_line
 from careplanner.services.people import PersonRecord
-from careplanner.services.plan_data import PlanVersion
+from careplanner.services.plan_data import ConditionData, MedicalSection, PlanVersion
 
 TITLE = "Care and support plan: clinician summary"
 
@@ -53,6 +55,26 @@ def _lines(title: str, lines: list[str], s: pb.Styles) -> list[Flowable]:
     return [Paragraph(title, s.h3), *(pb.para(line, notes) for line in lines)] if lines else []
 
 
+def _condition_line(x: ConditionData) -> str:
+    line = f"{x.term} ({x.snomed_code})" if x.snomed_code else x.term
+    return f"{line} [{x.clinical_status}]" if x.is_history and line.strip() else line
+
+
+def allergy_lines(medical: MedicalSection) -> list[str]:
+    """Never silent: listed allergies, else whether none are known or nothing was recorded."""
+    current = [a for a in medical.allergies if a.substance.strip() and not a.is_history]
+    lines = [", ".join(p for p in (a.substance, a.reaction, a.severity) if p) for a in current]
+    if not lines:
+        lines = [
+            "None known (recorded)." if medical.review.no_known_allergies else "NOT RECORDED: ask and record."
+        ]
+    elif medical.review.no_known_allergies:
+        lines.append("Also ticked 'No known allergies': check which is right.")
+    past = [a for a in medical.allergies if a.substance.strip() and a.is_history]
+    lines += [f"Past ({a.clinical_status}): {a.substance}" for a in past]
+    return lines
+
+
 def build_story(
     person: PersonRecord, plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles
 ) -> list[Flowable]:
@@ -84,11 +106,8 @@ def build_story(
     ]
     if plan.declined_reason.strip():
         out.append(pb.para(f"Declined a written plan: {plan.declined_reason}", notes))
-    out += _lines(
-        "Conditions",
-        [f"{x.term} ({x.snomed_code})" if x.snomed_code else x.term for x in c.medical.conditions],
-        s,
-    )
+    out += _lines("Conditions", [_condition_line(x) for x in c.medical.conditions if not x.is_history], s)
+    out += _lines("Past conditions", [_condition_line(x) for x in c.medical.conditions if x.is_history], s)
     meds = [m for m in c.medical.medicines if m.name.strip()]
     if meds:
         acb = acb_total(m.name for m in meds if m.decision is not MedicineDecision.STOP)
@@ -102,11 +121,9 @@ def build_story(
         out.append(_table(rows, ["32%", "22%", "24%", "22%"], s))
         warn = " (3 or more: review anticholinergic load)" if acb.warning else ""
         out.append(pb.para(f"Anticholinergic burden (ACB) total after review: {acb.total}{warn}", notes))
-    out += _lines(
-        "Allergies",
-        [", ".join(p for p in (a.substance, a.reaction, a.severity) if p) for a in c.medical.allergies],
-        s,
-    )
+        out += [pb.para(line, notes) for line in acb_check_lines(acb)]
+        out.append(pb.para(ACB_SCALE_NOTE, notes))
+    out += _lines("Allergies", allergy_lines(c.medical), s)
     out += _lines(
         "Results",
         [
@@ -119,10 +136,9 @@ def build_story(
     if c.medical.review.frailty_score is not None:
         scores.append(f"Clinical Frailty Scale {c.medical.review.frailty_score}")
     for q in c.holistic.questionnaires:
-        if q.total is not None:
-            flag = " — SAFETY FLAG (item 9)" if q.safety_flag else ""
-            scores.append(f"{QUESTIONNAIRE_NAMES[q.kind]} {q.total} ({q.band}){flag}")
+        scores.append(score_line(q))
     out += _lines("Scores", scores, s)
+    out += safety_lines(c.holistic, practice, s)
     out += _lines(
         "Goals and actions",
         [g.text + "".join(f"; {a.what} ({a.who_name})" for a in g.actions) for g in c.goals.goals],
@@ -141,6 +157,23 @@ def build_story(
         ],
         s,
     )
+    out += _lines(
+        "Ceiling of treatment and admission",
+        [
+            f"{p.name or p.condition}: "
+            + "; ".join(
+                part
+                for part in (
+                    f"ceiling: {p.ceiling_of_treatment.strip()}" if p.ceiling_of_treatment.strip() else "",
+                    "wishes to avoid admission" if p.avoid_hospital_admission else "",
+                )
+                if part
+            )
+            for p in c.contingency.plans
+            if p.ceiling_of_treatment.strip() or p.avoid_hospital_admission
+        ],
+        s,
+    )
     w = c.future_wishes.wishes
     if w.wishes_to_discuss or w.cpr_decision is not CprDecision.NOT_DISCUSSED:
         cpr = {
@@ -150,6 +183,15 @@ def build_story(
         }[w.cpr_decision]
         if w.cpr_decision_date:
             cpr += f", {pb.long_date(w.cpr_decision_date)} by {w.cpr_decision_by or 'not recorded'}"
+        if w.cpr_discussed_with_person is not None:
+            cpr += (
+                "; discussed with the person"
+                if w.cpr_discussed_with_person
+                else "; NOT discussed with the person"
+            )
+        form = w.cpr_form_location.strip() or w.respect_form_location.strip()
+        if w.cpr_decision is not CprDecision.NOT_DISCUSSED:
+            cpr += f"; form kept: {form or 'NOT RECORDED'}"
         out += _lines(
             "Future wishes",
             [
@@ -159,7 +201,9 @@ def build_story(
                 if w.preferred_place_of_death
                 else "",
                 f"Health and welfare LPA: {w.lpa_health_welfare_name}" if w.lpa_health_welfare_exists else "",
-                f"ADRT: {w.adrt_summary}" if w.adrt_exists else "",
+                f"ADRT: {w.adrt_summary or 'summary not recorded'}; kept: {w.adrt_location or 'NOT RECORDED'}"
+                if w.adrt_exists
+                else "",
             ],
             s,
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from careplanner.clinical import snomed
 from careplanner.clinical.enums import CprDecision, PlanStatus, QuestionnaireKind, ReferralKind
+from careplanner.clinical.questionnaires import answer_label, get_questionnaire, self_harm_answer
 from careplanner.services.plan_data import PlanVersion
 
 NO_CODE = "No verified SNOMED CT code: record this as text."
@@ -53,7 +54,7 @@ def _uncoded(event: str) -> CodingEntry:
 def coding_summary(plan: PlanVersion) -> list[CodingEntry]:
     """What to record for this plan version, in the order it happened."""
     content = plan.content
-    dementia = any(c.snomed_code in DEMENTIA_CODES for c in content.medical.conditions)
+    dementia = any(c.snomed_code in DEMENTIA_CODES for c in content.medical.conditions if not c.is_history)
     out: list[CodingEntry] = []
     if plan.status is PlanStatus.AGREED:
         out.append(_coded("Care plan agreed", snomed.HEALTH_AND_SOCIAL_CARE_PLAN_AGREED))
@@ -70,7 +71,22 @@ def coding_summary(plan: PlanVersion) -> list[CodingEntry]:
     if review.frailty_score is not None:
         out.append(_coded("Clinical Frailty Scale", snomed.CFS_SCORE, str(review.frailty_score)))
     for q in content.holistic.questionnaires:
+        harm = self_harm_answer(q.kind, q.answers)
+        if harm is not None:
+            # No verified concept for "PHQ-9 item 9 positive": recorded as text, finished form or not.
+            out.append(
+                _uncoded(
+                    "PHQ-9 question 9 (thoughts of being better off dead or of self-harm) answered "
+                    f"'{answer_label(q.kind, harm)}': SAFETY FLAG"
+                )
+            )
         if q.total is None:
+            answered = sum(a is not None for a in q.answers)
+            if answered:
+                count = len(get_questionnaire(q.kind).items)
+                out.append(
+                    _uncoded(f"{QUESTIONNAIRE_NAMES[q.kind]} not finished ({answered} of {count} answered)")
+                )
             continue
         name = QUESTIONNAIRE_NAMES[q.kind]
         found = snomed.score_concept_for(q.kind)

@@ -1,29 +1,25 @@
 """My future wishes, in the person's copy: printed only when the person wanted to talk about them.
 
-Resuscitation is written out in full sentences, because "not for CPR" on its own is easy to misread.
+The CPR decision, where its form is kept and where the advance decision is kept print with "If I get
+worse" (`copy_safety.emergency_decisions`), where someone treating me in a hurry looks; this section points
+there rather than repeating them.
 """
 
 from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph
 
-from careplanner.clinical.enums import CprDecision
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_safety import cpr_sentence
 from careplanner.services.plan_data import FutureWishesData
 
 
 def future_wishes(w: FutureWishesData, s: pb.Styles) -> list[Flowable]:
     if not w.wishes_to_discuss:
         return []
-    cpr = {
-        CprDecision.FOR_CPR: "If my heart or breathing stops, I want CPR (resuscitation) to be tried.",
-        CprDecision.NOT_FOR_CPR: "If my heart or breathing stops, CPR (resuscitation) should not be tried.",
-        CprDecision.NOT_DISCUSSED: "",
-    }[w.cpr_decision]
-    if cpr and w.cpr_decision_date:
-        cpr += f" Decided on {pb.long_date(w.cpr_decision_date)}" + (
-            f" by {w.cpr_decision_by.strip()}." if w.cpr_decision_by.strip() else "."
-        )
+    cpr = ""
+    if cpr_sentence(w) or w.cpr_form_location.strip() or w.respect_form_location.strip():
+        cpr = 'My CPR decision and where the form is kept are with "If I get worse", near the start.'
     lpa = ""
     if w.lpa_health_welfare_exists:
         lpa = f"Health and welfare: {w.lpa_health_welfare_name.strip() or 'yes'}"
@@ -33,7 +29,6 @@ def future_wishes(w: FutureWishesData, s: pb.Styles) -> list[Flowable]:
         ("Where I would like to be cared for:", w.preferred_place_of_care),
         ("Where I would like to be when I die:", w.preferred_place_of_death),
         ("Resuscitation (CPR):", cpr),
-        ("Where my CPR or ReSPECT form is kept:", w.cpr_form_location or w.respect_form_location),
         ("People who can decide for me (lasting power of attorney):", lpa),
         ("My advance decision to refuse treatment:", w.adrt_summary),
         ("My advance statement:", w.advance_statement_summary),

@@ -1,4 +1,13 @@
-"""My medicines, in the person's copy: what each is for, with the changes agreed today listed first.
+"""My medicines, in the person's copy: the medicines I take now, and a separate box of those I have stopped.
+
+A stopped medicine is never listed with the ones I take: it prints only inside the "Medicines I have
+stopped — do not take" box, kept whole on one page, with the date it was stopped (the date the plan was
+agreed, or "today" on a draft). A new medicine is marked NEW and a changed one says what changed.
+
+The clinician's reason for a decision (`decision_reason`) is clinical shorthand ("High ACB with
+oxybutynin…") and is never printed here: the copy says what the decision means for the person, in the
+clinician's person-facing words (`person_note`, "What this means for me") when given, else in fixed plain
+words derived from the decision.
 
 Standard print uses a four-column table; large print gives each medicine its own short block, because a
 table at 18 pt leaves columns one word wide.
@@ -12,55 +21,86 @@ from careplanner.clinical.enums import MedicineDecision
 from careplanner.export import pdf_base as pb
 from careplanner.services.plan_data import MedicineData, PlanVersion
 
-DECISION_WORDS = {
-    MedicineDecision.CHANGE: "Changed today",
-    MedicineDecision.STOP: "Stopped today",
-    MedicineDecision.START: "Started today",
+STOPPED_HEADING = "Medicines I have stopped — do not take"
+NEW_MARK = "NEW"
+CHANGED_MARK = "CHANGED"
+
+# What each decision means for the person, when the clinician wrote nothing in "What this means for me".
+PLAIN_MEANING = {
+    MedicineDecision.START: "This is a new medicine for me.",
+    MedicineDecision.CHANGE: "How I take this has changed. I take it as written here, not as before.",
+    MedicineDecision.STOP: "I do not take this any more.",
 }
 
 
-def medicine_change(m: MedicineData) -> str:
-    words = DECISION_WORDS.get(m.decision, "")
-    if words and m.decision_reason.strip():
-        words += f": {m.decision_reason.strip()}"
-    return words
+def when_decided(plan: PlanVersion) -> str:
+    """'on 22 November 2026' for an agreed plan; 'today' on a draft (it has no agreed date yet)."""
+    if plan.is_draft or plan.agreed_at is None:
+        return "today"
+    return f"on {pb.long_date(plan.agreed_at.date())}"
 
 
-def medicines(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
-    meds = [m for m in plan.content.medical.medicines if m.name.strip()]
-    if not meds:
-        return []
-    out: list[Flowable] = [Paragraph("My medicines", s.h2)]
-    changes = [m for m in meds if m.decision in DECISION_WORDS]
-    if changes:
-        out.append(Paragraph("Changes we agreed today", s.label))
-        out += pb.bullets((f"{m.name} — {medicine_change(m)}" for m in changes), s)
+def current_medicines(plan: PlanVersion) -> list[MedicineData]:
+    """The medicines the person takes after this review (named, and not stopped)."""
+    return [
+        m
+        for m in plan.content.medical.medicines
+        if m.name.strip() and m.decision is not MedicineDecision.STOP
+    ]
+
+
+def stopped_medicines(plan: PlanVersion) -> list[MedicineData]:
+    return [
+        m for m in plan.content.medical.medicines if m.name.strip() and m.decision is MedicineDecision.STOP
+    ]
+
+
+def what_changed(m: MedicineData, plan: PlanVersion) -> str:
+    """Paragraph markup for a new or changed medicine: the mark in bold, then what it means for me in the
+    clinician's person-facing words or the plain default ('' for one that carries on as before)."""
+    when = when_decided(plan)
+    if m.decision is MedicineDecision.START:
+        lead = f"<b>{NEW_MARK}</b> — started {when}."
+    elif m.decision is MedicineDecision.CHANGE:
+        lead = f"<b>{CHANGED_MARK}</b> {when}."
+    else:
+        return ""
+    return f"{lead} {pb.text(m.person_note or PLAIN_MEANING[m.decision])}"
+
+
+def _how(m: MedicineData) -> str:
+    return ", ".join(p.strip() for p in (m.dose, m.how_taken) if p.strip())
+
+
+def _current(meds: list[MedicineData], plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     if s.large:
+        out: list[Flowable] = []
         for m in meds:
             block: list[Flowable] = [pb.para(m.name, s.label)]
-            how = ", ".join(p for p in (m.dose, m.how_taken) if p.strip())
-            if how:
-                block.append(pb.labelled("How I take it:", how, s))
+            change = what_changed(m, plan)
+            if change:
+                block.append(Paragraph(change, s.body))
+            if _how(m):
+                block.append(pb.labelled("How I take it:", _how(m), s))
             if m.purpose.strip():
                 block.append(pb.labelled("What it is for:", m.purpose, s))
             out.append(KeepTogether(block))
         return out
     header = [
         Paragraph(f"<b>{h}</b>", s.body)
-        for h in ("Medicine", "How I take it", "What it is for", "Change today")
+        for h in ("Medicine", "How I take it", "What it is for", "New or changed")
     ]
     rows: list[list[object]] = [header]
     for m in meds:
-        how = ", ".join(p for p in (m.dose, m.how_taken) if p.strip())
         rows.append(
             [
                 pb.para(m.name, s.body),
-                pb.para(how, s.body),
+                pb.para(_how(m), s.body),
                 pb.para(m.purpose, s.body),
-                pb.para(medicine_change(m), s.body),
+                Paragraph(what_changed(m, plan), s.body),
             ]
         )
-    table = Table(rows, colWidths=["26%", "24%", "24%", "26%"], repeatRows=1)
+    table = Table(rows, colWidths=["26%", "24%", "22%", "28%"], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -70,5 +110,52 @@ def medicines(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
             ]
         )
     )
-    out.append(table)
+    return [table]
+
+
+def stopped_box(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
+    """The stopped medicines in one bordered box that is never split across pages."""
+    stopped = stopped_medicines(plan)
+    if not stopped:
+        return []
+    when = when_decided(plan)
+    inner: list[Flowable] = [Paragraph(f"<b>{STOPPED_HEADING}</b>", s.bold)]
+    for m in stopped:
+        note = m.person_note.strip() or PLAIN_MEANING[MedicineDecision.STOP]
+        # Struck through as well as boxed, so a copied or photocopied line still reads as stopped.
+        name = f"<strike><b>{pb.text(m.name)}</b></strike>"
+        inner.append(Paragraph(f"• {name} — stopped {when}. {pb.text(note)}", s.body))
+    inner.append(
+        Paragraph(
+            "If I still have some at home, I take them back to my pharmacy. I do not start taking them "
+            "again unless a doctor, nurse or pharmacist tells me to.",
+            s.body,
+        )
+    )
+    box = Table([[inner]], colWidths=["100%"])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 2 if s.large else 1.5, pb.NHS_RED),
+                ("BACKGROUND", (0, 0), (-1, -1), pb.ZONE_TINTS["red"]),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return [box]  # a one-cell table never splits: the box moves to the next page whole
+
+
+def medicines(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
+    current = current_medicines(plan)
+    stopped = stopped_box(plan, s)
+    if not current and not stopped:
+        return []
+    # The stopped box comes first, straight under the heading, so "do not take" is the first thing read.
+    out: list[Flowable] = [Paragraph("My medicines", s.h2), *stopped]
+    if current:
+        out.append(Paragraph("The medicines I take now", s.label))
+        out += _current(current, plan, s)
     return out

@@ -1,7 +1,12 @@
 """Page 1 of the person's copy: what the person needs in a hurry.
 
 Who they are, what matters to them, what to do and who to ring if they get worse (with the practice's
-real numbers, green / amber / red), their named coordinator and the date the plan will be looked at again.
+real numbers, green / amber / red), the decisions made for an emergency, their named coordinator and the
+date the plan will be looked at again.
+
+A contact is printed only with a phone number (one without is left out, never printed half-done), and
+every red zone tells the person to ring 999: a red zone whose words and numbers do not say 999 gets the
+line "If it is an emergency, I ring 999.", and every plan prints its red zone.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
 from careplanner.export.contacts import resolve_contact
+from careplanner.export.copy_safety import emergency_decisions
 from careplanner.export.plan_frame import person_name
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import ContingencyData, PlanVersion
@@ -54,10 +60,11 @@ def _zone_block(
     inner: list[Flowable] = [Paragraph(f"<b>{name}: {meaning}</b>", s.body)]
     if what.strip():
         inner.append(pb.labelled("What I do:", what, s))
-    for contact in plan.contacts:
-        if contact.zone is zone:
-            label, phone = resolve_contact(contact, practice)
-            inner.append(Paragraph(f"Who I call: <b>{pb.text(label)}</b> — <b>{pb.phone(phone)}</b>", s.body))
+    calls = zone_calls(zone, plan, practice)
+    for label, phone in calls:
+        inner.append(Paragraph(f"Who I call: <b>{pb.text(label)}</b> — <b>{pb.phone(phone)}</b>", s.body))
+    if zone is Zone.RED and "999" not in " ".join([what, *(phone for _, phone in calls)]):
+        inner.append(Paragraph(f"<b>{RED_999}</b>", s.body))
     colour = pb.ZONE_COLOURS[zone.value]
     if s.large:
         table = Table([[inner]], colWidths=["100%"])
@@ -88,11 +95,24 @@ def _zone_block(
     return table
 
 
+RED_999 = "If it is an emergency, I ring 999."
+
+
+def zone_calls(zone: Zone, plan: ContingencyData, practice: PracticeSettings | None) -> list[tuple[str, str]]:
+    """(who, number) for each contact of a zone that has a number; a contact with none is not printed."""
+    calls = [resolve_contact(c, practice) for c in plan.contacts if c.zone is zone]
+    return [(label, phone) for label, phone in calls if phone.strip()]
+
+
 def if_i_get_worse(plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles) -> list[Flowable]:
     plans = plan.content.contingency.plans
-    if not plans:
+    decisions = emergency_decisions(plan, s)
+    if not plans and not decisions:
         return []
-    out: list[Flowable] = [Paragraph("If I get worse", s.h2)]
+    # The emergency decisions come first in standard print: they are what someone treating me in a hurry
+    # must see. Large print starts "If I get worse" on a page of its own and a block of decisions at 18 pt
+    # would push the first plan's zones off it, so there they follow the plans.
+    out: list[Flowable] = [Paragraph("If I get worse", s.h2), *([] if s.large else decisions)]
     for cp in plans:
         block: list[Flowable] = []
         if cp.name.strip():
@@ -107,7 +127,7 @@ def if_i_get_worse(plan: PlanVersion, practice: PracticeSettings | None, s: pb.S
             (Zone.RED, cp.red_what_i_do),
         )
         for zone, what in zones:
-            if what.strip() or any(c.zone is zone for c in cp.contacts):
+            if zone is Zone.RED or what.strip() or zone_calls(zone, cp, practice):
                 block.append(_zone_block(zone, what, cp, practice, s))
                 block.append(pb.spacer(s, 0.5))
         if cp.anticipatory_medicines:
@@ -121,16 +141,21 @@ def if_i_get_worse(plan: PlanVersion, practice: PracticeSettings | None, s: pb.S
         if cp.admission_wishes.strip():
             block.append(pb.labelled("About going into hospital:", cp.admission_wishes, s))
         out.append(KeepTogether(block))  # green, amber and red read together, never split over a page
-    return out
+    return out + decisions if s.large else out
 
 
-def coordinator(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
+def coordinator(plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles) -> list[Flowable]:
     sh = plan.content.sharing.sharing
     out: list[Flowable] = []
     if sh.lead_coordinator_name.strip():
         who = ", ".join(p for p in (sh.lead_coordinator_name, sh.lead_coordinator_role) if p.strip())
+        practice_phone = practice.in_hours_phone.strip() if practice is not None else ""
         if sh.lead_coordinator_contact.strip():
             who += f" — {pb.no_break(sh.lead_coordinator_contact)}"
+        elif practice_phone:  # never a contact without a number: reach them through the practice
+            who += f" — through my GP practice on {pb.no_break(practice_phone)}"
+        else:
+            who += " — ask for them at my GP practice"
         out.append(pb.labelled("My named coordinator:", who, s))
     if sh.review_date is not None:
         review = pb.long_date(sh.review_date)

@@ -1,6 +1,8 @@
 """The sections of the person's copy after page 1: about me, goals and actions, health conditions,
 support and services, information given and who has a copy (medicines and future wishes have their own
 modules). Each returns nothing when the section is empty, so a short plan prints no empty headings.
+A care-team member or a person close to me is printed only with a phone number: a contact without one is
+left out (the consultation flags it before the plan is agreed).
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def goals(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
 
 
 def conditions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
-    names = [c.plain_name.strip() or c.term.strip() for c in plan.content.medical.conditions]
+    current = [c for c in plan.content.medical.conditions if not c.is_history]
+    names = [c.plain_name.strip() or c.term.strip() for c in current]
     names = [n for n in names if n]
     return [Paragraph("My health conditions", s.h2), *pb.bullets(names, s)] if names else []
 
@@ -95,19 +98,17 @@ def who_has_a_copy(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     elif sh.sharing.consent_to_share is False:
         out.append(Paragraph("I did not agree to share this plan with other services.", s.body))
     team = [
-        ", ".join(p for p in (m.name, m.role, m.organisation) if p.strip())
-        + (f" — {pb.no_break(m.phone)}" if m.phone.strip() else "")
+        ", ".join(p for p in (m.name, m.role, m.organisation) if p.strip()) + f" — {pb.no_break(m.phone)}"
         for m in sh.care_team
-        if m.name.strip() or m.role.strip()
+        if (m.name.strip() or m.role.strip()) and m.phone.strip()
     ]
     if team:
         out.append(Paragraph("My care team", s.label))
         out += pb.bullets(team, s)
     people = [
-        ", ".join(p for p in (c.name, c.relationship_to_person) if p.strip())
-        + (f" — {pb.no_break(c.phone)}" if c.phone.strip() else "")
+        ", ".join(p for p in (c.name, c.relationship_to_person) if p.strip()) + f" — {pb.no_break(c.phone)}"
         for c in sh.personal_contacts
-        if c.name.strip()
+        if c.name.strip() and c.phone.strip()
     ]
     if people:
         out.append(Paragraph("People close to me", s.label))

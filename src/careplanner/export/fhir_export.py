@@ -33,7 +33,7 @@ from careplanner.export.fhir_resources import (
     stable_id,
 )
 from careplanner.services.people import PersonRecord
-from careplanner.services.plan_data import GoalData, PlanVersion
+from careplanner.services.plan_data import HISTORY_STATUSES, GoalData, PlanVersion
 
 __all__ = [
     "ACTIVITY_STATUS",
@@ -45,6 +45,13 @@ __all__ = [
     "build_bundle",
     "patient_resource",
 ]
+
+
+def _current_condition(res: Json) -> bool:
+    """A Condition the plan addresses: current, not history (resolved, inactive, in remission)."""
+    if res["resourceType"] != "Condition":
+        return False
+    return res["clinicalStatus"]["coding"][0]["code"] not in HISTORY_STATUSES
 
 
 def _goal(plan: PlanVersion, index: int, goal: GoalData, subject: Json) -> Json:
@@ -164,7 +171,7 @@ def build_bundle(
                 "created": fhir_datetime(plan.agreed_at if agreed and plan.agreed_at else plan.created_at),
                 "author": {"display": author} if author else None,
                 "careTeam": [ref(team["id"])] if team else None,
-                "addresses": [ref(r["id"]) for r in record if r["resourceType"] == "Condition"],
+                "addresses": [ref(r["id"]) for r in record if _current_condition(r)],
                 "goal": [ref(g["id"]) for g in goals],
                 "activity": _activities(plan, [g["id"] for g in goals]),
                 "note": [{"text": f"What matters to me: {t}"} for t in notes],

@@ -22,7 +22,23 @@ from careplanner.export.fhir_export import (
     ODS_SYSTEM,
     SNOMED_SYSTEM,
 )
+from careplanner.export.fhir_json import concept_text as _concept_text
+from careplanner.export.fhir_json import dict_of as _dict
+from careplanner.export.fhir_json import full_date as _full_date
+from careplanner.export.fhir_json import list_of as _list
+from careplanner.export.fhir_json import text_of as _s
 from careplanner.export.fhir_problems import BundleRefusedError, Problem, structural_problems
+from careplanner.export.fhir_status import (
+    ALLERGY_CLINICAL,
+    ALLERGY_CLINICAL_CODES,
+    ALLERGY_VERIFICATION,
+    CONDITION_CLINICAL,
+    CONDITION_CLINICAL_CODES,
+    CONDITION_VERIFICATION,
+    clinical_status,
+    is_no_known_allergy,
+    not_imported_reason,
+)
 from careplanner.services.people import AddressData, PersonInput, TelecomData, validate_person
 from careplanner.services.plan_data import (
     ActionData,
@@ -50,7 +66,6 @@ SKIP_STATUS = {
     "MedicationStatement": {"stopped", "entered-in-error", "not-taken", "completed"},
     "MedicationRequest": {"cancelled", "stopped", "entered-in-error", "completed", "draft"},
     "Observation": {"entered-in-error", "cancelled"},
-    "Condition": {"entered-in-error"},
 }
 SEX_OF = {v: k for k, v in GENDER.items()}
 GOAL_OF = {
@@ -71,39 +86,10 @@ class ImportedRecord:
     results: tuple[ResultData, ...] = ()
     goals: tuple[GoalData, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
-
-
-# ---- small readers over validated JSON ----------------------------------------------------------------
-
-
-def _s(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _concept_text(concept: Any) -> str:
-    c = _dict(concept)
-    if _s(c.get("text")):
-        return _s(c["text"])
-    for coding in _list(c.get("coding")):
-        if _s(_dict(coding).get("display")):
-            return _s(coding["display"])
-    return ""
-
-
-def _full_date(value: Any) -> date | None:
-    text = _s(value)[:10]
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        return None
+    # Entries read but deliberately not imported, each with where it is and why (no values: safe to show).
+    skipped: tuple[Problem, ...] = ()
+    # The bundle states "No known allergy" (and lists no current allergy): a negation, not an allergy.
+    no_known_allergies: bool = False
 
 
 def _address(a: dict[str, Any]) -> AddressData:
@@ -124,6 +110,8 @@ class _Reader:
             if kind and rid:
                 self.by_ref[f"{kind}/{rid}"] = res
         self.patient_refs: set[str] = set()
+        self.skipped: list[Problem] = []
+        self.no_known_allergy_at: list[int] = []
 
     def where(self, index: int, kind: str, path: str = "") -> str:
         return f"entry[{index}] ({kind})" + (f".{path}" if path else "")
@@ -206,21 +194,28 @@ class _Reader:
             self.problem(index, "Patient", field_paths.get(name, name), message)
         return person
 
-    def skipped(self, kind: str, res: dict[str, Any]) -> bool:
-        return _s(res.get("status")) in SKIP_STATUS.get(kind, set())
+    def skip(self, index: int, kind: str, why: str) -> None:
+        self.skipped.append(Problem(self.where(index, kind), why))
+
+    def skipped_status(self, index: int, kind: str, res: dict[str, Any]) -> bool:
+        status = _s(res.get("status"))
+        if status in SKIP_STATUS.get(kind, set()):
+            self.skip(index, kind, f"status {status}, so not imported")
+            return True
+        return False
 
     def conditions(self) -> tuple[ConditionData, ...]:
         out = []
         for i, res in self.of_kind("Condition"):
             self.check_subject(i, "Condition", res, "subject")
-            if (
-                self.skipped("Condition", res)
-                or _s(_dict(res.get("verificationStatus")).get("text")) == "refuted"
-            ):
+            reason = not_imported_reason(res, CONDITION_VERIFICATION)
+            if reason:
+                self.skip(i, "Condition", reason)
                 continue
             code = _dict(res.get("code"))
             snomed = next(
-                (_dict(c) for c in _list(code.get("coding")) if _dict(c).get("system") == SNOMED_SYSTEM), {}
+                (_dict(c) for c in _list(code.get("coding")) if _dict(c).get("system") == SNOMED_SYSTEM),
+                {},
             )
             sctid = _s(snomed.get("code"))
             if sctid and not is_valid_sctid(sctid):
@@ -239,6 +234,7 @@ class _Reader:
                     plain_name=plain if plain != term else "",
                     diagnosed=_s(res.get("onsetString")) or _s(res.get("onsetDateTime"))[:10],
                     notes=notes,
+                    clinical_status=clinical_status(res, CONDITION_CLINICAL, CONDITION_CLINICAL_CODES),
                 )
             )
         return tuple(out)
@@ -248,7 +244,7 @@ class _Reader:
         for i, res in self.of_kind("MedicationStatement", "MedicationRequest"):
             kind = _s(res.get("resourceType"))
             self.check_subject(i, kind, res, "subject")
-            if self.skipped(kind, res):
+            if self.skipped_status(i, kind, res):
                 continue
             name = _concept_text(res.get("medicationCodeableConcept"))
             ref = _s(_dict(res.get("medicationReference")).get("reference"))
@@ -276,10 +272,16 @@ class _Reader:
         out = []
         for i, res in self.of_kind("AllergyIntolerance"):
             self.check_subject(i, "AllergyIntolerance", res, "patient")
-            verification = [
-                _s(_dict(c).get("code")) for c in _list(_dict(res.get("verificationStatus")).get("coding"))
-            ]
-            if "entered-in-error" in verification or "refuted" in verification:
+            reason = not_imported_reason(res, ALLERGY_VERIFICATION)
+            if reason:
+                self.skip(i, "AllergyIntolerance", reason)
+                continue
+            status = clinical_status(res, ALLERGY_CLINICAL, ALLERGY_CLINICAL_CODES)
+            if is_no_known_allergy(res):
+                if status == "active":
+                    self.no_known_allergy_at.append(i)
+                else:
+                    self.skip(i, "AllergyIntolerance", f"a 'no known allergy' statement marked {status}")
                 continue
             substance = _concept_text(res.get("code"))
             if not substance:
@@ -288,14 +290,23 @@ class _Reader:
             manifestation = "; ".join(
                 _concept_text(m) for m in _list(reaction.get("manifestation")) if _concept_text(m)
             )
-            out.append(AllergyData(substance, manifestation, _s(reaction.get("severity"))))
+            out.append(
+                AllergyData(substance, manifestation, _s(reaction.get("severity")), clinical_status=status)
+            )
+        if any(not a.is_history for a in out):
+            # UK Core: recorded current allergies take precedence over a "No known allergies" statement.
+            for i in self.no_known_allergy_at:
+                self.skip(
+                    i, "AllergyIntolerance", "a 'no known allergy' statement, ignored: allergies listed"
+                )
+            self.no_known_allergy_at.clear()
         return tuple(out)
 
     def results(self) -> tuple[ResultData, ...]:
         out = []
         for i, res in self.of_kind("Observation"):
             self.check_subject(i, "Observation", res, "subject")
-            if self.skipped("Observation", res):
+            if self.skipped_status(i, "Observation", res):
                 continue
             name = _concept_text(res.get("code"))
             if not name:
@@ -371,4 +382,11 @@ def read_bundle(data: Any, today: date) -> ImportedRecord:
     if reader.problems or person is None:
         raise BundleRefusedError(reader.problems)
     kinds = [_s(res.get("resourceType")) for _, res in reader.entries]
-    return ImportedRecord(**{**record.__dict__, "counts": {k: kinds.count(k) for k in sorted(set(kinds))}})
+    return ImportedRecord(
+        **{
+            **record.__dict__,
+            "counts": {k: kinds.count(k) for k in sorted(set(kinds))},
+            "skipped": tuple(reader.skipped),
+            "no_known_allergies": bool(reader.no_known_allergy_at),
+        }
+    )

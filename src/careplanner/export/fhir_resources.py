@@ -8,7 +8,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from careplanner.clinical import snomed
 from careplanner.clinical.enums import ActionStatus, GoalStatus, MedicineDecision, Sex
+from careplanner.export.fhir_status import (
+    ALLERGY_CLINICAL,
+    ALLERGY_CLINICAL_CODES,
+    CONDITION_CLINICAL,
+    CONDITION_CLINICAL_CODES,
+)
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
 
@@ -68,6 +75,38 @@ def ref(resource_id: str) -> Json:
 
 def snomed_coding(code: str, display: str) -> Json:
     return {"system": SNOMED_SYSTEM, "code": code, "display": display}
+
+
+def condition_coding(code: str) -> Json | None:
+    """A condition's SNOMED CT coding, or None when the code fails the checks (a typo is never
+    exported). The display is the concept's own term from the verified list, never the name typed in
+    the plan; a well-formed code the app cannot check goes without a display, not with a guessed one."""
+    code = code.strip()
+    check = snomed.check_code(code)
+    term = snomed.display_term(code)
+    if check is snomed.CodeCheck.KNOWN and term is not None:
+        return snomed_coding(code, term)
+    if check is snomed.CodeCheck.NOT_CHECKED:
+        return {"system": SNOMED_SYSTEM, "code": code}
+    return None
+
+
+def clinical_status(system: str, code: str, known: tuple[str, ...]) -> Json:
+    """The clinicalStatus the app holds (history stays history); "active" for anything unknown."""
+    return {"coding": [{"system": system, "code": code if code in known else "active"}]}
+
+
+def no_known_allergy(plan_id: str, subject: Json) -> Json:
+    """The "No known allergy" statement (SNOMED CT 716186003), as UK Core records it."""
+    return resource(
+        "AllergyIntolerance",
+        stable_id("allergy", plan_id, "no-known-allergy"),
+        {
+            "clinicalStatus": clinical_status(ALLERGY_CLINICAL, "active", ALLERGY_CLINICAL_CODES),
+            "code": {"coding": [snomed_coding("716186003", "No known allergy")], "text": "No known allergy"},
+            "patient": subject,
+        },
+    )
 
 
 def fhir_datetime(value: datetime) -> str:
@@ -161,21 +200,17 @@ def record_resources(plan: PlanVersion, subject: Json) -> list[Json]:
     out: list[Json] = []
     for i, c in enumerate(med.conditions):
         code: Json = {"text": c.plain_name or c.term}
-        if c.snomed_code:
-            code["coding"] = [snomed_coding(c.snomed_code, c.term)]
+        coding = condition_coding(c.snomed_code)
+        if coding is not None:
+            code["coding"] = [coding]
         out.append(
             resource(
                 "Condition",
                 stable_id("condition", plan.id, str(i)),
                 {
-                    "clinicalStatus": {
-                        "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                                "code": "active",
-                            }
-                        ]
-                    },
+                    "clinicalStatus": clinical_status(
+                        CONDITION_CLINICAL, c.clinical_status, CONDITION_CLINICAL_CODES
+                    ),
                     "category": [
                         {
                             "coding": [
@@ -228,20 +263,17 @@ def record_resources(plan: PlanVersion, subject: Json) -> list[Json]:
                 "AllergyIntolerance",
                 stable_id("allergy", plan.id, str(i)),
                 {
-                    "clinicalStatus": {
-                        "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
-                                "code": "active",
-                            }
-                        ]
-                    },
+                    "clinicalStatus": clinical_status(
+                        ALLERGY_CLINICAL, a.clinical_status, ALLERGY_CLINICAL_CODES
+                    ),
                     "code": {"text": a.substance},
                     "patient": subject,
                     "reaction": reaction,
                 },
             )
         )
+    if med.review.no_known_allergies and not any(not a.is_history for a in med.allergies):
+        out.append(no_known_allergy(plan.id, subject))
     for i, res in enumerate(med.results):
         value: Json = {}
         try:

@@ -297,5 +297,7 @@ def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:
         subject=frame.title,
         invariant=1,
     )
-    doc.build(keep_headings(story, doc.width, doc.height), canvasmaker=_make_canvas(frame, styles))
+    # The page frame keeps 6 pt of padding on each side: measure the story in the room it really has.
+    room_w, room_h = doc.width - 12, doc.height - 12
+    doc.build(keep_headings(story, room_w, room_h), canvasmaker=_make_canvas(frame, styles))
     return out.getvalue()

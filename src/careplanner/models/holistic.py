@@ -18,6 +18,11 @@ class HolisticReview(PlanItem, Base):
     carer_details: Mapped[str] = mapped_column(Text, default="")
     social_context: Mapped[str] = mapped_column(Text, default="")
     loneliness_notes: Mapped[str] = mapped_column(Text, default="")
+    # After PHQ-9 item 9 above "Not at all": what was asked and done, who was told, which crisis
+    # numbers the person was given (the text as given, so the record keeps the numbers of that day).
+    safety_action: Mapped[str] = mapped_column(Text, default="", server_default="")
+    safety_told: Mapped[str] = mapped_column(Text, default="", server_default="")
+    safety_numbers_given: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class QuestionnaireResult(PlanItem, Base):

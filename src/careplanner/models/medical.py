@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from careplanner.clinical.enums import MedicineDecision
@@ -17,6 +17,8 @@ class MedicalReview(PlanItem, Base):
     frailty_score: Mapped[int | None] = mapped_column(Integer)  # Clinical Frailty Scale 1-9
     frailty_assessed_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The clinician checked with the person and there are no known allergies (not the same as none recorded).
+    no_known_allergies: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Condition(PlanItem, Base):
@@ -27,6 +29,8 @@ class Condition(PlanItem, Base):
     plain_name: Mapped[str] = mapped_column(String(300), default="")
     diagnosed: Mapped[str] = mapped_column(String(40), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # FHIR clinicalStatus code: active/recurrence/relapse are current; inactive/resolved/remission history.
+    clinical_status: Mapped[str] = mapped_column(String(20), default="active")
 
 
 class Medicine(PlanItem, Base):
@@ -39,7 +43,8 @@ class Medicine(PlanItem, Base):
     decision: Mapped[MedicineDecision] = mapped_column(
         db_enum(MedicineDecision, 20), default=MedicineDecision.NOT_REVIEWED
     )
-    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")  # for clinicians: never printed on my copy
+    person_note: Mapped[str] = mapped_column(Text, default="")  # "What this means for me", printed on my copy
 
 
 class Allergy(PlanItem, Base):
@@ -48,6 +53,8 @@ class Allergy(PlanItem, Base):
     substance: Mapped[str] = mapped_column(String(300))
     reaction: Mapped[str] = mapped_column(String(300), default="")
     severity: Mapped[str] = mapped_column(String(40), default="")
+    # FHIR clinicalStatus code: "active" is current; inactive/resolved is history.
+    clinical_status: Mapped[str] = mapped_column(String(20), default="active")
 
 
 class TestResult(PlanItem, Base):

@@ -18,4 +18,5 @@ class Practice(Row, Base):
     phone_out_of_hours: Mapped[str] = mapped_column(String(60), default="")
     phone_nhs_111: Mapped[str] = mapped_column(String(20), default="111")
     phone_emergency: Mapped[str] = mapped_column(String(20), default="999")
+    phone_crisis_team: Mapped[str] = mapped_column(String(40), default="", server_default="")
     email: Mapped[str] = mapped_column(String(200), default="")

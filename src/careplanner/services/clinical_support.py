@@ -8,12 +8,18 @@ update as the clinician types, before anything is saved.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from careplanner.clinical.acb import AcbResult, acb_total
+from careplanner.clinical.acb_text import acb_review_reason
 from careplanner.clinical.enums import MedicineDecision, QuestionnaireKind
-from careplanner.clinical.questionnaires import ScoreResult, score_questionnaire
+from careplanner.clinical.questionnaires import (
+    PHQ9_SAFETY_ITEM,
+    ScoreResult,
+    score_questionnaire,
+    self_harm_answer,
+)
 from careplanner.clinical.review_interval import ReviewSuggestion, add_months, suggest_review_interval
 from careplanner.services.errors import ValidationError
 from careplanner.services.people import PersonRecord
@@ -54,6 +60,24 @@ def _latest(
     return None if best is None else best[2]
 
 
+def _latest_item9_positive(questionnaires: Sequence[QuestionnaireData]) -> bool:
+    """Whether the most recent PHQ-9 in which question 9 was answered has it above "Not at all".
+
+    Finished or not: a partial form does not cancel the answer (scores.md S2, S7). A PHQ-9 whose
+    question 9 was never reached says nothing either way, so an earlier answer still stands.
+    """
+    best: tuple[date, int, bool] | None = None
+    for position, q in enumerate(questionnaires):
+        if q.kind is not QuestionnaireKind.PHQ9 or len(q.answers) <= PHQ9_SAFETY_ITEM:
+            continue
+        if q.answers[PHQ9_SAFETY_ITEM] is None:
+            continue
+        key = (q.taken_on or date.min, position, self_harm_answer(q.kind, q.answers) is not None)
+        if best is None or key[:2] >= best[:2]:
+            best = key
+    return best is not None and best[2]
+
+
 class ClinicalSupportService:
     """Scores and suggestions for the plan editor; pure functions over the plan's sections."""
 
@@ -70,6 +94,7 @@ class ClinicalSupportService:
         names = [
             m.name for m in section.medicines if m.name.strip() and m.decision is not MedicineDecision.STOP
         ]
+        # Matched by name today; coded medicines (dm+d) can pass MedicineRef and a code_matcher later.
         return acb_total(names)
 
     def score(
@@ -104,26 +129,34 @@ class ClinicalSupportService:
         """Suggest 3, 6 or 12 months from `start` (today by default), with the reasons.
 
         Uses the frailty score from the medical review, the palliative care register flag on the
-        person, the ACB total, the latest complete PHQ-9 (total and item 9), GAD-7 and loneliness
-        screens, and the number of conditions. Always a suggestion: the UI lets it be changed.
+        person, the ACB total, the latest complete PHQ-9 total, GAD-7 and loneliness screens, any
+        PHQ-9 item 9 answer above 0 (finished form or not), and the number of conditions. Always a
+        suggestion: the UI lets it be changed.
         """
         questionnaires = content.holistic.questionnaires
         phq9 = _latest(questionnaires, (QuestionnaireKind.PHQ9,))
         gad7 = _latest(questionnaires, (QuestionnaireKind.GAD7,))
         lonely = _latest(questionnaires, (QuestionnaireKind.UCLA3, QuestionnaireKind.ONS_LONELINESS))
-        conditions = [c for c in content.medical.conditions if (c.term or c.plain_name).strip()]
+        self_harm = _latest_item9_positive(questionnaires)
+        conditions = [
+            c for c in content.medical.conditions if (c.term or c.plain_name).strip() and not c.is_history
+        ]
+        acb = self.acb_for(content.medical)
         try:
             suggestion = suggest_review_interval(
                 frailty_score=content.medical.review.frailty_score,
                 palliative=person.details.palliative_register,
-                acb_total=self.acb_for(content.medical).total,
+                acb_total=acb.total,
                 phq9_total=phq9.total if phq9 else None,
                 gad7_total=gad7.total if gad7 else None,
-                self_harm_thoughts=bool(phq9 and phq9.safety_flag),
+                self_harm_thoughts=self_harm,
                 conditions_count=len(conditions),
                 lonely=bool(lonely and lonely.positive_screen),
             )
         except ValueError as exc:
             raise ValidationError({"frailty_score": str(exc)}) from exc
+        acb_reason = acb_review_reason(acb)  # an unrecognised medicine may hide a high total
+        if acb_reason:
+            suggestion = replace(suggestion, reasons=(*suggestion.reasons, acb_reason))
         begin = start or self._today()
         return ReviewProposal(suggestion, add_months(begin, suggestion.months))

@@ -18,11 +18,13 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.enums import CprDecision
+from careplanner.clinical.questionnaires import self_harm_answer
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
 from careplanner.services.errors import NotFoundError
 from careplanner.services.people import PersonRecord, record_of
-from careplanner.services.plan_data import PlanContent, PlanVersion
+from careplanner.services.plan_data import ContingencyData, PlanContent, PlanVersion
+from careplanner.services.plan_gaps import blank_gaps, code_gaps, red_zone_gaps, sick_day_gaps
 from careplanner.services.plans import start_draft_in, version_index, version_of
 from careplanner.services.users import Actor
 
@@ -78,12 +80,85 @@ class ChecklistItem:
     """One thing worth a second look before the plan is agreed, and where to fix it.
 
     `step` is a SECTION_TYPES key, `field` the field (or list) to go to, `index` the list item if any.
+    `blocking`: the plan cannot be agreed until this is put right (the Agree button refuses, saying
+    why, with a link to the field); otherwise it is a reminder the clinician may pass over.
     """
 
     message: str
     step: str
     field: str
     index: int | None = None
+    blocking: bool = False
+
+
+def blocking_items(items: list[ChecklistItem]) -> list[ChecklistItem]:
+    """The items that stop the plan being agreed."""
+    return [item for item in items if item.blocking]
+
+
+def _self_harm_checks(content: PlanContent) -> list[ChecklistItem]:
+    """PHQ-9 item 9 above 0, finished form or not: what was done must be on record before agreeing."""
+    if not any(self_harm_answer(q.kind, q.answers) is not None for q in content.holistic.questionnaires):
+        return []
+    review = content.holistic.review
+    checks: list[ChecklistItem] = []
+    if not review.safety_action.strip():
+        checks.append(
+            ChecklistItem(
+                "PHQ-9 question 9 (thoughts of self-harm) was answered above 'Not at all', and what "
+                "was asked and done is not recorded yet.",
+                "holistic",
+                "safety_action",
+                blocking=True,
+            )
+        )
+    if not review.safety_told.strip():
+        checks.append(
+            ChecklistItem("PHQ-9 question 9: who was told is not recorded.", "holistic", "safety_told")
+        )
+    if not review.safety_numbers_given.strip():
+        checks.append(
+            ChecklistItem(
+                "PHQ-9 question 9: the crisis numbers given to the person are not recorded.",
+                "holistic",
+                "safety_numbers_given",
+            )
+        )
+    return checks
+
+
+def has_phone_number(text: str) -> bool:
+    """Whether a contact's phone field holds a number someone could ring: at least three digits (999
+    and 111 are numbers; a blank, "TBC" or a name is not). Whether the number is right is the
+    clinician's to check with the person."""
+    return sum(ch.isdigit() for ch in text) >= 3
+
+
+def _contact_checks(plans: tuple[ContingencyData, ...]) -> list[ChecklistItem]:
+    """Every "who to contact" entry needs a number: a contact the person cannot ring is worse than
+    none when things get worse. Blocking; each points at the contact's phone field."""
+    checks: list[ChecklistItem] = []
+    for i, plan in enumerate(plans):
+        for j, contact in enumerate(plan.contacts):
+            if has_phone_number(contact.phone):
+                continue
+            who = (contact.name or contact.role).strip()[:60] or "A contact"
+            checks.append(
+                ChecklistItem(
+                    f'"{who}" in "{(plan.name or plan.condition).strip()[:60] or "a plan"}" has no phone '
+                    "number. Add the number, or remove the contact.",
+                    "contingency",
+                    contact_phone_field(j),
+                    i,
+                    blocking=True,
+                )
+            )
+    return checks
+
+
+def contact_phone_field(contact: int) -> str:
+    """The `ChecklistItem.field` of a contingency contact's phone (the item's index is the plan's)."""
+    return f"contacts.{contact}.phone"
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:
@@ -92,8 +167,9 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
 
 
 def plan_checklist(content: PlanContent, today: date) -> list[ChecklistItem]:
-    """The gaps a careful clinician checks for before agreeing; none of them blocks agreement."""
-    items: list[ChecklistItem] = []
+    """The gaps a careful clinician checks for before agreeing, blocking items first (see
+    `ChecklistItem.blocking`)."""
+    items: list[ChecklistItem] = _self_harm_checks(content)
     for i, goal in enumerate(content.goals.goals):
         if goal.text.strip() and not goal.actions:
             items.append(
@@ -114,6 +190,9 @@ def plan_checklist(content: PlanContent, today: date) -> list[ChecklistItem]:
                 )
             )
     plans = content.contingency.plans
+    items.extend(_contact_checks(plans))
+    for gap in (*red_zone_gaps(content), *blank_gaps(content), *code_gaps(content), *sick_day_gaps(content)):
+        items.append(ChecklistItem(gap.message, gap.step, gap.field, gap.index, blocking=gap.blocking))
     for i, plan in enumerate(plans):
         red = " ".join([plan.red_what_i_do, *(c.phone + " " + c.role_key for c in plan.contacts)])
         if plan.avoid_hospital_admission and _mentions(red, _EMERGENCY_WORDS):
@@ -147,9 +226,28 @@ def plan_checklist(content: PlanContent, today: date) -> list[ChecklistItem]:
                 0,
             )
         )
+    medical = content.medical
+    listed = [a for a in medical.allergies if a.substance.strip()]
+    if medical.review.no_known_allergies and listed:
+        items.append(
+            ChecklistItem(
+                '"No known allergies" is ticked, but allergies are listed: untick it or remove them.',
+                "medical",
+                "no_known_allergies",
+                blocking=True,
+            )
+        )
+    elif not medical.review.no_known_allergies and not listed:
+        items.append(
+            ChecklistItem(
+                'Allergies are not recorded: list them, or tick "No known allergies" after asking.',
+                "medical",
+                "allergies",
+            )
+        )
     review = content.sharing.sharing.review_date
     if review is None:
         items.append(ChecklistItem("There is no review date yet.", "sharing", "review_date"))
     elif review < today:
         items.append(ChecklistItem("The review date is in the past.", "sharing", "review_date"))
-    return items
+    return sorted(items, key=lambda item: not item.blocking)

@@ -3,6 +3,9 @@ review (and goals, when the bundle carries them) of their draft plan, all in one
 
 The bundle is read and checked in full before the store is touched (`export.fhir_read`); if anything
 is wrong the whole bundle is refused with the list of problems, and the store is exactly as it was.
+A record whose NHS number is held for someone with another date of birth or family name is refused
+(`person_match`), and a person's details change only when the caller says so, after being told which.
+Conditions and allergies keep their clinical status: history comes in as history.
 """
 
 from __future__ import annotations
@@ -25,11 +28,28 @@ from careplanner.services import audit
 from careplanner.services.errors import NotAllowedError
 from careplanner.services.mapping import read_content
 from careplanner.services.people import PeopleService, PersonInput, record_of
+from careplanner.services.person_match import (
+    DetailsDecision,
+    DetailsWouldChangeError,
+    IdentityMismatchError,
+    detail_changes,
+    identity_differences,
+)
 from careplanner.services.plan_data import GoalsSection, MedicalSection, Section
 from careplanner.services.plans import draft_row_in, save_sections_in
 from careplanner.services.users import Actor
 
-__all__ = ["BundleRefusedError", "FhirImportService", "ImportResult", "Problem", "parse_json"]
+__all__ = [
+    "BundleRefusedError",
+    "DetailsDecision",
+    "DetailsWouldChangeError",
+    "FhirImportService",
+    "IdentityMismatchError",
+    "ImportResult",
+    "Problem",
+    "parse_json",
+]
+MEDICINE_KINDS = ("MedicationStatement", "MedicationRequest")
 
 
 @dataclass(frozen=True)
@@ -37,7 +57,12 @@ class ImportResult:
     person_id: str
     plan_id: str
     created_person: bool
-    counts: dict[str, int]
+    counts: dict[str, int]  # resources in the bundle, by kind
+    imported: dict[str, int] = dataclasses.field(default_factory=dict)  # what came in, in plain words
+    skipped: tuple[Problem, ...] = ()  # entries not imported, with where and why
+    details_changed: tuple[str, ...] = ()  # the person's details this import updated
+    details_kept: tuple[str, ...] = ()  # details that differ but were kept as held (DetailsDecision.keep)
+    no_known_allergies: bool = False  # the record says "No known allergy"; recorded as that, not an allergy
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -102,24 +127,19 @@ class FhirImportService:
         """Check a bundle without storing anything (BundleRefusedError on any problem)."""
         return read_bundle(data, self._today())
 
-    def import_bundle(self, data: Any, actor: Actor) -> ImportResult:
+    def import_bundle(self, data: Any, actor: Actor, details: DetailsDecision | None = None) -> ImportResult:
+        """Import `data`. When the person is already held and the record would change their details,
+        DetailsWouldChangeError lists what would change, unless `details` says to update or keep them."""
         if not actor.can_edit_plans:
             raise NotAllowedError("Only clinicians can import records into care plans.")
         record = self.read(data)
         with self._sessions.begin() as session:
-            person, created = self._person(session, record.person, actor)
+            person, created, changes = self._person(
+                session, record.person, actor, details or DetailsDecision()
+            )
             plan = self._draft(session, person, actor)
             content = read_content(plan)
-            old = content.medical
-            medical = MedicalSection(
-                review=old.review,
-                conditions=_with_lineage(record.conditions, old.conditions, "snomed_code")
-                if all(c.snomed_code for c in record.conditions)
-                else _with_lineage(record.conditions, old.conditions, "term"),
-                medicines=_with_lineage(record.medicines, old.medicines, "name"),
-                allergies=_with_lineage(record.allergies, old.allergies, "substance"),
-                results=record.results or old.results,
-            )
+            medical = _medical(record, content.medical)
             sections: list[Section] = [medical]
             if record.goals:
                 goals = content.goals
@@ -137,9 +157,23 @@ class FhirImportService:
                 detail=f"format=fhir_r4 {counts}",
                 now=self._now,
             )
-            return ImportResult(person.id, plan.id, created, dict(record.counts))
+            applied = bool(details and details.update)
+            return ImportResult(
+                person.id,
+                plan.id,
+                created,
+                dict(record.counts),
+                imported=_imported(record),
+                skipped=record.skipped + _ignored_negation(record, medical),
+                details_changed=changes if applied else (),
+                details_kept=() if applied else changes,
+                no_known_allergies=medical.review.no_known_allergies and record.no_known_allergies,
+            )
 
-    def _person(self, session: Session, incoming: PersonInput, actor: Actor) -> tuple[Person, bool]:
+    def _person(
+        self, session: Session, incoming: PersonInput, actor: Actor, details: DetailsDecision
+    ) -> tuple[Person, bool, tuple[str, ...]]:
+        """The person the record is about (new, or matched), and which of their details differ."""
         existing = None
         if incoming.nhs_number:
             existing = session.scalar(
@@ -160,8 +194,17 @@ class FhirImportService:
                 detail="source=fhir_import",
                 now=self._now,
             )
-            return person, True
-        merged = _merge(record_of(existing).details, incoming)
+            return person, True, ()
+        stored = record_of(existing).details
+        differ = identity_differences(stored, incoming)
+        if differ:
+            raise IdentityMismatchError(differ)
+        merged = _merge(stored, incoming)
+        changes = detail_changes(stored, merged)
+        if not changes or details.keep:
+            return existing, False, changes
+        if not details.update:
+            raise DetailsWouldChangeError(changes)
         people._check(session, merged, existing.id)
         people._apply(existing, merged)
         session.flush()
@@ -170,11 +213,62 @@ class FhirImportService:
             audit.Action.PERSON_UPDATED,
             user_id=actor.id,
             person_id=existing.id,
-            detail="source=fhir_import",
+            detail="source=fhir_import fields=" + ",".join(c.replace(" ", "_") for c in changes),
             now=self._now,
         )
-        return existing, False
+        return existing, False, changes
 
     def _draft(self, session: Session, person: Person, actor: Actor) -> CarePlan:
         """The person's draft, or a new one carried forward from their last agreed plan (as start_draft)."""
         return draft_row_in(session, person, actor, self._now)[0]
+
+
+def _medical(record: ImportedRecord, old: MedicalSection) -> MedicalSection:
+    """The draft's medical review with the record in it. A kind the bundle does not carry at all keeps
+    what the draft holds (a bundle with no allergy entries says nothing about allergies)."""
+    counts = record.counts
+    conditions, medicines, allergies = old.conditions, old.medicines, old.allergies
+    if counts.get("Condition"):
+        key = "snomed_code" if all(c.snomed_code for c in record.conditions) else "term"
+        conditions = _with_lineage(record.conditions, old.conditions, key)
+    if any(counts.get(k) for k in MEDICINE_KINDS):
+        medicines = _with_lineage(record.medicines, old.medicines, "name")
+    if counts.get("AllergyIntolerance"):
+        incoming = _with_lineage(record.allergies, old.allergies, "substance")
+        # An import never silently drops an allergy already in the draft: ones the record does not list stay.
+        listed = {a.substance.strip().casefold() for a in incoming}
+        allergies = incoming + tuple(a for a in old.allergies if a.substance.strip().casefold() not in listed)
+    current = any(not a.is_history for a in allergies)
+    # "No known allergies" is a statement about now: never alongside a current allergy.
+    no_known = not current and (record.no_known_allergies or old.review.no_known_allergies)
+    return MedicalSection(
+        review=dataclasses.replace(old.review, no_known_allergies=no_known),
+        conditions=conditions,
+        medicines=medicines,
+        allergies=allergies,
+        results=record.results or old.results,
+    )
+
+
+def _imported(record: ImportedRecord) -> dict[str, int]:
+    """How many of each thing the import put into the draft, under the names the CLI and app show."""
+    return {
+        "current conditions": sum(not c.is_history for c in record.conditions),
+        "past conditions": sum(c.is_history for c in record.conditions),
+        "medicines": len(record.medicines),
+        "allergies": sum(not a.is_history for a in record.allergies),
+        "past allergies": sum(a.is_history for a in record.allergies),
+        "results": len(record.results),
+        "goals": len(record.goals),
+    }
+
+
+def _ignored_negation(record: ImportedRecord, medical: MedicalSection) -> tuple[Problem, ...]:
+    """Say so when the record's "No known allergy" gave way to an allergy already in the draft."""
+    if record.no_known_allergies and not medical.review.no_known_allergies:
+        return (
+            Problem(
+                "AllergyIntolerance", "a 'no known allergy' statement, ignored: the draft lists allergies"
+            ),
+        )
+    return ()

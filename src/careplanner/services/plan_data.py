@@ -65,11 +65,17 @@ class AboutMeSection:
 # ---- Medical review -------------------------------------------------------------------------------------
 
 
+# FHIR R4 clinicalStatus codes (condition-clinical, allergyintolerance-clinical) that mean "no longer
+# current". A condition or allergy with one of them is history: kept and exported as it is, not current.
+HISTORY_STATUSES = frozenset({"inactive", "resolved", "remission"})
+
+
 @dataclass(frozen=True)
 class MedicalReviewData:
     frailty_score: int | None = None
     frailty_assessed_on: date | None = None
     notes: str = ""
+    no_known_allergies: bool = False  # checked with the person: none known (not the same as none recorded)
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,13 @@ class ConditionData:
     plain_name: str = ""
     diagnosed: str = ""
     notes: str = ""
+    clinical_status: str = "active"  # FHIR code; see HISTORY_STATUSES
     lineage_id: str = field(default_factory=new_lineage)
+
+    @property
+    def is_history(self) -> bool:
+        """Past, not a current problem: keep it for the record, never show or count it as current."""
+        return self.clinical_status in HISTORY_STATUSES
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,8 @@ class MedicineData:
     how_taken: str = ""
     purpose: str = ""
     decision: MedicineDecision = MedicineDecision.NOT_REVIEWED
-    decision_reason: str = ""
+    decision_reason: str = ""  # the clinician's reason: never printed on the person's copy
+    person_note: str = ""  # "What this means for me", in plain words, printed on the person's copy
     lineage_id: str = field(default_factory=new_lineage)
 
 
@@ -98,7 +111,12 @@ class AllergyData:
     substance: str = ""
     reaction: str = ""
     severity: str = ""
+    clinical_status: str = "active"  # FHIR code; see HISTORY_STATUSES
     lineage_id: str = field(default_factory=new_lineage)
+
+    @property
+    def is_history(self) -> bool:
+        return self.clinical_status in HISTORY_STATUSES
 
 
 @dataclass(frozen=True)
@@ -129,6 +147,9 @@ class HolisticData:
     carer_details: str = ""
     social_context: str = ""
     loneliness_notes: str = ""
+    safety_action: str = ""  # PHQ-9 item 9: what was asked and what was done
+    safety_told: str = ""  # who was told (name and role)
+    safety_numbers_given: str = ""  # the crisis numbers given, as given
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from careplanner.clinical.enums import AgreedWith, PlanStatus
 from careplanner.models import CarePlan, Person, User
 from careplanner.services import audit
+from careplanner.services.carry_forward import carried_forward
 from careplanner.services.errors import NotADraftError, NotAllowedError, NotFoundError, ValidationError
-from careplanner.services.mapping import copy_content, read_content, write_section
-from careplanner.services.plan_data import PlanSummary, PlanVersion, Section, section_key
+from careplanner.services.mapping import read_content, write_section
+from careplanner.services.plan_data import SECTION_TYPES, PlanSummary, PlanVersion, Section, section_key
 from careplanner.services.users import Actor
 
 
@@ -102,7 +103,8 @@ def draft_row_in(
 ) -> tuple[CarePlan, frozenset[str]]:
     """Inside the caller's transaction: the person's draft row, reopened or started (audited) carried
     forward from their last agreed plan, with the ids of superseded versions. The caller has checked that
-    `actor` may edit plans."""
+    `actor` may edit plans. Today's measurements (scores, frailty, review notes) start blank: see
+    `carry_forward.py`."""
     index = version_index(session, person.id)
     if index.draft_id is not None:
         existing = session.get(CarePlan, index.draft_id)
@@ -119,7 +121,9 @@ def draft_row_in(
     session.add(draft)
     session.flush()
     if base is not None:
-        copy_content(base, draft)
+        start = carried_forward(read_content(base))
+        for key in SECTION_TYPES:
+            write_section(draft, start.section(key))
     person.has_draft = True
     session.flush()
     audit.record(

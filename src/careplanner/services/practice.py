@@ -32,6 +32,7 @@ def _settings_of(row: Practice) -> PracticeSettings:
         address=row.address,
         nhs_111=row.phone_nhs_111,
         emergency=row.phone_emergency,
+        crisis_team_phone=row.phone_crisis_team,
     )
 
 
@@ -67,6 +68,7 @@ class PracticeService:
             address=settings.address.strip(),
             nhs_111=settings.nhs_111.strip(),
             emergency=settings.emergency.strip(),
+            crisis_team_phone=settings.crisis_team_phone.strip(),
         )
         problems = cleaned.validate()
         if problems:
@@ -83,6 +85,7 @@ class PracticeService:
             row.phone_out_of_hours = cleaned.out_of_hours_phone
             row.phone_nhs_111 = cleaned.nhs_111
             row.phone_emergency = cleaned.emergency
+            row.phone_crisis_team = cleaned.crisis_team_phone
             session.flush()
             audit.record(
                 session, audit.Action.SETTINGS_CHANGED, user_id=actor.id, detail="practice", now=self._now

@@ -7,12 +7,17 @@ Edited copies are stored as the same JSON the clinical module reads, so they are
 same strict parser and a half-valid template (say, one with no red zone) can never be saved.
 
 Inserting a template copies it into the plan as ordinary editable text; the plan does not keep a
-link to the template, so a later template edit never changes an agreed plan.
+link to the template, so a later template edit never changes an agreed plan. On the way in, the fill-in
+markers are completed for this person: the sick-day "pause these medicines" list is picked from the
+plan's current medicines (clinical/sick_day.py), and the local crisis team comes from the practice
+settings. What cannot be filled is left as a visible blank ("[...]") that "Before you agree" blocks on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,6 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.conditions import condition_by_key
 from careplanner.clinical.contingency_templates import (
+    FILL_CRISIS_TEAM,
+    FILL_PAUSE_MEDICINES,
     ContingencyTemplate,
     TemplateError,
     ZonePlan,
@@ -28,15 +35,24 @@ from careplanner.clinical.contingency_templates import (
     templates_from_json,
     templates_to_json,
 )
-from careplanner.clinical.enums import ContactRole, Zone
+from careplanner.clinical.enums import ContactRole, MedicineDecision, Zone
 from careplanner.clinical.practice import PracticeSettings
+from careplanner.clinical.sick_day import medicines_to_pause
 from careplanner.models import ContingencyTemplateRow
 from careplanner.services import audit
 from careplanner.services.errors import NotAllowedError, NotFoundError, ValidationError
-from careplanner.services.plan_data import ContingencyContactData, ContingencyData
+from careplanner.services.plan_data import ContingencyContactData, ContingencyData, MedicineData
 from careplanner.services.users import Actor
 
-__all__ = ["CONTACT_LABELS", "TemplateEntry", "TemplateService", "to_contingency"]
+__all__ = [
+    "CONTACT_LABELS",
+    "CRISIS_TEAM_BLANK",
+    "NO_MEDICINES_BLANK",
+    "TemplateEntry",
+    "TemplateService",
+    "pause_list_text",
+    "to_contingency",
+]
 
 #: How each contact role is named on the plan, in plain words.
 CONTACT_LABELS: dict[ContactRole, str] = {
@@ -51,8 +67,31 @@ CONTACT_LABELS: dict[ContactRole, str] = {
     ContactRole.CARER: "My carer",
 }
 
+_log = logging.getLogger("careplanner.templates")
+
 # National numbers are known even before the practice has been set up.
 _NATIONAL = {ContactRole.NHS_111: "111", ContactRole.EMERGENCY_999: "999"}
+
+#: Left in the plan when no medicines are recorded yet: a blank "Before you agree" blocks on.
+NO_MEDICINES_BLANK = "[the medicines to pause: no medicines were recorded when this plan was made]"
+#: Left in the plan when the practice settings have no crisis team number.
+CRISIS_TEAM_BLANK = "[local crisis team number: not in the practice settings]"
+_CRISIS_TEAM_NAME = "Local mental health crisis team"
+
+
+def pause_list_text(medicines: Sequence[MedicineData]) -> str:
+    """The person's own medicines to pause on a sick day, for the plan's sick-day sentence.
+
+    Stopped medicines are left out. With no medicines recorded at all the blank stays, so the
+    clinician fills it in rather than the person being told "none".
+    """
+    current = [m.name for m in medicines if m.name.strip() and m.decision is not MedicineDecision.STOP]
+    if not current:
+        return NO_MEDICINES_BLANK
+    found = medicines_to_pause(current)
+    if not found:
+        return "none of the medicines I took when this plan was made"
+    return "; ".join(f"{m.medicine} ({m.reason})" for m in found)
 
 
 @dataclass(frozen=True)
@@ -85,24 +124,53 @@ def _contact(role: ContactRole, zone: Zone, practice: PracticeSettings | None) -
     )
 
 
-def to_contingency(template: ContingencyTemplate, practice: PracticeSettings | None) -> ContingencyData:
+def _crisis_phone(practice: PracticeSettings | None) -> str:
+    return practice.crisis_team_phone.strip() if practice else ""
+
+
+def to_contingency(
+    template: ContingencyTemplate,
+    practice: PracticeSettings | None,
+    medicines: Sequence[MedicineData] = (),
+) -> ContingencyData:
     """Copy a template into a plan's contingency section, ready to edit with the person.
 
     Contacts for the practice, out-of-hours, NHS 111 and 999 get their numbers from the practice
     settings; person-specific contacts (named nurse, carer, teams) are left for the clinician to fill.
+    `medicines` are the plan's current medicines: the sick-day pause list is picked from them. In a
+    template that names the local crisis team, its "specialist team" contact is that team.
     """
+    crisis = _crisis_phone(practice)
+    fills = {
+        FILL_PAUSE_MEDICINES: pause_list_text(medicines),
+        FILL_CRISIS_TEAM: crisis or CRISIS_TEAM_BLANK,
+    }
+
+    def fill(text: str) -> str:
+        for marker, value in fills.items():
+            text = text.replace(marker, value)
+        return text
+
+    zones = {z: _zone_text(template.zone(z)) for z in (Zone.GREEN, Zone.AMBER, Zone.RED)}
+    names_crisis_team = any(FILL_CRISIS_TEAM in text for text in zones.values())
     condition = condition_by_key(template.condition_key) if template.condition_key else None
-    contacts = tuple(_contact(role, z.zone, practice) for z in template.zones for role in z.contacts)
+    contacts = []
+    for z in template.zones:
+        for role in z.contacts:
+            contact = _contact(role, z.zone, practice)
+            if names_crisis_team and role is ContactRole.SPECIALIST_TEAM:
+                contact = dataclasses.replace(contact, name=_CRISIS_TEAM_NAME, phone=crisis)
+            contacts.append(contact)
     return ContingencyData(
         name=template.name,
         condition=condition.plain_name if condition else "",
-        triggers=template.trigger_factors,
-        warning_signs=template.early_warning_signs,
-        anticipatory_medicines=template.anticipatory_items,
-        green_what_i_do=_zone_text(template.zone(Zone.GREEN)),
-        amber_what_i_do=_zone_text(template.zone(Zone.AMBER)),
-        red_what_i_do=_zone_text(template.zone(Zone.RED)),
-        contacts=contacts,
+        triggers=tuple(fill(t) for t in template.trigger_factors),
+        warning_signs=tuple(fill(t) for t in template.early_warning_signs),
+        anticipatory_medicines=tuple(fill(t) for t in template.anticipatory_items),
+        green_what_i_do=fill(zones[Zone.GREEN]),
+        amber_what_i_do=fill(zones[Zone.AMBER]),
+        red_what_i_do=fill(zones[Zone.RED]),
+        contacts=tuple(contacts),
     )
 
 
@@ -126,7 +194,9 @@ class TemplateService:
             try:
                 edited[row.key] = templates_from_json(row.body_json)[0]
             except TemplateError:
-                # A copy that no longer parses (a newer format?) falls back to the default.
+                # A copy that no longer passes the checks (a newer format, or a red zone saved
+                # before every red zone had to ring 999) is refused: the default shows instead.
+                _log.warning("A practice template was refused on loading: %s", row.key)
                 continue
         out = [TemplateEntry(edited.get(k, t), k in edited, False) for k, t in defaults.items()]
         extra = sorted((t for k, t in edited.items() if k not in defaults), key=lambda t: t.name.casefold())
@@ -150,7 +220,9 @@ class TemplateService:
             body = templates_to_json([template])
             checked = templates_from_json(body)[0]
         except TemplateError as exc:
-            raise ValidationError({"template": " ".join(exc.problems)}) from exc
+            prefix = f"Template 1 ('{template.key}'): "
+            plain = [p.removeprefix(prefix) for p in exc.problems]
+            raise ValidationError({"template": " ".join(p[:1].upper() + p[1:] for p in plain)}) from exc
         with self._sessions.begin() as session:
             row = session.scalar(
                 select(ContingencyTemplateRow).where(ContingencyTemplateRow.key == checked.key)
@@ -191,8 +263,11 @@ class TemplateService:
         return TemplateEntry(defaults[key], False, False) if key in defaults else None
 
     def to_contingency(
-        self, template: ContingencyTemplate | TemplateEntry, practice: PracticeSettings | None
+        self,
+        template: ContingencyTemplate | TemplateEntry,
+        practice: PracticeSettings | None,
+        medicines: Sequence[MedicineData] = (),
     ) -> ContingencyData:
         """See `to_contingency`; accepts the entry the list returned."""
         t = template.template if isinstance(template, TemplateEntry) else template
-        return to_contingency(t, practice)
+        return to_contingency(t, practice, medicines)

@@ -8,7 +8,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from careplanner.clinical.enums import AgreedWith
-from careplanner.services.consultation import ChecklistItem, plan_checklist
+from careplanner.services.consultation import ChecklistItem, blocking_items, plan_checklist
 from careplanner.services.errors import ValidationError
 from careplanner.services.plan_data import PlanVersion
 from careplanner.ui.editor import PlanEditor
@@ -68,6 +68,14 @@ class Agreement(QObject):
         editor = self.editor
         if editor.plan is None or editor.read_only or editor.first_problem():
             return
+        items = plan_checklist(editor.current_content(), editor.services.clock.today())
+        blocking = blocking_items(items)
+        if blocking:
+            # Refuse, saying why and where: e.g. PHQ-9 question 9 positive with nothing recorded.
+            self.sharing.show_checklist(items)
+            self.sharing.show_blocked(blocking)
+            return
+        self.sharing.show_blocked([])
         editor.flush()
         plan_id, actor, plans = editor.plan.id, editor.session.actor, editor.services.plans
         review = self.sharing.section().sharing.review_date

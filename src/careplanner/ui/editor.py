@@ -17,7 +17,6 @@ Steps are rebuilt when the mode changes, so a view never has to be turned back i
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QStacked
 
 from careplanner.clinical.enums import PlanStatus
 from careplanner.clinical.nhs_number import format_nhs_number
+from careplanner.services.carry_forward import carried_section
 from careplanner.services.container import Services
 from careplanner.services.diff import diff_plans
 from careplanner.services.errors import ValidationError
@@ -35,39 +35,21 @@ from careplanner.services.plan_data import SECTION_TITLES, SECTION_TYPES, PlanCo
 from careplanner.services.plans import SaveResult
 from careplanner.services.users import Actor
 from careplanner.ui.clock import AppointmentClock
-from careplanner.ui.navigator import COMPLETE, EMPTY, STARTED, StepNavigator
+from careplanner.ui.navigator import StepNavigator
 from careplanner.ui.session import UserSession
+from careplanner.ui.step_states import agreed_day, state_of, step_class
 from careplanner.ui.steps.base import StepContext, StepWidget
 from careplanner.ui.worker import Worker
 
+__all__ = ["PlanEditor", "step_class", "with_section"]
+
 log = logging.getLogger("careplanner.ui.editor")
 AUTOSAVE_MS = 600  # short enough that a crash 1 s after the last keystroke loses nothing
-STEP_CLASSES = {
-    "about_me": "about_me:AboutMeStep",
-    "medical": "medical:MedicalStep",
-    "holistic": "holistic:HolisticStep",
-    "goals": "goals:GoalsStep",
-    "contingency": "contingency:ContingencyStep",
-    "future_wishes": "future_wishes:FutureWishesStep",
-    "sharing": "sharing:SharingStep",
-}
-
-
-def step_class(key: str) -> type[StepWidget]:
-    module, name = STEP_CLASSES[key].split(":")
-    cls: type[StepWidget] = getattr(importlib.import_module(f"careplanner.ui.steps.{module}"), name)
-    return cls
 
 
 def with_section(content: PlanContent, key: str, section: Section) -> PlanContent:
     changes: dict[str, Any] = {key: section}
     return dataclasses.replace(content, **changes)
-
-
-def state_of(key: str, section: Section) -> str:
-    if section == SECTION_TYPES[key]():
-        return EMPTY
-    return COMPLETE if step_class(key).is_complete(section) else STARTED
 
 
 def _saver(services: Services, plan_id: str, section: Section, actor: Actor) -> Callable[[], SaveResult]:
@@ -177,6 +159,7 @@ class PlanEditor(QWidget):
         self._loading = True
         try:
             widget.base = self.base.content.section(key) if self.base else None
+            widget.base_date = agreed_day(self.base)
             widget.review_mode = self.base is not None
             widget.load(self._content.section(key))
             if self.read_only:
@@ -210,8 +193,7 @@ class PlanEditor(QWidget):
         self._dirty.clear()
         self._show_banner()
         self._show_notice()
-        for key in SECTION_TYPES:
-            self.navigator.set_state(key, state_of(key, self._content.section(key)))
+        self._show_states()
         for key in self.built:
             self._load_step(key)
         for key in SECTION_TYPES:
@@ -252,10 +234,26 @@ class PlanEditor(QWidget):
         self.notice.setAccessibleName(text)
         self.notice.show()
 
+    def _start_of(self, key: str) -> Section | None:
+        """The section as this review draft started it; None for a new plan or a read-only view."""
+        if self.base is None or self.read_only:
+            return None
+        return carried_section(self.base.content.section(key))
+
+    def _state(self, key: str, section: Section) -> str:
+        agreed = self.read_only and self.plan is not None and self.plan.status is PlanStatus.AGREED
+        return state_of(key, section, self._start_of(key), agreed=agreed)
+
+    def _show_states(self) -> None:
+        for key in SECTION_TYPES:
+            section = self.built[key].section() if key in self.built else self._content.section(key)
+            self.navigator.set_state(key, self._state(key, section))
+
     def set_base(self, base: PlanVersion | None) -> None:
         """The agreed version this draft was carried forward from (fetched after the plan is on screen)."""
         self.flush()
         self.base = base
+        self._show_states()
         self._show_banner()
         for key in self.built:
             self._load_step(key)
@@ -294,7 +292,7 @@ class PlanEditor(QWidget):
             return
         self._dirty.add(key)
         self._timer.start()
-        self.navigator.set_state(key, state_of(key, self.built[key].section()))
+        self.navigator.set_state(key, self._state(key, self.built[key].section()))
         self.save_state.emit(self.tr("Editing…"))
 
     def flush(self) -> None:
@@ -339,8 +337,11 @@ class PlanEditor(QWidget):
             frame.hide()
             return
         section = self.built[key].section() if key in self.built else self._content.section(key)
-        current = with_section(self.base.content, key, section)
-        diff = next(d for d in diff_plans(self.base.content, current) if d.key == key)
+        # Against what the review started with: last time's scores were not carried (they are shown as
+        # "Last time"), so they are not listed as removed; today's answers show as added.
+        start = with_section(self.base.content, key, carried_section(self.base.content.section(key)))
+        current = with_section(start, key, section)
+        diff = next(d for d in diff_plans(start, current) if d.key == key)
         if not diff.changes:
             label.setText(self.tr("No changes since the last agreed plan."))
         else:

@@ -35,6 +35,9 @@ class Field:
     nouns: str = ""
     future_ok: bool = True  # date: False marks a date in the future
     past_ok: bool = True  # date: False marks a date in the past
+    # text: a message to show at the field while its value is not acceptable ("" when it is), checked
+    # on load and on every edit, e.g. a contact with no phone number. It marks, it never blocks typing.
+    check: Callable[[str], str] | None = None
 
 
 def tr(text: str) -> str:

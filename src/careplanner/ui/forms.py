@@ -85,6 +85,7 @@ class DataForm(QWidget):
             layout.addWidget(holder)
 
     def _build(self, f: Field) -> QWidget:
+        assert f.check is None or f.kind == "text", "a check marks a one-line text field"
         name = tr(f.label)
         widget: QWidget
         if f.kind == "long" or f.kind == "lines":
@@ -137,7 +138,19 @@ class DataForm(QWidget):
 
     def _edited(self, *_: object) -> None:
         if not self._loading:
+            self._run_checks()
             self.changed.emit()
+
+    def _run_checks(self) -> None:
+        """Mark (or unmark) every field whose `check` has something to say about what it holds now."""
+        for f in self._fields:
+            if f.check is not None:
+                self.set_error(f.name, tr(f.check(cast(QLineEdit, self._widgets[f.name]).text())))
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """What this form edits, in order (tests sweep every field through it)."""
+        return self._fields
 
     def field(self, name: str) -> Field:
         return next(f for f in self._fields if f.name == name)
@@ -151,6 +164,7 @@ class DataForm(QWidget):
             for f in self._fields:
                 self.set_value(f.name, getattr(value, f.name))
                 self.set_error(f.name, "")
+            self._run_checks()
         finally:
             self._loading = False
 
@@ -190,8 +204,14 @@ class DataForm(QWidget):
             return None if number < f.low else number
         if f.kind == "bool":
             return cast(QCheckBox, w).isChecked()
-        if f.kind in ("tribool", "enum"):
+        if f.kind == "tribool":
             return cast(QComboBox, w).currentData()
+        if f.kind == "enum":
+            # Qt hands a StrEnum back as a plain str: give the dataclass its typed value again, so code
+            # such as `zone.value` or `decision is MedicineDecision.STOP` sees what it was written for.
+            assert f.enum is not None
+            data = cast(QComboBox, w).currentData()
+            return None if data is None else f.enum(data)
         if f.kind == "list":
             from careplanner.ui.list_editor import ListEditor
 
@@ -207,6 +227,10 @@ class DataForm(QWidget):
     def apply(self, value: Any) -> Any:
         changes = {f.name: self.value_of(f.name, getattr(value, f.name)) for f in self._fields}
         return dataclasses.replace(value, **changes)
+
+    def error_label(self, name: str) -> QLabel:
+        """The message shown under a field while it is marked (hidden when it is not)."""
+        return self._errors[name]
 
     def set_error(self, name: str, message: str) -> None:
         mark(self._widgets[name], message)

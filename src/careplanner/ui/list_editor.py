@@ -6,6 +6,7 @@ keyboard: Alt+N adds, Delete removes (in the list), Alt+Up / Alt+Down move the s
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from careplanner.ui.fields import Field, tr
 from careplanner.ui.forms import DataForm
+
+log = logging.getLogger("careplanner.ui.list_editor")
 
 
 class ListEditor(QWidget):
@@ -109,6 +112,11 @@ class ListEditor(QWidget):
 
     # ---- data -------------------------------------------------------------------------------------------
 
+    @property
+    def spec(self) -> Field:
+        """The list's field: its item type and the item's fields (tests sweep every field through it)."""
+        return self._spec
+
     def items(self) -> tuple[Any, ...]:
         return tuple(self._items)
 
@@ -139,11 +147,16 @@ class ListEditor(QWidget):
         self.changed.emit()
 
     def _describe(self, item: Any) -> str:
+        """The item's line in the list. A describe function that fails must never interrupt typing (it
+        runs on every keystroke): the line falls back to the item's first field and the fault is logged
+        (its type only: the item is patient data)."""
+        first = str(getattr(item, self._spec.fields[0].name, ""))
+        text = first
         if self._spec.describe is not None:
-            text = self._spec.describe(item)
-        else:
-            first = self._spec.fields[0].name
-            text = str(getattr(item, first))
+            try:
+                text = str(self._spec.describe(item))
+            except Exception as exc:  # a label is never worth losing a keystroke
+                log.error("Describing a %s failed: %s", self._spec.noun, type(exc).__name__)
         return text.strip() or tr("(new {0} — not yet named)").format(tr(self._spec.noun))
 
     # ---- actions ----------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ def build_window(ctx: AppContext) -> tuple[MainWindow, UserSession]:
         window.documents = importlib.import_module("careplanner.ui.printing").install(
             window, services, session
         )
+    importlib.import_module("careplanner.ui.record_import").install(window, services, session)  # Import…
     if importlib.util.find_spec("careplanner.ui.trust") is not None:
         install = getattr(importlib.import_module("careplanner.ui.trust"), "install", None)
         if install is not None:  # sign-in, lock screen and admin tools, when that package is in the build

@@ -1,5 +1,10 @@
-"""The step list down the side of the editor; each step says empty, started or complete in words and
-with a symbol, never by colour alone."""
+"""The step list down the side of the editor; each step says where it stands in words and with a symbol,
+never by colour alone.
+
+A new plan: not started / started / complete. A review also says what was looked at *today*: a step
+still as it was carried forward from the last agreed plan says "carried forward"; one changed today
+says "reviewed today" (or "started" while it is incomplete). "Agree and share" is never "complete"
+on a draft: only an agreed plan says "agreed"."""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 from careplanner.services.plan_data import SECTION_TITLES
 
 EMPTY, STARTED, COMPLETE = "empty", "started", "complete"
-_SYMBOL = {EMPTY: "○", STARTED: "◐", COMPLETE: "✓"}
+CARRIED, REVIEWED, AGREED = "carried", "reviewed", "agreed"
+_SYMBOL = {EMPTY: "○", STARTED: "◐", COMPLETE: "✓", CARRIED: "↻", REVIEWED: "✓", AGREED: "✓"}
 
 
 class StepNavigator(QListWidget):
@@ -24,6 +30,9 @@ class StepNavigator(QListWidget):
             EMPTY: self.tr("not started"),
             STARTED: self.tr("started"),
             COMPLETE: self.tr("complete"),
+            CARRIED: self.tr("carried forward"),
+            REVIEWED: self.tr("reviewed today"),
+            AGREED: self.tr("agreed"),
         }
         for number, key in enumerate(self.keys, start=1):
             item = QListWidgetItem()

@@ -118,7 +118,7 @@ class NewPersonDialog(QDialog):
             nhs_number=text["nhs_number"] or None,
             title=text["title"],
             preferred_name=text["preferred_name"],
-            sex=self.sex.currentData(),
+            sex=Sex(self.sex.currentData()),
             palliative_register=self.palliative.isChecked(),
         )
         actor = self.session.actor

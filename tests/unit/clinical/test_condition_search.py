@@ -51,13 +51,14 @@ def test_keys_unique() -> None:
         ("hi bl", "hypertension"),
         ("AF", "atrial_fibrillation"),
         ("copd", "copd"),
-        ("sugar diabetes", "diabetes_type_2"),
+        ("T2DM", "diabetes_type_2"),
+        ("IDDM", "diabetes_type_1"),
         ("parkinsons", "parkinsons"),
         ("Parkinson's", "parkinsons"),
         ("mini stroke", "tia"),
         ("CKD", "ckd"),
         ("asth", "asthma"),
-        ("smi", "schizophrenia"),
+        ("ihd", "coronary_heart_disease"),
     ],
 )
 def test_search_first_result(query: str, first: str) -> None:
@@ -81,3 +82,51 @@ def test_limit_and_empty_query() -> None:
     assert len(search_conditions("", limit=5)) == 5
     assert len(search_conditions("d", limit=2)) == 2
     assert search_conditions("diabetes", limit=0) == []
+
+
+# Symptoms, lay words, and words for a wider or narrower idea: none may lead to a diagnosis code.
+@pytest.mark.parametrize(
+    "query",
+    [
+        "memory problems", "memory loss", "cognitive impairment", "fits", "seizures", "psychosis", "SMI",
+        "serious mental illness", "low mood", "depressed", "worry", "panic", "anxious", "joint pain",
+        "wear and tear", "tumour", "carcinoma", "heart attack", "angina", "wheeze", "inhaler",
+        "emphysema", "parkinsonism", "kidney problems", "irregular heartbeat",
+        "raised blood pressure", "sugar diabetes", "weak heart", "congestive heart failure",
+    ],
+)  # fmt: skip
+def test_symptoms_and_lay_words_lead_to_no_diagnosis(query: str) -> None:
+    assert search_conditions(query) == []
+
+
+def test_a_wider_word_is_not_a_synonym_of_a_narrower_concept() -> None:
+    # "dementia" is not Alzheimer's disease, "depression" is not major depressive disorder, "anxiety"
+    # is not generalised anxiety disorder: each may be found by name, but only as a choice, never as
+    # the exact (first-ranked) synonym of the narrower concept.
+    assert search_conditions("dementia")[0].key == "dementia"
+    assert search_conditions("depression")[0].key == "depression"
+    assert search_conditions("anxiety")[0].key == "anxiety"
+    for c in load_conditions():
+        lowered = {s.casefold() for s in c.synonyms}
+        assert not lowered & {"dementia", "depression", "anxiety", "arthritis", "diabetes", "pain"}, c.key
+
+
+@pytest.mark.parametrize(
+    "word", ["lung disease", "kidney disease", "MI", "arthritis", "blood pressure", "CCF"]
+)
+def test_no_lay_or_wider_word_is_a_synonym(word: str) -> None:
+    # These may still find a condition by its name as you type (a choice the clinician makes),
+    # but none is a synonym that claims to mean the condition.
+    for c in load_conditions():
+        assert word.casefold() not in {s.casefold() for s in c.synonyms}, c.key
+
+
+def test_mi_is_not_ischaemic_heart_disease() -> None:
+    # "mi" still finds "mini-stroke" by word prefix as you type, but never a heart disease code.
+    assert all(c.key != "coronary_heart_disease" for c in search_conditions("MI"))
+
+
+def test_the_plain_name_is_shown_but_not_searched() -> None:
+    af = condition_by_key("atrial_fibrillation")
+    assert af is not None and "irregular heartbeat" in af.plain_name
+    assert all(c.key != "atrial_fibrillation" for c in search_conditions("irregular heartbeat"))

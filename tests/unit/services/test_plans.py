@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from careplanner.app import AppContext
 from careplanner.clinical.enums import AgreedWith, MedicineDecision, PlanStatus, UserRole, Zone
 from careplanner.services import plan_data as d
+from careplanner.services.carry_forward import carried_forward
 from careplanner.services.diff import diff_plans
 from careplanner.services.errors import NotADraftError, NotAllowedError, ValidationError
 from careplanner.services.users import Actor
@@ -111,7 +112,10 @@ def test_review_carries_forward_and_diff_shows_changes(ctx: AppContext, actor: A
     person_id, agreed = _agreed_plan(ctx, actor)
     review = ctx.services.plans.start_draft(person_id, actor)
     assert review.base_id == agreed.id and review.status is PlanStatus.DRAFT
-    assert review.content == agreed.content  # lineage ids too
+    # Everything carries (lineage ids too) except today's measurements: see test_carry_forward.py.
+    assert review.content == carried_forward(agreed.content)
+    assert review.content.goals == agreed.content.goals
+    assert review.content.medical.medicines == agreed.content.medical.medicines
     goal = review.content.goals.goals[0]
     changed_goals = d.GoalsSection(
         goals=(

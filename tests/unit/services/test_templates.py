@@ -8,12 +8,20 @@ import dataclasses
 import pytest
 
 from careplanner.app import AppContext
-from careplanner.clinical.contingency_templates import ZonePlan, load_default_templates
-from careplanner.clinical.enums import ContactRole, Zone
+from careplanner.clinical.contingency_templates import (
+    FILL_PAUSE_MEDICINES,
+    ContingencyTemplate,
+    ZonePlan,
+    load_default_templates,
+    templates_to_json,
+)
+from careplanner.clinical.enums import ContactRole, MedicineDecision, Zone
+from careplanner.clinical.placeholders import unfilled_placeholders
 from careplanner.clinical.practice import PracticeSettings
+from careplanner.models import ContingencyTemplateRow
 from careplanner.services import plan_data as d
 from careplanner.services.errors import NotFoundError, ValidationError
-from careplanner.services.templates import to_contingency
+from careplanner.services.templates import CRISIS_TEAM_BLANK, NO_MEDICINES_BLANK, to_contingency
 from careplanner.services.users import Actor
 from tests.conftest import make_person
 
@@ -109,3 +117,117 @@ def test_inserted_template_saves_into_a_plan_and_stays_editable(ctx: AppContext,
     saved = ctx.services.plans.get(draft.id).content.contingency.plans[0]
     assert saved.amber_what_i_do.endswith("I ring my daughter.")
     assert [c.phone for c in saved.contacts] == [c.phone for c in inserted.contacts]
+
+
+def _red_without_999(template: ContingencyTemplate) -> ContingencyTemplate:
+    red = ZonePlan(
+        Zone.RED,
+        "I need help now",
+        ("Very unwell",),
+        ("I ring the surgery when it opens.",),
+        (ContactRole.PRACTICE,),
+    )
+    return dataclasses.replace(template, zones=(template.zone(Zone.GREEN), template.zone(Zone.AMBER), red))
+
+
+def test_practice_edit_whose_red_zone_has_no_999_is_refused_on_save(ctx: AppContext, actor: Actor) -> None:
+    templates = ctx.services.templates
+    edited = _red_without_999(templates.get("copd_exacerbation").template)
+    with pytest.raises(ValidationError) as err:
+        templates.save(edited, actor)
+    message = err.value.fields["template"]
+    assert message.startswith("The red zone must tell the person to ring 999.")
+    assert "Template 1" not in message  # plain words, not the parser's position
+    assert not templates.get("copd_exacerbation").edited
+
+
+def test_stored_practice_template_with_no_999_in_red_is_refused_on_load(ctx: AppContext) -> None:
+    # A copy stored before the rule (or written to the store by hand): loading refuses it, so the
+    # shipped default shows for an edited default and a practice-added template is not offered.
+    default = load_default_templates()[0]
+    bad_edit = _red_without_999(dataclasses.replace(default, name="COPD (old Riverside copy)"))
+    bad_custom = _red_without_999(dataclasses.replace(default, key="riverside_old", name="Old plan"))
+    with ctx.store.sessions.begin() as session:
+        for t in (bad_edit, bad_custom):
+            session.add(ContingencyTemplateRow(key=t.key, name=t.name, body_json=templates_to_json([t])))
+    entries = {e.key: e for e in ctx.services.templates.list()}
+    assert entries[default.key].template == default
+    assert not entries[default.key].edited
+    assert "riverside_old" not in entries
+
+
+def _meds(*names: str, stopped: tuple[str, ...] = ()) -> tuple[d.MedicineData, ...]:
+    return tuple(
+        d.MedicineData(name=n, decision=MedicineDecision.STOP if n in stopped else MedicineDecision.CONTINUE)
+        for n in names
+    )
+
+
+def test_sick_day_pause_list_is_drawn_from_the_persons_own_medicines(ctx: AppContext, actor: Actor) -> None:
+    person = ctx.services.people.create(make_person(), actor)
+    draft = ctx.services.plans.start_draft(person.id, actor)
+    medicines = _meds(
+        "Metformin 500mg tablets",
+        "Ramipril 5mg capsules",
+        "Insulin glargine 100units/ml",
+        "Atorvastatin 20mg tablets",
+        "Gliclazide 80mg tablets",
+        stopped=("Gliclazide 80mg tablets",),
+    )
+    ctx.services.plans.save_section(draft.id, d.MedicalSection(medicines=medicines), actor)
+    saved = ctx.services.plans.get(draft.id).content.medical.medicines
+    template = ctx.services.templates.get("diabetes_hypo_sick_day")
+    plan = ctx.services.templates.to_contingency(template, PRACTICE, saved)
+    amber = plan.amber_what_i_do
+    assert "I pause these medicines: Metformin 500mg tablets (" in amber
+    assert "Ramipril 5mg capsules (" in amber
+    assert "Insulin glargine" not in amber.split("I pause these medicines:")[1]  # never paused
+    assert "Atorvastatin" not in amber  # not a sick-day medicine
+    assert "Gliclazide" not in amber  # stopped today: not one the person takes
+    assert "never stop my insulin" in amber
+    assert FILL_PAUSE_MEDICINES not in amber
+    assert unfilled_placeholders(amber) == []
+
+
+def test_heart_failure_pause_list_names_diuretic_arni_mra_and_sglt2(ctx: AppContext) -> None:
+    medicines = _meds(
+        "Furosemide 40mg", "Sacubitril/valsartan 49/51mg", "Spironolactone 25mg", "Dapagliflozin 10mg",
+        "Bisoprolol 5mg",
+    )  # fmt: skip
+    plan = ctx.services.templates.to_contingency(
+        ctx.services.templates.get("heart_failure"), PRACTICE, medicines
+    )
+    paused = plan.amber_what_i_do.split("I pause these medicines for a short time:")[1].split(". I tell")[0]
+    for name in ("Furosemide", "Sacubitril/valsartan", "Spironolactone", "Dapagliflozin"):
+        assert name in paused
+    assert "Bisoprolol" not in paused
+
+
+def test_no_medicines_recorded_leaves_a_blank_and_none_to_pause_says_so(ctx: AppContext) -> None:
+    template = ctx.services.templates.get("diabetes_hypo_sick_day")
+    blank = ctx.services.templates.to_contingency(template, PRACTICE, ())
+    assert NO_MEDICINES_BLANK in blank.amber_what_i_do
+    assert unfilled_placeholders(blank.amber_what_i_do)  # "Before you agree" will block on it
+    none = ctx.services.templates.to_contingency(template, PRACTICE, _meds("Atorvastatin 20mg"))
+    assert "I pause these medicines: none of the medicines I took" in none.amber_what_i_do
+
+
+def test_mental_health_crisis_team_comes_from_practice_settings(ctx: AppContext) -> None:
+    template = ctx.services.templates.get("mental_health_crisis")
+    with_team = dataclasses.replace(PRACTICE, crisis_team_phone="0113 496 0123")
+    plan = ctx.services.templates.to_contingency(template, with_team)
+    assert "I can call my local crisis team: 0113 496 0123." in plan.amber_what_i_do
+    team = [c for c in plan.contacts if c.role_key == ContactRole.SPECIALIST_TEAM.value]
+    assert [(c.name, c.phone, c.zone) for c in team] == [
+        ("Local mental health crisis team", "0113 496 0123", Zone.AMBER)
+    ]
+    assert "999" in plan.red_what_i_do and "A&E" in plan.red_what_i_do
+    assert unfilled_placeholders(plan.amber_what_i_do) == []
+
+
+def test_mental_health_crisis_without_a_team_number_is_left_for_the_clinician(ctx: AppContext) -> None:
+    plan = ctx.services.templates.to_contingency(ctx.services.templates.get("mental_health_crisis"), PRACTICE)
+    assert CRISIS_TEAM_BLANK in plan.amber_what_i_do
+    assert unfilled_placeholders(plan.amber_what_i_do) == [CRISIS_TEAM_BLANK]
+    team = [c for c in plan.contacts if c.role_key == ContactRole.SPECIALIST_TEAM.value]
+    assert team[0].phone == ""  # flagged by "Before you agree" as a contact with no number

@@ -45,6 +45,7 @@ class StepWidget(QWidget):
         self._lists: dict[str, ListEditor] = {}
         self.review_mode = False
         self.base: Section | None = None  # the same section in the agreed version this draft came from
+        self.base_date: date | None = None  # the day that version was agreed ("Last time (date): …")
 
     # ---- building helpers -------------------------------------------------------------------------------
 
@@ -90,7 +91,8 @@ class StepWidget(QWidget):
     @staticmethod
     @abstractmethod
     def is_complete(section: Any) -> bool:
-        """Whether the navigator marks this step complete."""
+        """Whether the step's content is complete (the navigator says "complete", or "reviewed today" at
+        a review once it has been changed; see `ui/navigator.py`)."""
 
     def set_read_only(self, plan: PlanVersion | None) -> None:
         """Show the loaded section as a view of `plan` (None: nothing has been written yet); see

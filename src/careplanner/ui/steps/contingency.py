@@ -4,16 +4,40 @@ who to contact, rescue medicines and wishes about hospital. Practice templates g
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QScrollArea, QWidget
 
 from careplanner.clinical.enums import Zone
-from careplanner.services.plan_data import ContingencyContactData, ContingencyData, ContingencySection
-from careplanner.ui.fields import Field
+from careplanner.services.consultation import contact_phone_field, has_phone_number
+from careplanner.services.plan_data import (
+    ContingencyContactData,
+    ContingencyData,
+    ContingencySection,
+    MedicineData,
+    PlanContent,
+)
+from careplanner.ui.fields import Field, tr
 from careplanner.ui.list_editor import ListEditor
 from careplanner.ui.read_only import EDIT_ONLY
 from careplanner.ui.steps.base import StepContext, StepWidget
+
+NO_NUMBER = "No phone number yet: the person cannot ring this contact. Add the number, or remove the contact."
+
+
+def phone_check(phone: str) -> str:
+    """The mark on a contact's phone field while it holds no number (see `has_phone_number`)."""
+    return "" if has_phone_number(phone) else NO_NUMBER
+
+
+def describe_contact(contact: ContingencyContactData) -> str:
+    """'AMBER: My named nurse — 0113 496 0000', or '… — no phone number' (str() copes with a zone
+    given as the enum or as its text)."""
+    who = contact.name.strip() or contact.role.strip()
+    number = contact.phone.strip() if has_phone_number(contact.phone) else tr("no phone number")
+    return f"{str(contact.zone).upper()}: {who} — {number}"
+
 
 CONTACTS = Field(
     "contacts",
@@ -25,9 +49,9 @@ CONTACTS = Field(
         Field("zone", "Zone", "enum", enum=Zone),
         Field("role", "Role"),
         Field("role_key", "Kind of contact (practice, out_of_hours, nhs_111, 999…)"),
-        Field("phone", "Phone number"),
+        Field("phone", "Phone number", check=phone_check),
     ),
-    describe=lambda c: f"{c.zone.value.upper()}: {c.name} {c.phone}".strip(),
+    describe=describe_contact,
     noun="contact",
 )
 PLANS = Field(
@@ -105,12 +129,48 @@ class ContingencyStep(StepWidget):
         if entry is None:
             return
         services = self.context.services
-        plan = services.templates.to_contingency(entry, services.practice.get())
+        plan = services.templates.to_contingency(entry, services.practice.get(), self._current_medicines())
         items = self.plans.items()
         self.plans.set_items((*items, plan))
         self.plans.select(len(items))
         self.plans.changed.emit()
         self.plans.focus_form()
+
+    def _current_medicines(self) -> tuple[MedicineData, ...]:
+        """The medicines in the plan as it is on screen now (the editor holds every step's current
+        state), so a sick-day template names the person's own medicines to pause. A step shown on
+        its own has none: the template then leaves a blank that "Before you agree" blocks on."""
+        editor = self.parentWidget()
+        while editor is not None and not hasattr(editor, "current_content"):
+            editor = editor.parentWidget()
+        if editor is None:
+            return ()
+        content = cast(PlanContent, editor.current_content())
+        return tuple(content.medical.medicines)
+
+    def focus_field(self, name: str, index: int | None = None) -> None:
+        """Besides the plans list: a contact's phone field (`contact_phone_field`), as "Before you
+        agree" points there; `index` is the plan."""
+        contact = next(
+            (j for j, c in enumerate(self._contacts_of(index)) if contact_phone_field(j) == name), None
+        )
+        if contact is None or index is None:
+            super().focus_field(name, index)
+            return
+        self.plans.select(index)
+        contacts = cast(ListEditor, self.plans.form.widget("contacts"))
+        contacts.select(contact)
+        phone = contacts.form.widget("phone")
+        phone.setFocus(Qt.FocusReason.OtherFocusReason)
+        scroll = self.parent()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parent()
+        if isinstance(scroll, QScrollArea):
+            scroll.ensureWidgetVisible(phone)
+
+    def _contacts_of(self, index: int | None) -> tuple[ContingencyContactData, ...]:
+        plans = self.plans.items()
+        return plans[index].contacts if index is not None and 0 <= index < len(plans) else ()
 
     def load(self, section: Any) -> None:
         assert isinstance(section, ContingencySection)

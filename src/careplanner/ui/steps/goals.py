@@ -224,7 +224,7 @@ class GoalsStep(StepWidget):
                         index,
                         replace(
                             goal,
-                            status=status.currentData(),
+                            status=GoalStatus(status.currentData()),
                             outcome=outcome.text(),
                             outcome_recorded_on=goal.outcome_recorded_on or self.context.today(),
                         ),

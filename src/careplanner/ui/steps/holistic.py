@@ -1,4 +1,9 @@
-"""Step 3, Holistic needs: mood, anxiety and loneliness screens, the eight wellbeing areas, carers."""
+"""Step 3, Holistic needs: mood, anxiety and loneliness screens, the eight wellbeing areas, carers.
+
+At a review today's answers start blank (`services/carry_forward.py`) and last time's are shown beside
+them, read-only, as "Last time (date): …". When PHQ-9 question 9 is answered above "Not at all" the
+safety record (`ui/safety_record.py`) appears beside the PHQ-9 and its prompt.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from careplanner.clinical.enums import CarerStatus, QuestionnaireKind, WellbeingArea
+from careplanner.clinical.questionnaires import answered_in_full, self_harm_answer
+from careplanner.services.last_time import HolisticLastTime, holistic_last_time
 from careplanner.services.plan_data import HolisticSection, QuestionnaireData, WellbeingData
-from careplanner.ui.fields import Field, enum_label
+from careplanner.ui.fields import Field, enum_label, format_date
 from careplanner.ui.forms import DataForm
 from careplanner.ui.questionnaire_form import QuestionnaireForm
+from careplanner.ui.safety_record import SafetyRecord
 from careplanner.ui.steps.base import StepContext, StepWidget
 
 REVIEW = (
@@ -32,6 +40,7 @@ class WellbeingGrid(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.rows: dict[WellbeingArea, tuple[QSpinBox, QLineEdit]] = {}
+        self.last_time: dict[WellbeingArea, QLabel] = {}
         for row, area in enumerate(WellbeingArea):
             name = enum_label(area)
             label = QLabel(name)
@@ -45,11 +54,25 @@ class WellbeingGrid(QWidget):
             label.setBuddy(spin)
             spin.valueChanged.connect(on_change)
             note.textEdited.connect(on_change)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(spin, row, 1)
-            grid.addWidget(note, row, 2)
+            last = QLabel()
+            last.setObjectName("hint")
+            last.setWordWrap(True)
+            last.hide()
+            grid.addWidget(label, 2 * row, 0)
+            grid.addWidget(spin, 2 * row, 1)
+            grid.addWidget(note, 2 * row, 2)
+            grid.addWidget(last, 2 * row + 1, 1, 1, 2)
             self.rows[area] = (spin, note)
+            self.last_time[area] = last
         grid.setColumnStretch(2, 1)
+
+    def show_last_time(self, head: str, values: dict[WellbeingArea, str]) -> None:
+        """Last time's rating under each area, read-only; `head` is "Last time (date)"."""
+        for area, label in self.last_time.items():
+            text = values.get(area, "")
+            label.setText(f"{head}: {text}" if text else "")
+            label.setAccessibleName(label.text())
+            label.setVisible(bool(text))
 
     def load(self, items: tuple[WellbeingData, ...]) -> None:
         self._lineage = {w.area: w.lineage_id for w in items}
@@ -86,6 +109,11 @@ class HolisticStep(StepWidget):
             form.full_version_wanted.connect(self.show_full)
             self.forms[kind] = form
             self._layout.addWidget(form)
+            if kind is QuestionnaireKind.PHQ9:
+                self.safety = SafetyRecord()
+                self.safety.changed.connect(self.changed)
+                self._layout.addWidget(self.safety)
+                form.changed.connect(self._show_safety_record)
         self.wellbeing = WellbeingGrid(lambda *_: self.changed.emit())
         self.group(
             self.tr("Wellbeing: how are things, from 1 (very hard) to 10 (very good)?"), self.wellbeing
@@ -104,6 +132,12 @@ class HolisticStep(StepWidget):
         full.combos[len(self.forms[FULL[kind]].combos)].setFocus()
         self.changed.emit()
 
+    def _show_safety_record(self) -> None:
+        """Beside the PHQ-9 while question 9 is above "Not at all", or once anything is recorded."""
+        phq9 = self.forms[QuestionnaireKind.PHQ9]
+        positive = phq9.isVisibleTo(self) and self_harm_answer(phq9.kind, phq9.answers()) is not None
+        self.safety.setVisible(positive or self.safety.has_content())
+
     def load(self, section: Any) -> None:
         assert isinstance(section, HolisticSection)
         self._section = section
@@ -113,6 +147,34 @@ class HolisticStep(StepWidget):
             form.setVisible(kind not in FULL or kind in by_kind)
         self.wellbeing.load(section.wellbeing)
         self.review.load(section.review)
+        self.safety.set_practice(self.context.services.practice.get())
+        self.safety.load(section.review)
+        self._show_safety_record()
+        base = self.base if isinstance(self.base, HolisticSection) else None
+        self.show_last_time(holistic_last_time(base, self.base_date))
+
+    def show_last_time(self, last: HolisticLastTime) -> None:
+        """Last time's answers beside today's blank ones. A short screen also shows last time's full
+        questionnaire result (PHQ-9 after PHQ-2), since the full form stays hidden until it is wanted."""
+        when = format_date(last.on)
+        head = self.tr("Last time ({0})").format(when) if when else self.tr("Last time")
+        for kind, form in self.forms.items():
+            mine = last.questionnaires.get(kind)
+            summaries = [mine.summary] if mine else []
+            full = next((f for f, short in FULL.items() if short is kind), None)
+            if full is not None and full in last.questionnaires:
+                summaries.append(last.questionnaires[full].summary)
+            items = mine.items if mine else ()
+            taken = format_date(mine.taken_on) if mine and mine.taken_on else when
+            form.show_last_time(taken, items, "; ".join(summaries))
+        self.wellbeing.show_last_time(head, last.wellbeing)
+
+    def focus_field(self, name: str, index: int | None = None) -> None:
+        if name.startswith("safety_"):
+            self.safety.show()
+            self.safety.focus_field(name)
+            return
+        super().focus_field(name, index)
 
     def section(self) -> HolisticSection:
         lineage = {q.kind: q for q in self._section.questionnaires}
@@ -131,10 +193,14 @@ class HolisticStep(StepWidget):
             self._section,
             questionnaires=tuple(out),
             wellbeing=self.wellbeing.items(),
-            review=self.review.apply(self._section.review),
+            review=self.safety.apply(self.review.apply(self._section.review)),
         )
 
     @staticmethod
     def is_complete(section: Any) -> bool:
-        kinds = {q.kind for q in section.questionnaires}
-        return {QuestionnaireKind.PHQ2, QuestionnaireKind.GAD2} <= kinds and bool(section.wellbeing)
+        """Both short screens answered in full (one answered item is not a screen), any full form that
+        was started finished too, and the wellbeing areas rated."""
+        answered = {q.kind: answered_in_full(q.kind, q.answers) for q in section.questionnaires}
+        screens = answered.get(QuestionnaireKind.PHQ2, False) and answered.get(QuestionnaireKind.GAD2, False)
+        fulls = all(answered[k] for k in FULL if k in answered)
+        return screens and fulls and bool(section.wellbeing)

@@ -7,11 +7,12 @@ from dataclasses import replace
 from typing import Any, cast
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QCompleter, QFrame, QLabel, QLineEdit, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QCompleter, QLabel, QLineEdit, QSpinBox
 
 from careplanner.clinical.conditions import search_conditions
 from careplanner.clinical.enums import MedicineDecision
 from careplanner.clinical.frailty import frailty_level
+from careplanner.clinical.snomed import code_check_message
 from careplanner.services.plan_data import (
     AllergyData,
     ConditionData,
@@ -19,9 +20,12 @@ from careplanner.services.plan_data import (
     MedicineData,
     ResultData,
 )
+from careplanner.ui.acb_panel import AcbPanel
 from careplanner.ui.fields import Field
 from careplanner.ui.forms import DataForm
+from careplanner.ui.last_time_label import LastTimeLabel
 from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.read_only import READ_ONLY_VIEW
 from careplanner.ui.steps.base import StepContext, StepWidget
 
 REVIEW = (
@@ -39,10 +43,17 @@ CONDITIONS = Field(
             "term", "Condition", hint="Start typing to pick from the list (it fills in the SNOMED CT code)."
         ),
         Field("plain_name", "In plain words"),
-        Field("snomed_code", "SNOMED CT code"),
+        Field(
+            "snomed_code",
+            "SNOMED CT code",
+            hint="Filled in when you pick from the list. Changing the condition's name clears it.",
+            check=code_check_message,
+        ),
         Field("diagnosed", "Diagnosed (year or date)"),
         Field("notes", "Notes", "long"),
     ),
+    # An imported past problem stays on the record but must never look current.
+    describe=lambda c: f"{c.term} (past: {c.clinical_status})" if c.is_history else c.term,
     noun="condition",
 )
 MEDICINES = Field(
@@ -56,7 +67,13 @@ MEDICINES = Field(
         Field("how_taken", "How it is taken"),
         Field("purpose", "What it is for"),
         Field("decision", "Review decision", "enum", enum=MedicineDecision),
-        Field("decision_reason", "Reason for the decision"),
+        Field("decision_reason", "Reason for the decision (for clinicians: not printed on my copy)"),
+        Field(
+            "person_note",
+            "What this means for me",
+            "long",
+            hint="Printed on my copy in plain words; left empty, the copy says what the decision means.",
+        ),
     ),
     describe=lambda m: f"{m.name} — {m.dose}".strip(" —") if m.name else "",
     noun="medicine",
@@ -67,8 +84,19 @@ ALLERGIES = Field(
     "list",
     item=AllergyData,
     fields=(Field("substance", "Substance"), Field("reaction", "Reaction"), Field("severity", "Severity")),
+    describe=lambda a: f"{a.substance} (past: {a.clinical_status})" if a.is_history else a.substance,
     noun="allergy",
     nouns="allergies",
+)
+# "None known" is a statement the clinician makes after asking; with nothing listed and this unticked, the
+# person's copy says allergies were not recorded. It cannot be ticked while allergies are listed.
+ALLERGY_STATEMENT = (
+    Field(
+        "no_known_allergies",
+        "No known allergies (I asked, and there are none)",
+        "bool",
+        hint="Cannot be ticked while allergies are listed.",
+    ),
 )
 RESULTS = Field(
     "results",
@@ -95,18 +123,19 @@ class MedicalStep(StepWidget):
         self.conditions = self.add_list("conditions", ListEditor(CONDITIONS))
         self.medicines = self.add_list("medicines", ListEditor(MEDICINES))
         self.allergies = self.add_list("allergies", ListEditor(ALLERGIES))
+        self.allergy_statement = self.add_form("allergy_statement", DataForm(ALLERGY_STATEMENT))
+        self.no_known_allergies = cast(QCheckBox, self.allergy_statement.widget("no_known_allergies"))
+        self.allergies.changed.connect(self._sync_allergy_statement)
+        self.no_known_allergies.toggled.connect(self._sync_allergy_statement)
         self.results = self.add_list("results", ListEditor(RESULTS))
         self.review = self.add_form("review", DataForm(REVIEW))
         self.frailty_label = QLabel()
         self.frailty_label.setObjectName("hint")
+        self.last_time = LastTimeLabel()  # at a review: last time's frailty and notes, read-only
         cast(QSpinBox, self.review.widget("frailty_score")).valueChanged.connect(self._show_frailty)
 
-        self.acb_box = QFrame()
-        self.acb_label = QLabel()
-        self.acb_label.setWordWrap(True)
-        self.acb_label.setAccessibleName(self.tr("Anticholinergic burden"))
-        acb_layout = QVBoxLayout(self.acb_box)
-        acb_layout.addWidget(self.acb_label)
+        self.acb_box = AcbPanel()
+        self.acb_label = self.acb_box.total_label
         self.medicines.changed.connect(self._show_acb)
 
         self._suggest = QStringListModel(self)
@@ -116,18 +145,27 @@ class MedicalStep(StepWidget):
         self.term_edit = cast(QLineEdit, self.conditions.form.widget("term"))
         self.term_edit.setCompleter(completer)
         self.term_edit.textEdited.connect(self._search_conditions)
+        self.term_edit.textEdited.connect(self._term_typed)
         completer.activated.connect(self._condition_picked)
 
         self.group(self.tr("Conditions"), self.conditions)
         self.group(self.tr("Medicines"), self.medicines, self.acb_box)
-        self.group(self.tr("Allergies"), self.allergies)
+        self.group(self.tr("Allergies"), self.allergy_statement, self.allergies)
         self.group(self.tr("Recent results"), self.results)
-        self.group(self.tr("Frailty and review notes"), self.review, self.frailty_label)
+        self.group(self.tr("Frailty and review notes"), self.review, self.frailty_label, self.last_time)
         self.finish()
 
     def _search_conditions(self, text: str) -> None:
         self._found = search_conditions(text, limit=10) if len(text.strip()) >= 2 else []
         self._suggest.setStringList([c.name for c in self._found])
+
+    def _term_typed(self, _text: str) -> None:
+        """A typed change to a coded condition's name clears its code: the code was chosen for the
+        old name, and keeping it would record a diagnosis the words no longer say. Picking from the
+        list (or typing the code) sets it again."""
+        code_edit = cast(QLineEdit, self.conditions.form.widget("snomed_code"))
+        if code_edit.text():
+            code_edit.clear()
 
     def _condition_picked(self, name: str) -> None:
         match = next((c for c in getattr(self, "_found", []) if c.name == name), None)
@@ -139,44 +177,44 @@ class MedicalStep(StepWidget):
             row, replace(current, term=match.name, plain_name=match.plain_name, snomed_code=match.snomed_code)
         )
 
+    def _sync_allergy_statement(self, *_: object) -> None:
+        """Let "No known allergies" be ticked only while no allergy is listed (and unticked at any time)."""
+        if self.no_known_allergies.property(READ_ONLY_VIEW) is True:
+            return
+        listed = bool(self.allergies.items())
+        self.no_known_allergies.setEnabled(not listed or self.no_known_allergies.isChecked())
+        self.no_known_allergies.setToolTip(
+            self.tr("Allergies are listed: remove them before ticking this.") if listed else ""
+        )
+
     def _show_frailty(self, score: int) -> None:
         self.frailty_label.setText(
             self.tr("CFS {0}: {1}").format(score, frailty_level(score).name) if 1 <= score <= 9 else ""
         )
 
     def _show_acb(self) -> None:
-        result = self.context.services.clinical.acb_for(MedicalSection(medicines=self.medicines.items()))
-        if result.warning:
-            self.acb_box.setObjectName("warning")
-            text = self.tr("⚠ Warning — anticholinergic burden (ACB) total {0}. {1}").format(
-                result.total, result.warning_text
-            )
-        else:
-            self.acb_box.setObjectName("card")
-            text = self.tr("Anticholinergic burden (ACB) total: {0}.").format(result.total)
-            if result.contributors:
-                text += " " + self.tr("From: {0}.").format(
-                    ", ".join(f"{c.generic_name} ({c.score})" for c in result.contributors)
-                )
-        self.acb_label.setText(text)
-        self.acb_box.style().unpolish(self.acb_box)
-        self.acb_box.style().polish(self.acb_box)
+        self.acb_box.show_result(
+            self.context.services.clinical.acb_for(MedicalSection(medicines=self.medicines.items()))
+        )
 
     def load(self, section: Any) -> None:
         assert isinstance(section, MedicalSection)
         self._section = section
+        self.last_time.show_medical(self.base, self.base_date)
         self.review.load(section.review)
+        self.allergy_statement.load(section.review)
         self.conditions.set_items(section.conditions)
         self.medicines.set_items(section.medicines)
         self.allergies.set_items(section.allergies)
         self.results.set_items(section.results)
+        self._sync_allergy_statement()
         self._show_acb()
         self._show_frailty(section.review.frailty_score or 0)
 
     def section(self) -> MedicalSection:
         return replace(
             self._section,
-            review=self.review.apply(self._section.review),
+            review=self.allergy_statement.apply(self.review.apply(self._section.review)),
             conditions=self.conditions.items(),
             medicines=self.medicines.items(),
             allergies=self.allergies.items(),

@@ -204,6 +204,11 @@ class SharingStep(StepWidget):
         self.agree_message.setObjectName("fieldError")
         self.agree_message.setWordWrap(True)
         self.agree_message.hide()
+        self.blocked_link = QPushButton(self.tr("Go to it"))
+        self.blocked_link.setObjectName("link")
+        self.blocked_link.hide()
+        self._blocked: ChecklistItem | None = None
+        self.blocked_link.clicked.connect(self._go_to_blocked)
         decline_row = QWidget()
         decline_layout = QHBoxLayout(decline_row)
         decline_layout.setContentsMargins(0, 0, 0, 0)
@@ -215,6 +220,7 @@ class SharingStep(StepWidget):
             self.with_rep,
             rep,
             self.agree_message,
+            self.blocked_link,
             self.agree_button,
             decline_row,
         )
@@ -240,6 +246,28 @@ class SharingStep(StepWidget):
             self.form.widget(field).setFocus()
         self.agree_message.setText(message)
         self.agree_message.setVisible(bool(message))
+        if not message:
+            self.show_blocked([])
+
+    def show_blocked(self, items: list[ChecklistItem]) -> None:
+        """Why Agree refused: the first thing that must be put right, with a link to its field."""
+        self._blocked = items[0] if items else None
+        if self._blocked is None:
+            self.blocked_link.hide()
+            return
+        message = self.tr("The plan cannot be agreed yet. {0}").format(self.tr(self._blocked.message))
+        if len(items) > 1:
+            message += " " + self.tr("({0} things to put right: see the list above.)").format(len(items))
+        self.agree_message.setText(message)
+        self.agree_message.setAccessibleName(message)
+        self.agree_message.show()
+        self.blocked_link.setText(self.tr("Go to it"))
+        self.blocked_link.setAccessibleName(self.tr("Go to: {0}").format(self.tr(self._blocked.message)))
+        self.blocked_link.show()
+
+    def _go_to_blocked(self) -> None:
+        if self._blocked is not None:
+            self.link_activated.emit(self._blocked)
 
     def show_checklist(self, items: list[ChecklistItem]) -> None:
         while self.checklist_layout.count():
@@ -252,7 +280,8 @@ class SharingStep(StepWidget):
             self.checklist_layout.addWidget(done)
             return
         for item in items:
-            link = QPushButton("⚠ " + self.tr(item.message) + "  " + self.tr("(go to it)"))
+            prefix = "⛔ " + self.tr("Must be put right before agreeing:") + " " if item.blocking else "⚠ "
+            link = QPushButton(prefix + self.tr(item.message) + "  " + self.tr("(go to it)"))
             link.setObjectName("link")
             link.setAccessibleName(self.tr(item.message))
             link.clicked.connect(lambda _=False, it=item: self.link_activated.emit(it))
@@ -276,6 +305,7 @@ class SharingStep(StepWidget):
         self.contacts.set_items(section.personal_contacts)
         self.additional.set_items(section.additional_plans)
         self.agree_message.hide()
+        self.show_blocked([])
         self.suggestion.clear()
 
     def section(self) -> SharingSection:
@@ -292,4 +322,6 @@ class SharingStep(StepWidget):
 
     @staticmethod
     def is_complete(section: Any) -> bool:
+        """The fields are filled in; the navigator still never calls this step complete until the plan
+        is agreed (`ui/step_states.py`)."""
         return section.sharing.review_date is not None and section.sharing.consent_to_share is not None

@@ -21,6 +21,7 @@ from careplanner.services import audit, trust_settings
 from careplanner.services.auth import Permission, can
 from careplanner.services.container import Services
 from careplanner.services.users import Actor
+from careplanner.ui.practice_dialog import PracticeSettingsDialog
 from careplanner.ui.session import UserSession
 from careplanner.ui.trust.audit_viewer import AuditViewer
 from careplanner.ui.trust.backup_dialog import BackupDialog
@@ -112,6 +113,7 @@ class Trust(QObject):
             "audit": self._add(tools, self.tr("&Audit trail…"), self.show_audit),
             "users": self._add(tools, self.tr("A&ccounts…"), self.show_users),
             "security": self._add(tools, self.tr("Security se&ttings…"), self.show_security),
+            "practice": self._add(tools, self.tr("&Practice settings…"), self.show_practice),
         }
 
     def _update_actions(self) -> None:
@@ -120,6 +122,7 @@ class Trust(QObject):
         self.actions["users"].setVisible(actor is not None and can(actor, Permission.MANAGE_USERS))
         self.actions["backup"].setVisible(actor is not None and can(actor, Permission.BACKUP))
         self.actions["security"].setVisible(actor is not None and can(actor, Permission.PRACTICE_SETTINGS))
+        self.actions["practice"].setVisible(actor is not None and can(actor, Permission.PRACTICE_SETTINGS))
 
     # ---- sign-in, lock and switch ------------------------------------------------------------------------
 
@@ -223,6 +226,15 @@ class Trust(QObject):
             return None
         dialog = SecuritySettingsDialog(self.services, actor, self.window)
         dialog.saved.connect(self.apply_settings)
+        dialog.open()
+        return dialog
+
+    def show_practice(self) -> PracticeSettingsDialog | None:
+        """Open the practice settings (returned so tests can drive it): the numbers every plan prints."""
+        actor = self._actor()
+        if actor is None or not can(actor, Permission.PRACTICE_SETTINGS):
+            return None
+        dialog = PracticeSettingsDialog(self.services, actor, self.window)
         dialog.open()
         return dialog
 

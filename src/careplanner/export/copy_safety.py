@@ -1,0 +1,119 @@
+"""What someone treating me in a hurry must see on the person's copy: my allergies, and the decisions made
+for an emergency (CPR and where the form is, how far treatment should go, whether I wish to avoid
+hospital, where my advance decision is kept).
+
+Allergies are never left out: with none listed the copy says "No known allergies" when the clinician
+recorded that none are known, or "Allergies not recorded — ask your GP practice" when nothing was
+recorded. When allergies are listed they are printed, even if "No known allergies" was also ticked.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
+
+from careplanner.clinical.enums import CprDecision
+from careplanner.export import pdf_base as pb
+from careplanner.services.plan_data import AllergyData, ContingencyData, FutureWishesData, PlanVersion
+
+ALLERGIES_HEADING = "My allergies"
+NO_KNOWN_ALLERGIES = "No known allergies."
+ALLERGIES_NOT_RECORDED = "Allergies not recorded — ask your GP practice."
+DECISIONS_HEADING = "Decisions for an emergency"
+
+CPR_SENTENCES = {
+    CprDecision.FOR_CPR: "If my heart or breathing stops, I want CPR (resuscitation) to be tried.",
+    CprDecision.NOT_FOR_CPR: "If my heart or breathing stops, CPR (resuscitation) should not be tried.",
+}
+
+
+def _allergy_line(a: AllergyData) -> str:
+    reaction = a.reaction.strip() or "reaction not recorded"
+    if a.severity.strip():
+        reaction += f" ({a.severity.strip()})"
+    return f"• <b>{pb.text(a.substance)}</b> — {pb.text(reaction)}"
+
+
+def allergies(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
+    """The allergy block: always printed, whatever was (or was not) recorded."""
+    medical = plan.content.medical
+    listed = [a for a in medical.allergies if a.substance.strip() and not a.is_history]
+    block: list[Flowable] = [Paragraph(ALLERGIES_HEADING, s.h2)]
+    if listed:
+        block += [Paragraph(_allergy_line(a), s.body) for a in listed]
+    elif medical.review.no_known_allergies:
+        block.append(Paragraph(NO_KNOWN_ALLERGIES, s.bold))
+    else:
+        block.append(Paragraph(ALLERGIES_NOT_RECORDED, s.bold))
+    return [KeepTogether(block)]
+
+
+def cpr_sentence(w: FutureWishesData) -> str:
+    """The CPR decision in a full sentence, with when and by whom ('' when none was recorded)."""
+    sentence = CPR_SENTENCES.get(w.cpr_decision, "")
+    if sentence and w.cpr_decision_date:
+        sentence += f" Decided on {pb.long_date(w.cpr_decision_date)}" + (
+            f" by {w.cpr_decision_by.strip()}." if w.cpr_decision_by.strip() else "."
+        )
+    if sentence and w.cpr_discussed_with_person is not None:
+        sentence += (
+            " It was discussed with me." if w.cpr_discussed_with_person else " It was not discussed with me."
+        )
+    return sentence
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v.strip():
+            seen.setdefault(v.strip(), None)
+    return list(seen)
+
+
+def _hospital_wishes(plans: tuple[ContingencyData, ...]) -> list[tuple[str, str]]:
+    """A wish to avoid hospital belongs to the plan it was made in: a wish recorded for falls must never read
+    as "do not take me in" for chest pain. Only when every plan carries it is it printed as a general wish."""
+    avoiding = [p for p in plans if p.avoid_hospital_admission]
+    if not avoiding:
+        return []
+    if len(avoiding) == len(plans):
+        wishes = _unique([p.admission_wishes for p in avoiding])
+        return [
+            (
+                "Going into hospital:",
+                wishes[0] if len(wishes) == 1 else "I wish to avoid going into hospital.",
+            )
+        ]
+    rows: list[tuple[str, str]] = []
+    for p in avoiding:
+        where = p.name.strip() or p.condition.strip() or "one of my plans"
+        wish = p.admission_wishes.strip() or "I wish to avoid going into hospital if it is safe."
+        rows.append((f"Going into hospital, {where} only:", wish))
+    return rows
+
+
+def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
+    """CPR and its form, ceiling of treatment, avoiding hospital and the advance decision, kept together."""
+    rows: list[tuple[str, str]] = []
+    w = plan.content.future_wishes.wishes
+    if w.wishes_to_discuss:
+        rows.append(("Resuscitation (CPR):", cpr_sentence(w)))
+        rows.append(("Where my CPR or ReSPECT form is kept:", w.cpr_form_location or w.respect_form_location))
+    plans = plan.content.contingency.plans
+    ceilings = _unique([p.ceiling_of_treatment for p in plans])
+    if len(ceilings) == 1:
+        rows.append(("How far my treatment should go:", ceilings[0]))
+    else:
+        for p in plans:
+            if p.ceiling_of_treatment.strip():
+                where = p.name.strip() or p.condition.strip() or "My plan"
+                rows.append((f"How far my treatment should go ({where}):", p.ceiling_of_treatment))
+    rows += _hospital_wishes(plans)
+    if w.wishes_to_discuss and (w.adrt_exists or w.adrt_location.strip()):
+        where = w.adrt_location.strip() or "not written down — ask my GP practice"
+        rows.append(("My advance decision to refuse treatment is kept:", where))
+        if w.adrt_summary.strip():
+            rows.append(("What my advance decision refuses:", w.adrt_summary))
+    lines = [pb.labelled(label, value, s) for label, value in rows if value.strip()]
+    if not lines:
+        return []
+    return [KeepTogether([Paragraph(DECISIONS_HEADING, s.h3), *lines])]

@@ -1,0 +1,171 @@
+"""Gaps in a plan's text that must be put right before it is agreed or printed, for "Before you agree".
+
+- A blank left to fill in ("___ kg", "[the medicines to pause …]", "{crisis_team}"): the person would
+  take home an instruction they cannot follow. Found anywhere in the plan with the generic patterns of
+  `clinical.placeholders`, so a practice's own templates and free text are covered as well.
+- A contingency plan whose red zone does not tell the person to ring 999.
+- A condition code that fails the SNOMED CT checks, or that the app could not check (a reminder only).
+- A sick-day plan ("I pause these medicines: …") that does not name a current medicine the sick-day rules
+  would pause, for example one started after the template was inserted (a reminder only).
+
+Each gap names the step and the field (or list item) that fixes it; `services.consultation` turns them
+into check-list items.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from careplanner.clinical.contingency_templates import red_zone_rings_999
+from careplanner.clinical.enums import MedicineDecision
+from careplanner.clinical.placeholders import unfilled_placeholders
+from careplanner.clinical.sick_day import medicines_to_pause
+from careplanner.clinical.snomed import CodeCheck, check_code
+from careplanner.services.plan_data import SECTION_TITLES, SECTION_TYPES, PlanContent
+
+__all__ = ["Gap", "blank_gaps", "code_gaps", "red_zone_gaps", "sick_day_gaps"]
+
+_SNIPPET = 30
+
+
+@dataclass(frozen=True)
+class Gap:
+    message: str
+    step: str
+    field: str
+    index: int | None = None
+    blocking: bool = True
+
+
+def _snippet(text: str, blank: str) -> str:
+    """The blank with a little of the text around it, on one line, so the clinician can find it."""
+    at = text.find(blank)
+    start, end = max(at - _SNIPPET, 0), min(at + len(blank) + _SNIPPET, len(text))
+    core = " ".join(text[start:end].split())
+    return ("…" if start > 0 else "") + core + ("…" if end < len(text) else "")
+
+
+def _first_blank(value: object, field: str) -> tuple[str, str, int] | None:
+    """(field name, snippet, number of blanks) for the first text holding a blank, searching nested
+    dataclasses and tuples; None when there is none."""
+    if isinstance(value, str):
+        found = unfilled_placeholders(value)
+        return (field, _snippet(value, found[0]), len(found)) if found else None
+    if isinstance(value, tuple):
+        hits = [h for h in (_first_blank(v, field) for v in value) if h is not None]
+        return (hits[0][0], hits[0][1], sum(h[2] for h in hits)) if hits else None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        hits = [
+            h
+            for h in (_first_blank(getattr(value, f.name), f.name) for f in dataclasses.fields(value))
+            if h is not None
+        ]
+        return (hits[0][0], hits[0][1], sum(h[2] for h in hits)) if hits else None
+    return None
+
+
+def _blank_message(where: str, snippet: str, count: int) -> str:
+    more = f" ({count} blanks in all)" if count > 1 else ""
+    return f'{where} still has a blank to fill in: "{snippet}"{more}. Fill it in, or remove it.'
+
+
+def blank_gaps(content: PlanContent) -> list[Gap]:
+    """One blocking gap for each field, or list item, that still holds a blank to fill in."""
+    gaps: list[Gap] = []
+    for key in SECTION_TYPES:
+        section = content.section(key)
+        title = SECTION_TITLES[key]
+        for f in dataclasses.fields(section):
+            value = getattr(section, f.name)
+            is_list = isinstance(value, tuple) and any(dataclasses.is_dataclass(v) for v in value)
+            if is_list:
+                for i, element in enumerate(value):
+                    hit = _first_blank(element, f.name)
+                    if hit is not None:
+                        gaps.append(
+                            Gap(_blank_message(f"{title}, item {i + 1}", hit[1], hit[2]), key, f.name, i)
+                        )
+                continue
+            hit = _first_blank(value, f.name)
+            if hit is not None:
+                gaps.append(Gap(_blank_message(title, hit[1], hit[2]), key, hit[0]))
+    return gaps
+
+
+def red_zone_gaps(content: PlanContent) -> list[Gap]:
+    """A blocking gap for each contingency plan whose red zone does not say to ring 999."""
+    gaps: list[Gap] = []
+    for i, plan in enumerate(content.contingency.plans):
+        if not red_zone_rings_999(plan.red_what_i_do):
+            name = (plan.name or plan.condition).strip()[:60] or "A plan"
+            gaps.append(
+                Gap(
+                    f'The red zone of "{name}" does not tell the person to ring 999. Add it, for '
+                    'example "I or someone with me calls 999".',
+                    "contingency",
+                    "plans",
+                    i,
+                )
+            )
+    return gaps
+
+
+_CODE_PROBLEMS = {
+    CodeCheck.MALFORMED: "is not a SNOMED CT code",
+    CodeCheck.CHECK_DIGIT_WRONG: "fails the SNOMED CT check digit (probably mistyped)",
+    CodeCheck.NOT_A_CONCEPT: "is a SNOMED CT description or relationship id, not a concept",
+    CodeCheck.NOT_CHECKED: "is not in the app's list of verified codes, so its meaning was not checked",
+}
+
+
+def code_gaps(content: PlanContent) -> list[Gap]:
+    """Reminders (not blocking) for condition codes that are wrong or could not be checked. A wrong
+    code is never exported, but the clinician should correct or clear it."""
+    gaps: list[Gap] = []
+    for i, condition in enumerate(content.medical.conditions):
+        problem = _CODE_PROBLEMS.get(check_code(condition.snomed_code))
+        if problem:
+            name = condition.term.strip()[:60] or "a condition"
+            gaps.append(
+                Gap(
+                    f'The code {condition.snomed_code.strip()} for "{name}" {problem}.',
+                    "medical",
+                    "conditions",
+                    i,
+                    blocking=False,
+                )
+            )
+    return gaps
+
+
+_PAUSE_PHRASE = "pause these medicines"
+
+
+def sick_day_gaps(content: PlanContent) -> list[Gap]:
+    """Reminders (not blocking) for a current sick-day medicine that a plan's pause list leaves out."""
+    current = [
+        m.name
+        for m in content.medical.medicines
+        if m.name.strip() and m.decision is not MedicineDecision.STOP
+    ]
+    to_pause = medicines_to_pause(current)
+    gaps: list[Gap] = []
+    for i, plan in enumerate(content.contingency.plans):
+        text = " ".join([plan.green_what_i_do, plan.amber_what_i_do, plan.red_what_i_do]).casefold()
+        if _PAUSE_PHRASE not in text:
+            continue
+        for match in to_pause:
+            if match.medicine.casefold() not in text:
+                name = (plan.name or plan.condition).strip()[:60] or "A plan"
+                gaps.append(
+                    Gap(
+                        f'"{match.medicine[:60]}" is paused on sick days ({match.reason}), but the sick-day '
+                        f'advice in "{name}" does not name it.',
+                        "contingency",
+                        "plans",
+                        i,
+                        blocking=False,
+                    )
+                )
+    return gaps

@@ -1,0 +1,179 @@
+"""File → Import a record (FHIR): a person's record from another system, into their draft plan.
+
+The import is refused whole when anything is wrong, including a record whose NHS number is held for
+someone with another date of birth or family name. When the record is for a person already held and
+would change their details, the clinician is shown which details and chooses: update them, keep the
+details already held, or cancel (nothing is imported). Afterwards the app says what came in, what was
+left out and why, and whether the record says "No known allergies".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from careplanner.services.container import Services
+from careplanner.services.errors import ServiceError
+from careplanner.services.fhir_import import (
+    DetailsDecision,
+    DetailsWouldChangeError,
+    ImportResult,
+    parse_json,
+)
+from careplanner.ui.session import UserSession
+
+log = logging.getLogger("careplanner.ui.record_import")
+
+
+class RecordImport(QObject):
+    """The import action. `plan_open()` says whether a plan is open in the editor (then the import waits:
+    the editor's next autosave would otherwise write over what was imported); `imported(person_id)` is
+    called after a successful import (to refresh the list)."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        services: Services,
+        session: UserSession,
+        plan_open: Callable[[], bool],
+        imported: Callable[[str], None],
+    ) -> None:
+        super().__init__(window)
+        self._window, self._services, self._session = window, services, session
+        self._plan_open, self._imported = plan_open, imported
+        self.action = QAction(self.tr("&Import a record (FHIR)…"), window)
+        self.last_result: ImportResult | None = None
+
+    def choose_file(self) -> None:
+        if self._plan_open():
+            QMessageBox.information(
+                self._window,
+                self.tr("Import a record"),
+                self.tr(
+                    "Close the plan that is open (go back to the list of people), then import the record."
+                ),
+            )
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self._window, self.tr("Import a record"), str(Path.home()), self.tr("FHIR JSON (*.json)")
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> ImportResult | None:
+        """Import `path`, asking before any of the person's details change. None when nothing was imported."""
+        title = self.tr("Import a record")
+        try:
+            data = parse_json(path.read_bytes())
+        except OSError as exc:
+            QMessageBox.warning(
+                self._window, title, self.tr("The file could not be read: {0}").format(exc.strerror)
+            )
+            return None
+        except ServiceError as exc:
+            QMessageBox.warning(self._window, title, str(exc))
+            return None
+        decision = DetailsDecision()
+        while True:
+            try:
+                result = self._run(data, decision)
+            except DetailsWouldChangeError as exc:
+                chosen = self.ask_about_details(exc.changes)
+                if chosen is None:
+                    return None
+                decision = chosen
+                continue
+            except ServiceError as exc:
+                QMessageBox.warning(self._window, title, str(exc))
+                return None
+            break
+        self.last_result = result
+        log.info("Imported a record")
+        QMessageBox.information(self._window, title, "\n".join(self.summary(result)))
+        self._imported(result.person_id)
+        return result
+
+    def _run(self, data: Any, decision: DetailsDecision) -> ImportResult:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return self._services.importer.import_bundle(data, self._session.actor, decision)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def ask_about_details(self, changes: tuple[str, ...]) -> DetailsDecision | None:
+        """Update, keep, or cancel: the clinician's choice when the record changes the person's details."""
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("The record changes this person's details"))
+        box.setText(self.tr("This record would change the person's details: {0}.").format(", ".join(changes)))
+        box.setInformativeText(
+            self.tr(
+                "Check the record is for this person. Update their details from the record, keep the details "
+                "already held (the rest of the record is still imported), or cancel and import nothing."
+            )
+        )
+        update = box.addButton(self.tr("&Update details"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("&Keep details held"), QMessageBox.ButtonRole.ActionRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)  # Enter never changes someone's details
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is update:
+            return DetailsDecision(update=True)
+        if clicked is keep:
+            return DetailsDecision(keep=True)
+        return None
+
+    def summary(self, result: ImportResult) -> list[str]:
+        got = ", ".join(f"{n} {what}" for what, n in result.imported.items() if n) or self.tr(
+            "nothing to add"
+        )
+        lines = [
+            self.tr("Added a new person and filled in their draft plan ({0}).").format(got)
+            if result.created_person
+            else self.tr("Filled in the person's draft plan ({0}).").format(got)
+        ]
+        if result.no_known_allergies:
+            lines.append(self.tr("The record says no known allergies: recorded as that, not as an allergy."))
+        if result.details_changed:
+            lines.append(
+                self.tr("Updated the person's details: {0}.").format(", ".join(result.details_changed))
+            )
+        if result.details_kept:
+            lines.append(
+                self.tr("Kept the person's details as held (the record differs in: {0}).").format(
+                    ", ".join(result.details_kept)
+                )
+            )
+        if result.skipped:
+            lines.append(self.tr("Not imported:"))
+            lines += [f"• {p}" for p in result.skipped]
+        return lines
+
+
+def install(window: QWidget, services: Services, session: UserSession) -> RecordImport:
+    """Add File → Import a record (FHIR)… to the main window."""
+
+    def plan_open() -> bool:
+        editor, stack = getattr(window, "editor", None), getattr(window, "stack", None)
+        return editor is not None and stack is not None and stack.currentWidget() is editor
+
+    def imported(_person_id: str) -> None:
+        people = getattr(window, "people", None)
+        if people is not None:
+            people.model.refresh()
+
+    importer = RecordImport(window, services, session, plan_open, imported)
+    # The connection holds the importer (parented to the window), so it lives as long as the window.
+    importer.action.triggered.connect(lambda: importer.choose_file())
+    file_menu = getattr(window, "file_menu", None)
+    if file_menu is not None:
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        file_menu.insertAction(first, importer.action)
+    return importer
