@@ -170,7 +170,6 @@ def test_page_one_of_the_standard_copy_keeps_its_promise() -> None:
     for phrase in (
         "Siobhán Nguyễn",
         "999 000 1235",
-        "What matters to me",
         "My allergies",
         "Penicillin — rash (moderate)",
         "Decisions for an emergency",
@@ -183,32 +182,21 @@ def test_page_one_of_the_standard_copy_keeps_its_promise() -> None:
         "0113 496 0777",
         "999",
         "My named coordinator: Jane Doyle",
-        "We will look at this plan again by: 22 May 2027",
+        "Next of kin: Aoife Nguyễn, Daughter — 0113 496 0999",
+        "My medicines are listed on page",
     ):
         assert phrase in first, phrase
+    # Red first, then amber, then green.
+    assert first.index("Red: I need help now") < first.index("Amber:") < first.index("Green:")
 
 
-def test_large_print_has_the_coordinator_on_page_one_and_if_i_get_worse_whole_on_page_two() -> None:
+def test_large_print_card_fills_page_one_and_ends_by_page_two() -> None:
     pdf = render_person_copy(sample_person(), sample_plan(), SAMPLE_PRACTICE, large_print=True)
     first, second = _page_text(pdf, 0, large=True), _page_text(pdf, 1, large=True)
-    for phrase in (
-        "Siobhán Nguyễn",
-        "999 000 1235",
-        "What matters to me",
-        "My allergies",
-        "Penicillin — rash (moderate)",
-        "My named coordinator:",
-    ):
+    for phrase in ("Siobhán Nguyễn", "999 000 1235", "My allergies", "Penicillin — rash (moderate)"):
         assert phrase in first, phrase
-    assert "We will look at this plan again by:" in first
-    assert "is on the next page" in first
-    assert "Green" not in first
-    for phrase in (
-        "If I get worse",
-        "Green: I feel well",
-        "Amber: I am getting worse",
-        "Red: I need help now",
-    ):
-        assert phrase in second, phrase
+    for phrase in ("Red: I need help now", "Amber: I am getting worse", "Green: I feel well"):
+        assert phrase in first + second, phrase
     for number in ("0113 496 0555", "0113 496 0123", "0113 496 0777", "111", "999"):
-        assert number in second, number
+        assert number in first + second, number
+    assert "My named coordinator:" in first + second

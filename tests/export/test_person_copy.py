@@ -21,34 +21,34 @@ from tests.export.conftest import pdf_text, store_plan
 
 SECTIONS_IN_ORDER = [
     "My care and support plan",
-    "What matters to me",
-    "Staying in my own home",
     "My allergies",
     "Penicillin — rash (moderate)",
     "If I get worse",
+    "Red: I need help now",
+    "Amber: I am getting worse",
+    "Green: I feel well",
     "Decisions for an emergency",
     "Resuscitation (CPR): If my heart or breathing stops, CPR (resuscitation) should not be tried.",
     "Where my CPR or ReSPECT form is kept: ReSPECT form in the kitchen drawer",
-    "Green: I feel well",
-    "Amber: I am getting worse",
-    "Red: I need help now",
     "Who coordinates my care",
     "My named coordinator: Jane Doyle",
-    "We will look at this plan again by: 22 May 2027",
+    "My medicines are listed on page",
     "About me",
+    "What matters to me",
+    "Staying in my own home",
     "My goals and what I will do",
     "I want to walk to the shop and back without stopping",
     "Walk for 10 minutes every day",
     "I want to feel less lonely",
     "My health conditions",
     "COPD (a long-term lung condition)",
-    "My medicines",
-    "Medicines I have stopped — do not take",
+    "My medicines Medicines I have stopped — do not take",
     "Oxybutynin 5mg tablets — stopped on 22 November 2026. I do not take this any more.",
     "The medicines I take now",
     "Metformin 500mg tablets",
     "Ramipril 5mg capsules",
     "CHANGED on 22 November 2026. How I take this has changed.",
+    "More about my plans for when I get worse",
     "Support and services",
     "I was referred to Pulmonary rehabilitation",
     "I was told about Walking for health group",
@@ -56,8 +56,11 @@ SECTIONS_IN_ORDER = [
     "Living well with COPD",
     "My future wishes",
     "Where I would like to be cared for: At home",
-    "Who has a copy",
+    "Who is involved in my care",
     "Copies of this plan: Me; my daughter Aoife",
+    "Making this plan",
+    "We will look at this plan again by: 22 May 2027",
+    "This replaces version 1 — please throw older copies away.",
 ]
 
 
@@ -89,9 +92,7 @@ def test_every_section_appears_in_order(tmp_path: Path) -> None:
 
 def test_contacts_print_the_practice_numbers_from_settings(tmp_path: Path) -> None:
     text = pdf_text(render_person_copy(sample_person(), sample_plan(), SAMPLE_PRACTICE), tmp_path)
-    assert "Who I call: My GP practice — 0113 496 0123" in text
-    assert "Who I call: Out of hours — 0113 496 0777" in text
-    assert "Who I call: NHS 111 — 111" in text
+    assert "Who I call: My GP practice — 0113 496 0123; Out of hours — 0113 496 0777; NHS 111 — 111" in text
     assert "Who I call: Emergency — 999" in text
     assert "Who I call: My practice nurse — 0113 496 0555" in text
     assert "0113 496 0000" not in text  # the number typed on the contact is superseded by the settings
@@ -131,7 +132,7 @@ def test_future_wishes_only_when_the_person_wished_to_discuss_them(tmp_path: Pat
     )
     assert "My future wishes" not in text
     assert "CPR" not in text
-    assert "Who has a copy" in text
+    assert "Who is involved in my care" in text
 
 
 def test_large_print_uses_nothing_under_16_point() -> None:

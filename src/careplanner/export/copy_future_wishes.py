@@ -10,6 +10,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph
 
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_more import where_papers_are
 from careplanner.export.copy_safety import cpr_sentence
 from careplanner.services.plan_data import FutureWishesData
 
@@ -19,19 +20,32 @@ def future_wishes(w: FutureWishesData, s: pb.Styles) -> list[Flowable]:
         return []
     cpr = ""
     if cpr_sentence(w) or w.cpr_form_location.strip() or w.respect_form_location.strip():
-        cpr = 'My CPR decision and where the form is kept are with "If I get worse", near the start.'
+        cpr = "My CPR decision and where the form is kept are on my emergency card, on page 1."
     lpa = ""
     if w.lpa_health_welfare_exists:
         lpa = f"Health and welfare: {w.lpa_health_welfare_name.strip() or 'yes'}"
+        lpa += _registered(w.lpa_health_welfare_registered)
     if w.lpa_property_finance_exists:
         lpa += ("; " if lpa else "") + f"Property and money: {w.lpa_property_finance_name.strip() or 'yes'}"
+        lpa += _registered(w.lpa_property_finance_registered)
+    adrt = w.adrt_summary.strip()
+    if adrt and w.adrt_date is not None:
+        adrt += f" (written {pb.long_date(w.adrt_date)})"
+    statement = w.advance_statement_summary.strip()
+    if not statement and w.advance_statement_exists:
+        statement = "I have written one."
+    if statement and w.advance_statement_date is not None:
+        statement += f" (written {pb.long_date(w.advance_statement_date)})"
+    review = pb.long_date(w.cpr_review_date) if w.cpr_review_date is not None else ""
     rows = [
         ("Where I would like to be cared for:", w.preferred_place_of_care),
         ("Where I would like to be when I die:", w.preferred_place_of_death),
         ("Resuscitation (CPR):", cpr),
+        ("My CPR decision will be looked at again by:", review),
         ("People who can decide for me (lasting power of attorney):", lpa),
-        ("My advance decision to refuse treatment:", w.adrt_summary),
-        ("My advance statement:", w.advance_statement_summary),
+        ("My advance decision to refuse treatment:", adrt),
+        ("My advance statement:", statement),
+        *where_papers_are(w),
         ("Organ donation:", w.organ_donation),
         ("People to tell:", w.people_to_inform),
         ("What matters to me spiritually:", w.spiritual_needs),
@@ -39,3 +53,9 @@ def future_wishes(w: FutureWishesData, s: pb.Styles) -> list[Flowable]:
     ]
     out = [pb.labelled(label, value, s) for label, value in rows if value.strip()]
     return [Paragraph("My future wishes", s.h2), *out] if out else []
+
+
+def _registered(registered: bool | None) -> str:
+    if registered is None:
+        return ""
+    return " (registered)" if registered else " (not yet registered)"

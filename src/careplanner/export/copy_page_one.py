@@ -1,27 +1,24 @@
-"""Page 1 of the person's copy: what the person needs in a hurry.
-
-Who they are, what matters to them, what to do and who to ring if they get worse (with the practice's
-real numbers, green / amber / red), the decisions made for an emergency, their named coordinator and the
-date the plan will be looked at again.
+"""The pieces of the emergency card (`emergency_card`), page 1 of the person's copy: who I am, the
+green / amber / red zones with who I call and their numbers, and the people to ring about me.
 
 A contact is printed only with a phone number (one without is left out, never printed half-done), and
 every red zone tells the person to ring 999: a red zone whose words and numbers do not say 999 gets the
-line "If it is an emergency, I ring 999.", and every plan prints its red zone.
+line "If it is an emergency, I ring 999.", and every plan prints its red zone. The numbers in a red
+zone are the biggest on the page (14 pt bold in standard print).
 """
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from careplanner.clinical.enums import Zone
+from careplanner.clinical.enums import ContactRole, Zone
 from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
 from careplanner.export.contacts import resolve_contact
-from careplanner.export.copy_safety import emergency_decisions
 from careplanner.export.plan_frame import person_name
 from careplanner.services.people import PersonRecord
-from careplanner.services.plan_data import ContingencyData, PlanVersion
+from careplanner.services.plan_data import ContingencyContactData, ContingencyData, PlanVersion
 
 TITLE = "My care and support plan"
 
@@ -30,72 +27,45 @@ ZONE_LABELS = {
     Zone.AMBER: ("Amber", "I am getting worse"),
     Zone.RED: ("Red", "I need help now"),
 }
+# Red first: the card is read in a hurry, and red is what a hurry needs.
+ZONE_ORDER = (Zone.RED, Zone.AMBER, Zone.GREEN)
+RED_999 = "If it is an emergency, I ring 999."
+
+# With no contingency plan the card still says who to ring (the practice's numbers from its settings).
+FALLBACK_PLAN = ContingencyData(
+    amber_what_i_do="I ring my GP practice. When it is closed, I ring NHS 111.",
+    red_what_i_do="I ring 999.",
+    contacts=(
+        ContingencyContactData(Zone.AMBER, role="My GP practice", role_key=ContactRole.PRACTICE.value),
+        ContingencyContactData(Zone.AMBER, role="Out of hours", role_key=ContactRole.OUT_OF_HOURS.value),
+        ContingencyContactData(Zone.AMBER, role="NHS 111", role_key=ContactRole.NHS_111.value),
+        ContingencyContactData(Zone.RED, role="Emergency", role_key=ContactRole.EMERGENCY_999.value),
+    ),
+)
 
 
 def heading(
-    person: PersonRecord, plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles
+    person: PersonRecord, practice: PracticeSettings | None, s: pb.Styles, title: str = TITLE
 ) -> list[Flowable]:
+    """Title, name (with the name I like to be called), NHS number, date of birth and GP practice."""
     d = person.details
-    out: list[Flowable] = [Paragraph(TITLE, s.title), pb.para(person_name(person), s.h3)]
-    facts = []
+    name = person_name(person)
+    if d.preferred_name.strip() and d.preferred_name.strip() != d.first_name.strip():
+        name += f" (I like to be called {d.preferred_name.strip()})"
+    out: list[Flowable] = [Paragraph(title, s.title)]
+    facts = [f"<b>{pb.text(name)}</b>"]
     if d.nhs_number:
-        facts.append(f"NHS number: <b>{format_nhs_number(d.nhs_number)}</b>")
+        facts.append(f"NHS\u00a0number:\u00a0<b>{pb.no_break(format_nhs_number(d.nhs_number))}</b>")
     facts.append(f"Date of birth: {pb.long_date(d.date_of_birth)}")
+    if s.large:  # one column at 18 pt: name and NHS number, then the date of birth
+        facts = [" · ".join(facts[:-1]), facts[-1]]
     out.append(Paragraph(("<br/>" if s.large else " · ").join(facts), s.body))
     if practice is not None and practice.practice_name.strip():
         line = f"My GP practice: <b>{pb.text(practice.practice_name)}</b>"
         if practice.in_hours_phone.strip():
-            line += f" — {pb.phone(practice.in_hours_phone)}"
+            line += f" — <b>{pb.phone(practice.in_hours_phone)}</b>"
         out.append(Paragraph(line, s.body))
-    what = plan.content.about_me.about.what_matters
-    if what.strip():
-        out += [Paragraph("What matters to me", s.h2), pb.para(what, s.body)]
     return out
-
-
-def _zone_block(
-    zone: Zone, what: str, plan: ContingencyData, practice: PracticeSettings | None, s: pb.Styles
-) -> Flowable:
-    name, meaning = ZONE_LABELS[zone]
-    inner: list[Flowable] = [Paragraph(f"<b>{name}: {meaning}</b>", s.body)]
-    if what.strip():
-        inner.append(pb.labelled("What I do:", what, s))
-    calls = zone_calls(zone, plan, practice)
-    for label, phone in calls:
-        inner.append(Paragraph(f"Who I call: <b>{pb.text(label)}</b> — <b>{pb.phone(phone)}</b>", s.body))
-    if zone is Zone.RED and "999" not in " ".join([what, *(phone for _, phone in calls)]):
-        inner.append(Paragraph(f"<b>{RED_999}</b>", s.body))
-    colour = pb.ZONE_COLOURS[zone.value]
-    if s.large:
-        table = Table([[inner]], colWidths=["100%"])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("LINEBEFORE", (0, 0), (0, 0), 8, colour),
-                    ("BACKGROUND", (0, 0), (0, 0), pb.ZONE_TINTS[zone.value]),
-                    ("LEFTPADDING", (0, 0), (0, 0), 12),
-                    ("TOPPADDING", (0, 0), (0, 0), 6),
-                ]
-            )
-        )
-        return table
-    table = Table([["", inner]], colWidths=[6, None])
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (0, 0), colour),
-                ("BACKGROUND", (1, 0), (1, 0), pb.ZONE_TINTS[zone.value]),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (1, 0), (1, 0), 8),
-                ("TOPPADDING", (1, 0), (1, 0), 4),
-                ("BOTTOMPADDING", (1, 0), (1, 0), 2),
-            ]
-        )
-    )
-    return table
-
-
-RED_999 = "If it is an emergency, I ring 999."
 
 
 def zone_calls(zone: Zone, plan: ContingencyData, practice: PracticeSettings | None) -> list[tuple[str, str]]:
@@ -104,62 +74,88 @@ def zone_calls(zone: Zone, plan: ContingencyData, practice: PracticeSettings | N
     return [(label, phone) for label, phone in calls if phone.strip()]
 
 
-def if_i_get_worse(plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles) -> list[Flowable]:
-    plans = plan.content.contingency.plans
-    decisions = emergency_decisions(plan, s)
-    if not plans and not decisions:
-        return []
-    # The emergency decisions come first in standard print: they are what someone treating me in a hurry
-    # must see. Large print starts "If I get worse" on a page of its own and a block of decisions at 18 pt
-    # would push the first plan's zones off it, so there they follow the plans.
-    out: list[Flowable] = [Paragraph("If I get worse", s.h2), *([] if s.large else decisions)]
-    for cp in plans:
-        block: list[Flowable] = []
-        if cp.name.strip():
-            block.append(pb.para(cp.name, s.h3))
-        if cp.warning_signs:
-            block.append(pb.labelled("Signs I am getting worse:", "; ".join(cp.warning_signs), s))
-        if cp.triggers:
-            block.append(pb.labelled("Things that can set it off:", "; ".join(cp.triggers), s))
-        zones = (
-            (Zone.GREEN, cp.green_what_i_do),
-            (Zone.AMBER, cp.amber_what_i_do),
-            (Zone.RED, cp.red_what_i_do),
+def zone_block(
+    zone: Zone, plan: ContingencyData, practice: PracticeSettings | None, s: pb.Styles
+) -> Flowable | None:
+    """One zone in a tinted box with a coloured bar (never colour alone: the zone is named in words), as
+    one paragraph: "Red: I need help now. I ring 999 if … Who I call: Emergency — 999". None for an empty
+    green or amber zone; a red zone always prints."""
+    what = {Zone.GREEN: plan.green_what_i_do, Zone.AMBER: plan.amber_what_i_do, Zone.RED: plan.red_what_i_do}[
+        zone
+    ]
+    calls = zone_calls(zone, plan, practice)
+    if zone is not Zone.RED and not what.strip() and not calls:
+        return None
+    name, meaning = ZONE_LABELS[zone]
+    words = f"<b>{name}: {meaning}.</b>"
+    if what.strip():
+        words += f" {pb.text(what)}"  # what I do, in my own words, straight after the zone's name
+    size = f' size="{s.red_number:g}"' if zone is Zone.RED else ""
+    numbers = [
+        f"<b>{pb.text(label)}</b> — <font{size}><b>{pb.phone(phone)}</b></font>" for label, phone in calls
+    ]
+    if numbers:
+        words += " Who I call: " + "; ".join(numbers)
+    if zone is Zone.RED and "999" not in " ".join([what, *(phone for _, phone in calls)]):
+        words += f" <b>{RED_999}</b>"
+    inner: list[Flowable] = [Paragraph(words, s.body)]
+    colour = pb.ZONE_COLOURS[zone.value]
+    bar = 10 if zone is Zone.RED else 6
+    table = Table([["", inner]], colWidths=[bar, None])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (0, 0), colour),
+                ("BACKGROUND", (1, 0), (1, 0), pb.ZONE_TINTS[zone.value]),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (1, 0), (1, 0), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                *([("BOX", (0, 0), (-1, -1), 1.5, colour)] if zone is Zone.RED else []),
+            ]
         )
-        for zone, what in zones:
-            if zone is Zone.RED or what.strip() or zone_calls(zone, cp, practice):
-                block.append(_zone_block(zone, what, cp, practice, s))
-                block.append(pb.spacer(s, 0.5))
-        if cp.anticipatory_medicines:
-            block.append(
-                pb.labelled(
-                    "Medicines and equipment kept for when I get worse:",
-                    "; ".join(cp.anticipatory_medicines),
-                    s,
-                )
-            )
-        if cp.admission_wishes.strip():
-            block.append(pb.labelled("About going into hospital:", cp.admission_wishes, s))
-        out.append(KeepTogether(block))  # green, amber and red read together, never split over a page
-    return out + decisions if s.large else out
+    )
+    return table
 
 
-def coordinator(plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles) -> list[Flowable]:
-    sh = plan.content.sharing.sharing
+def people_to_ring(plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles) -> list[Flowable]:
+    """My coordinator (always with a number), my next of kin, carer or emergency contact, my review."""
+    sh = plan.content.sharing
     out: list[Flowable] = []
-    if sh.lead_coordinator_name.strip():
-        who = ", ".join(p for p in (sh.lead_coordinator_name, sh.lead_coordinator_role) if p.strip())
+    if sh.sharing.lead_coordinator_name.strip():
+        lead = sh.sharing
+        who = ", ".join(p for p in (lead.lead_coordinator_name, lead.lead_coordinator_role) if p.strip())
         practice_phone = practice.in_hours_phone.strip() if practice is not None else ""
-        if sh.lead_coordinator_contact.strip():
-            who += f" — {pb.no_break(sh.lead_coordinator_contact)}"
+        if lead.lead_coordinator_contact.strip():
+            who += f" — {pb.no_break(lead.lead_coordinator_contact)}"
         elif practice_phone:  # never a contact without a number: reach them through the practice
             who += f" — through my GP practice on {pb.no_break(practice_phone)}"
         else:
             who += " — ask for them at my GP practice"
         out.append(pb.labelled("My named coordinator:", who, s))
-    if sh.review_date is not None:
-        review = pb.long_date(sh.review_date)
-        if sh.review_responsible_name.strip():
-            review += f", with {sh.review_responsible_name.strip()}"
-        out.append(pb.labelled("We will look at this plan again by:", review, s))
-    return ([Paragraph("Who coordinates my care", s.h2), *out]) if out else []
+    for c in sh.personal_contacts:
+        roles = [
+            r
+            for r, on in (
+                ("next of kin", c.is_next_of_kin),
+                ("my carer", c.is_carer),
+                ("emergency contact", c.is_emergency_contact),
+            )
+            if on
+        ]
+        if not roles or not c.name.strip() or not c.phone.strip():
+            continue
+        who = ", ".join(p for p in (c.name, c.relationship_to_person) if p.strip())
+        label = roles[0][0].upper() + roles[0][1:] + "".join(f", {r}" for r in roles[1:]) + ":"
+        out.append(pb.labelled(label, f"{who} — {pb.no_break(c.phone)}", s))
+    return out
+
+
+def review_line(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
+    sh = plan.content.sharing.sharing
+    if sh.review_date is None:
+        return []
+    review = pb.long_date(sh.review_date)
+    if sh.review_responsible_name.strip():
+        review += f", with {sh.review_responsible_name.strip()}"
+    return [pb.labelled("We will look at this plan again by:", review, s)]

@@ -9,7 +9,7 @@ recorded. When allergies are listed they are printed, even if "No known allergie
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from careplanner.clinical.enums import CprDecision
 from careplanner.export import pdf_base as pb
@@ -33,10 +33,31 @@ def _allergy_line(a: AllergyData) -> str:
     return f"• <b>{pb.text(a.substance)}</b> — {pb.text(reaction)}"
 
 
-def allergies(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
-    """The allergy block: always printed, whatever was (or was not) recorded."""
+def allergies(plan: PlanVersion, s: pb.Styles, *, compact: bool = False) -> list[Flowable]:
+    """The allergy block: always printed, whatever was (or was not) recorded. `compact` (the emergency
+    card) puts them in one paragraph after the heading, in a red-edged box."""
     medical = plan.content.medical
     listed = [a for a in medical.allergies if a.substance.strip() and not a.is_history]
+    if compact:
+        if listed:
+            words = "; ".join(_allergy_line(a)[2:] for a in listed)
+        elif medical.review.no_known_allergies:
+            words = f"<b>{NO_KNOWN_ALLERGIES}</b>"
+        else:
+            words = f"<b>{ALLERGIES_NOT_RECORDED}</b>"
+        box = Table([[Paragraph(f"<b>{ALLERGIES_HEADING}:</b> {words}", s.body)]], colWidths=["100%"])
+        box.setStyle(
+            TableStyle(
+                [
+                    ("LINEBEFORE", (0, 0), (0, 0), 6, pb.NHS_RED),
+                    ("BOX", (0, 0), (-1, -1), 0.8, pb.NHS_RED),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        return [Spacer(1, 2), box, Spacer(1, 1)]
     block: list[Flowable] = [Paragraph(ALLERGIES_HEADING, s.h2)]
     if listed:
         block += [Paragraph(_allergy_line(a), s.body) for a in listed]
@@ -91,6 +112,13 @@ def _hospital_wishes(plans: tuple[ContingencyData, ...]) -> list[tuple[str, str]
     return rows
 
 
+def _sentence(label: str, value: str) -> str:
+    value = value.strip()
+    if value and value[-1] not in ".!?":
+        value += "."
+    return f"<b>{pb.text(label)}</b> {pb.text(value)}"
+
+
 def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     """CPR and its form, ceiling of treatment, avoiding hospital and the advance decision, kept together."""
     rows: list[tuple[str, str]] = []
@@ -113,7 +141,19 @@ def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         rows.append(("My advance decision to refuse treatment is kept:", where))
         if w.adrt_summary.strip():
             rows.append(("What my advance decision refuses:", w.adrt_summary))
-    lines = [pb.labelled(label, value, s) for label, value in rows if value.strip()]
-    if not lines:
+    kept = [(label, value) for label, value in rows if value.strip()]
+    if not kept:
         return []
+    # A place follows the decision it belongs to in the same paragraph (the form after CPR, what the
+    # advance decision refuses after where it is kept), so the pair is read together and takes less room.
+    paragraphs: list[list[tuple[str, str]]] = []
+    for label, value in kept:
+        follows = label.startswith("Where my CPR") or label.startswith("What my advance decision")
+        if follows and paragraphs:
+            paragraphs[-1].append((label, value))
+        else:
+            paragraphs.append([(label, value)])
+    lines = [
+        Paragraph(" ".join(_sentence(label, value) for label, value in group), s.body) for group in paragraphs
+    ]
     return [KeepTogether([Paragraph(DECISIONS_HEADING, s.h3), *lines])]

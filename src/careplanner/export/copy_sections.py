@@ -7,16 +7,57 @@ left out (the consultation flags it before the plan is agreed).
 
 from __future__ import annotations
 
+import dataclasses
+
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
-from careplanner.clinical.enums import ReferralKind
+from careplanner.clinical.enums import CarerStatus, GoalStatus, ReferralKind
 from careplanner.export import pdf_base as pb
-from careplanner.services.plan_data import PlanVersion
+from careplanner.services.people import PersonRecord
+from careplanner.services.plan_data import (
+    ActionData,
+    CareTeamData,
+    GoalData,
+    PersonalContactData,
+    PlanVersion,
+)
+
+CARER_WORDS = {
+    CarerStatus.IS_A_CARER: "I look after someone else (I am a carer).",
+    CarerStatus.HAS_A_CARER: "Someone looks after me (I have a carer).",
+    CarerStatus.BOTH: "I look after someone else, and someone looks after me.",
+}
+DONE_GOAL = {
+    GoalStatus.ACHIEVED: "I did it",
+    GoalStatus.PARTLY_ACHIEVED: "I partly did it",
+    GoalStatus.NOT_ACHIEVED: "I did not manage it",
+    GoalStatus.NO_LONGER_WANTED: "I no longer want this",
+}
 
 
-def about_me(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
+def communication(person: PersonRecord | None) -> str:
+    """The interpreter language and other communication needs typed on the person's record."""
+    if person is None:
+        return ""
+    d = person.details
+    parts = []
+    if d.interpreter_language.strip():
+        parts.append(f"I need an interpreter ({d.interpreter_language.strip()}).")
+    parts += [n.detail.strip() for n in d.communication_needs if n.detail.strip()]
+    if d.communication_other.strip():
+        parts.append(d.communication_other.strip())
+    return " ".join(parts)
+
+
+def about_me(plan: PlanVersion, s: pb.Styles, person: PersonRecord | None = None) -> list[Flowable]:
     about = plan.content.about_me.about
+    holistic = plan.content.holistic.review
+    carer = CARER_WORDS.get(holistic.carer_status, "")
+    if holistic.carer_details.strip():
+        carer = f"{carer} {holistic.carer_details.strip()}".strip()
     rows = [
+        ("What matters to me:", about.what_matters),
         ("People who are important to me:", about.people_important),
         ("How to communicate with me:", about.how_i_communicate),
         ("What keeps me well:", about.my_wellness),
@@ -24,6 +65,8 @@ def about_me(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         ("Please don't:", about.please_dont),
         ("How to support me:", about.how_to_support_me),
         ("Also worth knowing about me:", about.also_worth_knowing),
+        ("My communication needs:", communication(person)),
+        ("Caring:", carer),
     ]
     out: list[Flowable] = [pb.labelled(label, value, s) for label, value in rows if value.strip()]
     strengths = [st.text for st in plan.content.about_me.strengths if st.text.strip()]
@@ -32,28 +75,51 @@ def about_me(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     return [Paragraph("About me", s.h2), *out] if out else []
 
 
+def _action(action: ActionData, s: pb.Styles) -> list[Flowable]:
+    """The action as a bullet; who, when and how sure I feel on lines of their own, indented under it."""
+    out: list[Flowable] = [Paragraph("• " + pb.text(action.what), s.body)]
+    indent = ParagraphStyle("action", parent=s.body, leftIndent=s.body.fontSize, spaceAfter=1)
+    s = dataclasses.replace(s, body=indent)
+    if action.who_name.strip():
+        out.append(pb.labelled("Who:", action.who_name, s))
+    when = action.when.strip() or pb.long_date(action.due_on)
+    if when:
+        out.append(pb.labelled("When:", when, s))
+    if action.strategies.strip():
+        out.append(pb.labelled("What will help me do it:", action.strategies, s))
+    if action.confidence is not None:
+        out.append(Paragraph(f"How sure I feel I can do this: {action.confidence} out of 10", s.body))
+    if action.review_on is not None:
+        out.append(pb.labelled("We will check how it is going on:", pb.long_date(action.review_on), s))
+    return out
+
+
+def _goal(goal: GoalData, s: pb.Styles) -> KeepTogether:
+    block: list[Flowable] = [pb.para(goal.text, s.label)]
+    if goal.importance is not None:
+        block.append(Paragraph(f"How much this matters to me: {goal.importance} out of 10", s.body))
+    for action in goal.actions:
+        if action.what.strip():
+            block += _action(action, s)
+    return KeepTogether(block)
+
+
 def goals(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
-    goals = [g for g in plan.content.goals.goals if g.text.strip()]
-    if not goals:
-        return []
-    out: list[Flowable] = [Paragraph("My goals and what I will do", s.h2)]
-    for goal in goals:
-        block: list[Flowable] = [pb.para(goal.text, s.label)]
-        for action in goal.actions:
-            if not action.what.strip():
-                continue
-            parts = [pb.text(action.what)]
-            if action.who_name.strip():
-                parts.append(f"Who: {pb.text(action.who_name)}")
-            when = action.when.strip() or pb.long_date(action.due_on)
-            if when:
-                parts.append(f"When: {pb.text(when)}")
-            block.append(Paragraph("• " + " — ".join(parts), s.body))
-            if action.confidence is not None:
-                block.append(
-                    Paragraph(f"How sure I feel I can do this: {action.confidence} out of 10", s.body)
-                )
-        out.append(KeepTogether(block))
+    named = [g for g in plan.content.goals.goals if g.text.strip()]
+    current = [g for g in named if g.status is GoalStatus.ACTIVE]
+    done = [g for g in named if g.status is not GoalStatus.ACTIVE]
+    out: list[Flowable] = []
+    if current:
+        out += [Paragraph("My goals and what I will do", s.h2), *(_goal(g, s) for g in current)]
+    if done:
+        out.append(Paragraph("What I have achieved", s.h2))
+        for g in done:
+            line = f"<b>{pb.text(g.text)}</b> — {DONE_GOAL[g.status]}"
+            if g.outcome.strip():
+                line += f": {pb.text(g.outcome)}"
+            if g.outcome_recorded_on is not None:
+                line += f" ({pb.long_date(g.outcome_recorded_on)})"
+            out.append(Paragraph("• " + line, s.body))
     return out
 
 
@@ -97,20 +163,45 @@ def who_has_a_copy(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         out.append(pb.labelled("I agreed my plan can be shared with:", sh.sharing.consent_shared_with, s))
     elif sh.sharing.consent_to_share is False:
         out.append(Paragraph("I did not agree to share this plan with other services.", s.body))
-    team = [
-        ", ".join(p for p in (m.name, m.role, m.organisation) if p.strip()) + f" — {pb.no_break(m.phone)}"
-        for m in sh.care_team
-        if (m.name.strip() or m.role.strip()) and m.phone.strip()
-    ]
+    team = [_team_line(m) for m in sh.care_team if (m.name.strip() or m.role.strip()) and m.phone.strip()]
     if team:
         out.append(Paragraph("My care team", s.label))
         out += pb.bullets(team, s)
-    people = [
-        ", ".join(p for p in (c.name, c.relationship_to_person) if p.strip()) + f" — {pb.no_break(c.phone)}"
-        for c in sh.personal_contacts
-        if c.name.strip() and c.phone.strip()
-    ]
+    people = [_person_line(c) for c in sh.personal_contacts if c.name.strip() and c.phone.strip()]
     if people:
         out.append(Paragraph("People close to me", s.label))
         out += pb.bullets(people, s)
-    return [Paragraph("Who has a copy", s.h2), *out] if out else []
+    return [Paragraph(WHO_HEADING, s.h2), *out] if out else []
+
+
+WHO_HEADING = "Who is involved in my care"
+
+
+def _team_line(m: CareTeamData) -> str:
+    line = ", ".join(p for p in (m.name, m.role, m.speciality, m.team, m.organisation) if p.strip())
+    if m.is_key_worker:
+        line += " (my key worker)"
+    line += f" — {pb.no_break(m.phone)}"
+    return line + (f", {m.email.strip()}" if m.email.strip() else "")
+
+
+def _person_line(c: PersonalContactData) -> str:
+    flags = [
+        word
+        for word, on in (
+            ("next of kin", c.is_next_of_kin),
+            ("my carer", c.is_carer),
+            ("emergency contact", c.is_emergency_contact),
+            ("can decide for me (power of attorney)", c.is_lpa_holder),
+        )
+        if on
+    ]
+    line = ", ".join(p for p in (c.name, c.relationship_to_person) if p.strip())
+    if flags:
+        line += f" ({'; '.join(flags)})"
+    line += f" — {pb.no_break(c.phone)}"
+    if c.email.strip():
+        line += f", {c.email.strip()}"
+    if c.comments.strip():
+        line += f". {c.comments.strip()}"
+    return line

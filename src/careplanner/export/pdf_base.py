@@ -8,6 +8,7 @@ NHS blue headings, black body text, a footer that says whose plan it is and whic
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -28,10 +30,12 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
+    tables,
 )
+
+from careplanner.export.pdf_outline import OutlinedDocTemplate
 
 FONT = "NotoSans"
 FONT_BOLD = "NotoSans-Bold"
@@ -75,16 +79,23 @@ class Styles:
     h3: ParagraphStyle
     footer_size: float
     banner: ParagraphStyle
+    red_number: float = 14.0  # the numbers in a red zone: 14 pt bold in standard print, bigger in large
 
     @property
     def gap(self) -> float:
         return float(self.body.fontSize) * 0.6
 
 
-def make_styles(*, large: bool) -> Styles:
+def make_styles(*, large: bool, clear_print: bool = False) -> Styles:
+    """`clear_print` is the person's own standard-print copy: body 12 pt and footers 10 pt (RNIB Clear
+    Print), red-zone numbers 14 pt bold. Documents for staff keep the compact sizes."""
     register_fonts()
-    base = 18.0 if large else 10.5
-    small = 16.0 if large else 9.0
+    if large:
+        base, small, footer = 18.0, 16.0, 16.0
+    elif clear_print:
+        base, small, footer = 12.0, 10.0, 10.0
+    else:
+        base, small, footer = 10.5, 9.0, 8.5
 
     def style(name: str, size: float, *, font: str = FONT, colour: Any = colors.black, **kw: Any) -> Any:
         return ParagraphStyle(
@@ -107,7 +118,7 @@ def make_styles(*, large: bool) -> Styles:
         title=style("title", 30.0 if large else 22.0, font=FONT_BOLD, colour=NHS_DARK_BLUE, spaceAfter=6),
         h2=style(
             "h2",
-            24.0 if large else 15.0,
+            24.0 if large else (16.0 if clear_print else 15.0),
             font=FONT_BOLD,
             colour=NHS_BLUE,
             spaceBefore=base,
@@ -116,14 +127,15 @@ def make_styles(*, large: bool) -> Styles:
         ),
         h3=style(
             "h3",
-            20.0 if large else 11.5,
+            20.0 if large else (13.0 if clear_print else 11.5),
             font=FONT_BOLD,
             spaceBefore=base * 0.4,
             spaceAfter=2,
             keepWithNext=1,
         ),
-        footer_size=16.0 if large else 8.5,
+        footer_size=footer,
         banner=style("banner", 20.0 if large else 12.0, font=FONT_BOLD, colour=colors.white),
+        red_number=20.0 if large else 14.0,
     )
 
 
@@ -132,14 +144,24 @@ def text(value: str) -> str:
     return escape(value.strip()).replace("\n", "<br/>")
 
 
+# A run of digits with single spaces (or hyphens) inside it: a phone number as people type it,
+# "0113 496 0555", "+44 113 496 0555", "(0113) 496 0555". Only these spaces become no-break spaces, so
+# a note typed after a number ("Monday to Friday, 8am to 6pm") still wraps between its words.
+_NUMBER = re.compile(r"\+?\(?\d[\d)]*(?:[ -]\(?\d[\d)]*)+")
+
+
+def _keep_numbers_whole(value: str) -> str:
+    return _NUMBER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), value)
+
+
 def phone(value: str) -> str:
-    """A phone number escaped for a Paragraph that never breaks across lines (no-break spaces)."""
-    return escape(value.strip()).replace(" ", "\u00a0")
+    """A phone number (and any note after it) escaped for a Paragraph; the number never breaks."""
+    return _keep_numbers_whole(escape(value.strip()))
 
 
 def no_break(value: str) -> str:
-    """Plain (unescaped) text with no-break spaces, for a number inside text that `labelled` escapes."""
-    return value.strip().replace(" ", "\u00a0")
+    """Plain (unescaped) text whose phone numbers never break, for text that `labelled` escapes."""
+    return _keep_numbers_whole(value.strip())
 
 
 def bullets(values: Iterable[str], styles: Styles) -> list[Flowable]:
@@ -177,6 +199,61 @@ class Frame:
 DRAFT_TEXT = "Draft — not yet agreed"
 
 
+WATERMARK = "DRAFT — NOT AGREED"
+PAGE_MARGIN = 16 * mm
+
+
+def _wrap(line: str, width: float, size: float) -> list[str]:
+    """`line` in lines no wider than `width`, broken first at " · " (so a long name is never cut off
+    and the NHS number stays whole on a line of its own), then between words."""
+    out: list[str] = []
+    for part in line.split(" · "):
+        if out and stringWidth(out[-1] + " · " + part, FONT, size) <= width:
+            out[-1] += " · " + part
+            continue
+        words, current = part.split(" "), ""
+        for word in words:
+            trial = f"{current} {word}".strip()
+            if current and stringWidth(trial, FONT, size) > width:
+                out.append(current)
+                current = word
+            else:
+                current = trial
+        out.append(current)
+    return out
+
+
+PAGE_SLOT = "\x00page"  # where "Page N of M" goes, filled in when the total is known
+
+
+def footer_lines(frame: Frame, styles: Styles) -> tuple[list[tuple[str, bool]], list[str]]:
+    """(left, right) footer lines, top line first; each left line says whether it is the status line
+    (red and bold on a draft). Large print stacks everything on the left."""
+    width = A4[0] - 2 * PAGE_MARGIN
+    size = styles.footer_size
+    status = frame.status_line or (DRAFT_TEXT if frame.draft else "")
+    right = [] if styles.large else [PAGE_SLOT, frame.title]
+    if right:
+        widest = max(stringWidth(r, FONT, size) for r in ("Page 00 of 00", frame.title))
+        width -= widest + 6 * mm
+    left = [(line, False) for line in _wrap(frame.who, width, size)]
+    left += [(line, True) for line in _wrap(status, width, size)]
+    if styles.large:  # "Page N of M" after the status when it fits, else on a line of its own
+        last = left[-1][0] + " · Page 00 of 00"
+        if stringWidth(last, FONT, size) <= width:
+            left[-1] = (left[-1][0] + " · " + PAGE_SLOT, True)
+        else:
+            left.append((PAGE_SLOT, False))
+    return left, right
+
+
+def _footer_rows(frame: Frame | None, styles: Styles) -> int:
+    if frame is None:  # a short name: name, then status (and the page number)
+        return 2
+    left, right = footer_lines(frame, styles)
+    return max(len(left), len(right))
+
+
 def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
     """A canvas that holds pages back until the end, so each footer can say "Page N of M"."""
 
@@ -191,41 +268,66 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
 
         def save(self) -> None:
             total = len(self._pages)
+            # Page references (`page_refs.PageRef`) are written now that every anchor's page is known.
+            anchors: dict[str, int] = self.__dict__.get("_anchors", {})
+            refs: list[tuple[int, float, float, str, str, str, float]] = self.__dict__.get("_refs", [])
+            outline: list[tuple[int, str, int]] = self.__dict__.get("_outline", [])  # see pdf_outline
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
+                for key, (on_page, heading, level) in enumerate(outline):
+                    if on_page == number:
+                        self.bookmarkPage(f"h{key}")
+                        self.addOutlineEntry(heading, f"h{key}", level)
+                for _, x, y, anchor, template, fallback, size in (r for r in refs if r[0] == number):
+                    page = anchors.get(anchor)
+                    self.setFont(FONT_BOLD, size)
+                    self.setFillColor(colors.black)
+                    self.drawString(x, y, template.format(page=page) if page else fallback)
                 self._decorate(number, total)
                 super().showPage()
             super().save()
 
+        def _watermark(self, width: float, height: float) -> None:
+            """A pale diagonal "DRAFT — NOT AGREED" across the page, drawn over the text but see-through,
+            so a draft can never pass for an agreed plan on the fridge door."""
+            self.saveState()
+            self.setFillColor(NHS_RED)
+            self.setFillAlpha(0.13)
+            self.setFont(FONT_BOLD, 64 if not styles.large else 72)
+            self.translate(width / 2, height / 2)
+            self.rotate(52)
+            self.drawCentredString(0, -20, WATERMARK)
+            self.restoreState()
+
         def _decorate(self, number: int, total: int) -> None:
             width, height = A4
             size = styles.footer_size
+            step = size * 1.3
+            page = f"Page {number} of {total}"
+            left, right = footer_lines(frame, styles)
+            bottom = 11 * mm
+            rule = bottom + step * (max(len(left), len(right)) - 1) + size * 1.4
             self.saveState()
             self.setStrokeColor(NHS_BLUE)
             self.setLineWidth(0.8)
-            bottom = 12 * mm
-            rule = bottom + size * (3.9 if styles.large else 2.6)
-            self.line(18 * mm, rule, width - 18 * mm, rule)
-            lines = [frame.who, DRAFT_TEXT if frame.draft else frame.status_line]
-            right = [f"Page {number} of {total}", frame.title]
-            if styles.large:  # one column of 16 pt: stack everything on the left
-                lines, right = [*lines, right[0]], []
-            for row, line in enumerate(reversed(lines)):
-                is_status = line == lines[1]
-                self.setFont(FONT_BOLD if frame.draft and is_status else FONT, size)
-                self.setFillColor(NHS_RED if frame.draft and is_status else NHS_GREY)
-                self.drawString(18 * mm, bottom + row * size * 1.3, line)
+            self.line(PAGE_MARGIN, rule, width - PAGE_MARGIN, rule)
+            for row, (line, is_status) in enumerate(reversed(left)):
+                red = frame.draft and is_status
+                self.setFont(FONT_BOLD if red else FONT, size)
+                self.setFillColor(NHS_RED if red else NHS_GREY)
+                self.drawString(PAGE_MARGIN, bottom + row * step, line.replace(PAGE_SLOT, page))
             self.setFillColor(NHS_GREY)
             self.setFont(FONT, size)
             for row, line in enumerate(reversed(right)):
-                self.drawRightString(width - 18 * mm, bottom + row * size * 1.3, line)
+                self.drawRightString(width - PAGE_MARGIN, bottom + row * step, line.replace(PAGE_SLOT, page))
             if frame.draft:
-                band = size * 2.0
+                band = max(size * 2.0, 22.0)
                 self.setFillColor(NHS_RED)
                 self.rect(0, height - band, width, band, stroke=0, fill=1)
                 self.setFillColor(colors.white)
-                self.setFont(FONT_BOLD, size)
-                self.drawCentredString(width / 2, height - band + size * 0.6, DRAFT_TEXT)
+                self.setFont(FONT_BOLD, max(size, 12.0))
+                self.drawCentredString(width / 2, height - band + band * 0.3, DRAFT_TEXT)
+                self._watermark(width, height)
             self.restoreState()
 
     return FramedCanvas
@@ -276,27 +378,45 @@ def keep_headings(story: list[Flowable], width: float, height: float) -> list[Fl
     return out
 
 
-def footer_room(styles: Styles) -> float:
-    """Height kept free at the foot of every page for the footer (nothing of the story goes below it)."""
-    return float(12 * mm + styles.footer_size * (5.3 if styles.large else 4))
+def footer_room(styles: Styles, frame: Frame | None = None) -> float:
+    """Height kept free at the foot of every page for the footer (nothing of the story goes below it):
+    room for every footer line of `frame` (a long name wraps rather than running off the page)."""
+    rows = _footer_rows(frame, styles)
+    return float(11 * mm + styles.footer_size * (1.3 * (rows - 1) + 2.4))
+
+
+def top_room(styles: Styles, frame: Frame) -> float:
+    """Height kept free at the top of every page: more on a draft, for its red band."""
+    return float(14 * mm + (max(styles.footer_size * 2, 22.0) if frame.draft else 0))
 
 
 def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:
-    """Lay out `story` on A4 pages inside `frame` and return the PDF bytes."""
+    """Lay out `story` on A4 pages inside `frame` and return the PDF bytes.
+
+    The metadata carries no patient data: the title is the document's kind. /Lang is en-GB, the viewer
+    shows the title, the creation date is the real one, and every font is embedded (the canvas starts in
+    Noto Sans, so no unused, unembedded Helvetica is listed). Tagged PDF (PDF/UA) is not made: reportlab
+    cannot write a structure tree (docs/outputs.md)."""
     out = io.BytesIO()
-    top = 16 * mm + (styles.footer_size * 2 if frame.draft else 0)
-    doc = SimpleDocTemplate(
+    doc = OutlinedDocTemplate(
         out,
         pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=top,
-        bottomMargin=footer_room(styles),
+        leftMargin=PAGE_MARGIN,
+        rightMargin=PAGE_MARGIN,
+        topMargin=top_room(styles, frame),
+        bottomMargin=footer_room(styles, frame),
         title=frame.title,
         author="Care Planner",
         subject=frame.title,
-        invariant=1,
+        creator="Care Planner",
+        lang="en-GB",
+        displayDocTitle=1,
+        initialFontName=FONT,
+        invariant=0,
     )
+    # A table cell's default font is Helvetica, which reportlab then lists (unembedded) on every page that
+    # has a table, even though every cell here is a Paragraph in Noto Sans: make the default Noto Sans.
+    tables.CellStyle.fontname = FONT
     # The page frame keeps 6 pt of padding on each side: measure the story in the room it really has.
     room_w, room_h = doc.width - 12, doc.height - 12
     doc.build(keep_headings(story, room_w, room_h), canvasmaker=_make_canvas(frame, styles))

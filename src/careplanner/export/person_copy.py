@@ -1,61 +1,70 @@
 """ "My care and support plan": the person's own copy, in the first person and plain English.
 
-Page 1 carries what the person needs in a hurry (`copy_page_one`): who they are, what matters to them,
-their allergies (`copy_safety`: always, or a plain statement that none are known or none were recorded),
-what to do and who to ring if they get worse (with the practice's real numbers) followed by the decisions
-made for an emergency (CPR and where the form is, ceiling of treatment, avoiding hospital, where the advance
-decision is kept), their coordinator and review date. The rest follows in the order of the conversation
-(`copy_sections`, `copy_medicines`, `copy_future_wishes`). The large-print variant uses the same words in
-one column at 18 pt (nothing under 16 pt), because people who need large print need all of it. At 18 pt
-page 1 holds who they are, what matters, allergies, the coordinator and review date, and "If I get worse"
-follows whole on the next page.
+Page 1 is the emergency card (`emergency_card`): who I am, my allergies, "If I get worse" (red, then
+amber, then green for each plan, who I call with the number), the decisions made for an emergency, my
+coordinator and next of kin with their numbers, and the page my medicines are on. The rest follows in
+the order of the conversation (`copy_sections`, `copy_medicines`, `copy_more`, `copy_future_wishes`) and
+ends with the agreement box (`copy_agreement`): who I made the plan with, who helped, room to sign, and
+which version this replaces. Standard print is Clear Print (12 pt body, 10 pt footers); the large-print
+variant uses the same words in one column at 18 pt (nothing under 16 pt). A draft carries a red band, a
+diagonal "DRAFT — NOT AGREED" on every page and says so in its agreement box. A declined plan prints a
+one-page record instead.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from reportlab.platypus import Flowable, PageBreak, Paragraph
+from reportlab.platypus import Flowable
 
+from careplanner.clinical.enums import PlanStatus
 from careplanner.clinical.practice import PracticeSettings
-from careplanner.export import copy_page_one, copy_safety, copy_sections
+from careplanner.export import copy_more, copy_sections
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_agreement import Replaces, agreement_box, declined_story
 from careplanner.export.copy_future_wishes import future_wishes
-from careplanner.export.copy_medicines import medicines
+from careplanner.export.copy_medicines import current_medicines, medicines, stopped_medicines
 from careplanner.export.copy_page_one import TITLE
+from careplanner.export.emergency_card import MEDICINES_ANCHOR, card_story
+from careplanner.export.page_refs import PageAnchor
 from careplanner.export.plan_frame import build_frame
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
 
-__all__ = ["TITLE", "build_story", "render_person_copy"]
+__all__ = ["TITLE", "Replaces", "build_story", "render_person_copy"]
 
 
 def build_story(
-    person: PersonRecord, plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles
+    person: PersonRecord,
+    plan: PlanVersion,
+    practice: PracticeSettings | None,
+    s: pb.Styles,
+    *,
+    replaces: Replaces | None = None,
+    printed_on: date | None = None,
 ) -> list[Flowable]:
-    """Every section of the person's copy, in the order of the conversation."""
-    first = copy_page_one.heading(person, plan, practice, s) + copy_safety.allergies(plan, s)
-    worse = copy_page_one.if_i_get_worse(plan, practice, s)
-    coordinator = copy_page_one.coordinator(plan, practice, s)
-    # At 18 pt the first page cannot hold everything, so large print puts the coordinator and review
-    # date on page 1 and gives "If I get worse" the next page whole, rather than splitting the zones.
-    if not s.large:
-        first += [*worse, *coordinator]
-    elif worse:
-        pointer = Paragraph("What I do and who I call if I get worse is on the next page.", s.bold)
-        first += [*coordinator, pointer, PageBreak(), *worse]
-    else:
-        first += coordinator
+    """Every section of the person's copy: the emergency card, then the order of the conversation."""
+    frame = build_frame(person, plan, TITLE)
+    if plan.status is PlanStatus.DECLINED:
+        return declined_story(person, plan, practice, s, printed_on=printed_on)
+    has_medicines = bool(current_medicines(plan) or stopped_medicines(plan))
+    card = card_story(person, plan, practice, s, frame, standalone=False, medicines_on_page=has_medicines)
+    meds = medicines(plan, s)
+    if meds:
+        meds = [PageAnchor(MEDICINES_ANCHOR), *meds]
     return [
-        *first,
-        *copy_sections.about_me(plan, s),
+        *card,
+        *copy_sections.about_me(plan, s, person),
         *copy_sections.goals(plan, s),
         *copy_sections.conditions(plan, s),
-        *medicines(plan, s),
+        *meds,
+        *copy_more.more_about_getting_worse(plan, s),
+        *copy_more.other_plans(plan, s),
         *copy_sections.support(plan, s),
         *copy_sections.information(plan, s),
         *future_wishes(plan.content.future_wishes.wishes, s),
         *copy_sections.who_has_a_copy(plan, s),
+        *agreement_box(plan, s, replaces=replaces, printed_on=printed_on),
     ]
 
 
@@ -66,11 +75,10 @@ def render_person_copy(
     *,
     large_print: bool | None = None,
     printed_on: date | None = None,
+    replaces: Replaces | None = None,
 ) -> bytes:
     """The person's copy as PDF bytes. `large_print=None` follows the person's communication needs."""
     large = person.wants_large_print if large_print is None else large_print
-    styles = pb.make_styles(large=large)
-    story = build_story(person, plan, practice, styles)
-    if printed_on is not None:
-        story.append(Paragraph(f"Printed on {pb.long_date(printed_on)}", styles.small))
+    styles = pb.make_styles(large=large, clear_print=not large)
+    story = build_story(person, plan, practice, styles, replaces=replaces, printed_on=printed_on)
     return pb.render(story, build_frame(person, plan, TITLE), styles)

@@ -6,6 +6,7 @@ describe the same person and the same version in the same words.
 
 from __future__ import annotations
 
+from careplanner.clinical.enums import PlanStatus
 from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.export import pdf_base as pb
 from careplanner.services.people import PersonRecord
@@ -24,8 +25,11 @@ def who_line(person: PersonRecord) -> str:
 
 def status_line(plan: PlanVersion) -> str:
     if plan.is_draft:
-        return pb.DRAFT_TEXT
+        changed = plan.last_updated or plan.created_at
+        return f"{pb.DRAFT_TEXT} · {pb.long_date(changed.date())}"
     agreed = plan.agreed_at.date() if plan.agreed_at else None
+    if plan.status is PlanStatus.DECLINED:
+        return f"No written plan (chosen {pb.long_date(agreed)})"
     return f"Agreed {pb.long_date(agreed)} · Version {plan.version_number or 1}"
 
 

@@ -1,6 +1,8 @@
 """The practice report: plans agreed per month, reviews due and overdue, people who declined a plan.
 
-It is for the practice team's own planning meeting (it names people, so it stays in the practice).
+It is for the practice team's own planning meeting (it names people, so it stays in the practice). Each
+list shows one page of people (the earliest review date first) under its full count, so a large practice
+gets a report of a few pages, not thousands; the app's people list shows everyone.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.export import pdf_base as pb
 
 TITLE = "Care planning: practice report"
+CONFIDENTIAL = "CONFIDENTIAL: contains patient-identifiable information"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,18 @@ class PracticeReportData:
     due_within_days: int
     declined: tuple[ReportRow, ...]
     people_total: int
+    # Each list shows one page of rows; these are the lists' full counts (None: the rows are all there is).
+    overdue_total: int | None = None
+    due_soon_total: int | None = None
+    declined_total: int | None = None
+    page: int = 1
+    per_page: int | None = None
+    # People with no plan at all (none agreed, no draft, not declined) and people whose only plan is a
+    # draft never agreed; `on` is their date of birth.
+    no_plan: tuple[ReportRow, ...] = ()
+    no_plan_total: int | None = None
+    drafts: tuple[ReportRow, ...] = ()
+    drafts_total: int | None = None
 
 
 class Bar(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
@@ -70,12 +85,39 @@ def _table(rows: list[list[str | Flowable | list[Flowable]]], widths: list[str],
     return table
 
 
-def _people(
-    title: str, rows: tuple[ReportRow, ...], date_label: str, empty: str, s: pb.Styles
-) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph(f"{title} ({len(rows)})", s.h2)]
+def _shown(data: PracticeReportData, rows: tuple[ReportRow, ...], total: int, app_filter: str) -> str:
+    """Which part of a long list this page shows, and where to find the rest."""
+    per_page = data.per_page or len(rows)
+    first = (data.page - 1) * per_page + 1
     if not rows:
+        return f"This list has {total:,} people; page {data.page} is past its end."
+    if first == 1 and len(rows) == total:
+        return ""
+    last = first + len(rows) - 1
+    text = f"Showing {first:,} to {last:,} of {total:,}, the earliest review date first."
+    if last < total:
+        if app_filter:
+            text += f" The people list in the app shows them all (choose “{app_filter}”)."
+        text += f" On the command line, report --page {data.page + 1} gives the next {per_page:,}."
+    return text
+
+
+def _people(
+    title: str,
+    rows: tuple[ReportRow, ...],
+    total: int,
+    labels: tuple[str, str, str],
+    data: PracticeReportData,
+    s: pb.Styles,
+) -> list[Flowable]:
+    date_label, empty, app_filter = labels
+    out: list[Flowable] = [Paragraph(f"{title} ({total:,})", s.h2)]
+    if not total:
         return [*out, pb.para(empty, s.body)]
+    if note := _shown(data, rows, total, app_filter):
+        out.append(pb.para(note, s.body))
+    if not rows:
+        return out
     body: list[list[str | Flowable | list[Flowable]]] = [["Name", "NHS number", date_label]]
     body += [
         [r.name, format_nhs_number(r.nhs_number) if r.nhs_number else "", pb.long_date(r.on)] for r in rows
@@ -83,11 +125,16 @@ def _people(
     return [*out, _table(body, ["46%", "24%", "30%"], s)]
 
 
+def _total(given: int | None, rows: tuple[ReportRow, ...]) -> int:
+    return len(rows) if given is None else given
+
+
 def build_story(data: PracticeReportData, s: pb.Styles) -> list[Flowable]:
     out: list[Flowable] = [
         Paragraph(TITLE, s.title),
+        pb.para(f"{CONFIDENTIAL}. Keep it in the practice; do not email or leave it out.", s.bold),
         pb.para(
-            f"{data.practice_name or 'This practice'} · {data.people_total} people on the list · "
+            f"{data.practice_name or 'This practice'} · {data.people_total:,} people on the list · "
             f"produced {pb.long_date(data.produced_on)}",
             s.body,
         ),
@@ -101,12 +148,45 @@ def build_story(data: PracticeReportData, s: pb.Styles) -> list[Flowable]:
         out.append(_table(rows, ["30%", "20%", "50%"], s))
     else:
         out.append(pb.para("No plans were agreed in these months.", s.body))
-    out += _people("Reviews overdue", data.overdue, "Review was due", "No reviews are overdue.", s)
     out += _people(
-        f"Reviews due in the next {data.due_within_days} days", data.due_soon, "Review due", "None due.", s
+        "Reviews overdue",
+        data.overdue,
+        _total(data.overdue_total, data.overdue),
+        ("Review was due", "No reviews are overdue.", "Review overdue"),
+        data,
+        s,
     )
     out += _people(
-        "People who declined a written plan", data.declined, "Next review", "Nobody has declined.", s
+        f"Reviews due in the next {data.due_within_days} days",
+        data.due_soon,
+        _total(data.due_soon_total, data.due_soon),
+        ("Review due", "None due.", "Recall: due or overdue within 30 days"),
+        data,
+        s,
+    )
+    out += _people(
+        "People who declined a written plan",
+        data.declined,
+        _total(data.declined_total, data.declined),
+        ("Next review", "Nobody has declined.", ""),
+        data,
+        s,
+    )
+    out += _people(
+        "People with no plan yet",
+        data.no_plan,
+        _total(data.no_plan_total, data.no_plan),
+        ("Date of birth", "Everyone has a plan, a draft or a recorded decline.", ""),
+        data,
+        s,
+    )
+    out += _people(
+        "Drafts never agreed (no plan agreed yet)",
+        data.drafts,
+        _total(data.drafts_total, data.drafts),
+        ("Date of birth", "No one has only an unagreed draft.", "Draft"),
+        data,
+        s,
     )
     return out
 
@@ -114,5 +194,5 @@ def build_story(data: PracticeReportData, s: pb.Styles) -> list[Flowable]:
 def render_practice_report(data: PracticeReportData) -> bytes:
     styles = pb.make_styles(large=False)
     who = data.practice_name or "This practice"
-    frame = pb.Frame(TITLE, who, f"Produced {pb.long_date(data.produced_on)}")
+    frame = pb.Frame(TITLE, who, f"{CONFIDENTIAL} · Produced {pb.long_date(data.produced_on)}")
     return pb.render(build_story(data, styles), frame, styles)

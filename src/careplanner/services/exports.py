@@ -7,29 +7,31 @@ document and format, never its content) in the same breath as handing the bytes 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.enums import PlanStatus
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export.clinician_summary import render_clinician_summary
+from careplanner.export.emergency_card import render_emergency_card
 from careplanner.export.fhir_export import build_bundle
-from careplanner.export.person_copy import render_person_copy
-from careplanner.export.practice_report import PracticeReportData, ReportRow, render_practice_report
+from careplanner.export.person_copy import Replaces, render_person_copy
+from careplanner.export.practice_report import PracticeReportData, render_practice_report
 from careplanner.export.preparation_letter import render_preparation_letter
-from careplanner.models import CarePlan, Person
-from careplanner.services import audit
-from careplanner.services.errors import NotFoundError
+from careplanner.services import audit, practice_report
+from careplanner.services.errors import NotFoundError, ValidationError
 from careplanner.services.people import PeopleService, PersonRecord
 from careplanner.services.plan_data import PlanVersion
 from careplanner.services.plans import PlanService
 from careplanner.services.practice import PracticeService
 from careplanner.services.users import Actor
+
+
+def _quiet(_fraction: float, _stage: str) -> None:
+    return None
 
 
 class ExportService:
@@ -55,13 +57,46 @@ class ExportService:
         return self._practice.get()
 
     def plan_to_print(self, person_id: str, plan_id: str | None = None) -> PlanVersion | None:
-        """The version to print: the one asked for, else the latest agreed, else the draft."""
+        """The version to print: the one asked for, else the latest agreed, else the draft, else a
+        recorded decline (which prints its one-page record)."""
         if plan_id is not None:
             plan = self._plans.get(plan_id)
             if plan.person_id != person_id:
                 raise NotFoundError("That plan belongs to someone else.")
             return plan
-        return self._plans.latest_agreed(person_id) or self._plans.draft_of(person_id)
+        found = self._plans.latest_agreed(person_id) or self._plans.draft_of(person_id)
+        return found or self._latest_declined(person_id)
+
+    def _latest_declined(self, person_id: str) -> PlanVersion | None:
+        declined = [v for v in self._plans.history(person_id) if v.status is PlanStatus.DECLINED]
+        return self._plans.get(declined[0].id) if declined else None
+
+    def version_id(self, person_id: str, *, draft: bool = False, version: int | None = None) -> str | None:
+        """The id of the open draft (`draft`) or of agreed version `version`; None for the default."""
+        if draft:
+            plan = self._plans.draft_of(person_id)
+            if plan is None:
+                raise NotFoundError("This person has no draft plan open.")
+            return plan.id
+        if version is not None:
+            for v in self._plans.history(person_id):
+                if v.version_number == version and v.status is not PlanStatus.DRAFT:
+                    return v.id
+            raise NotFoundError(f"This person has no version {version} of their plan.")
+        return None
+
+    def open_draft_newer_than(self, plan: PlanVersion) -> PlanVersion | None:
+        """The open draft when `plan` is an agreed version printed while a draft is open (to warn)."""
+        if plan.is_draft:
+            return None
+        return self._plans.draft_of(plan.person_id)
+
+    def _replaces(self, plan: PlanVersion) -> Replaces | None:
+        if not plan.replaces_id:
+            return None
+        earlier = self._plans.get(plan.replaces_id)
+        agreed = earlier.agreed_at.date() if earlier.agreed_at else None
+        return Replaces(earlier.version_number or 1, agreed)
 
     def _needs(
         self, person_id: str, plan_id: str | None, practice: PracticeSettings | None
@@ -100,8 +135,37 @@ class ExportService:
         """The person's copy; large print when asked, or when their communication needs say so."""
         person, plan, settings = self._needs(person_id, plan_id, practice)
         large = person.wants_large_print if large_print is None else large_print
-        pdf = render_person_copy(person, plan, settings, large_print=large)
+        pdf = render_person_copy(
+            person,
+            plan,
+            settings,
+            large_print=large,
+            replaces=self._replaces(plan),
+            printed_on=self._today(),
+        )
         kind = "person_copy_large_print" if large else "person_copy"
+        self._audit(
+            audit.Action.PRINTED, actor, person_id, plan.id, f"document={kind} status={plan.status.value}"
+        )
+        return pdf
+
+    def emergency_card_pdf(
+        self,
+        person_id: str,
+        actor: Actor,
+        *,
+        large_print: bool | None = None,
+        plan_id: str | None = None,
+        practice: PracticeSettings | None = None,
+    ) -> bytes:
+        """The emergency card alone ("If I get worse"), for the fridge or wallet."""
+        person, plan, settings = self._needs(person_id, plan_id, practice)
+        large = person.wants_large_print if large_print is None else large_print
+        if plan.status is PlanStatus.DECLINED:
+            pdf = render_person_copy(person, plan, settings, large_print=large, printed_on=self._today())
+        else:
+            pdf = render_emergency_card(person, plan, settings, large_print=large)
+        kind = "emergency_card_large_print" if large else "emergency_card"
         self._audit(
             audit.Action.PRINTED, actor, person_id, plan.id, f"document={kind} status={plan.status.value}"
         )
@@ -116,7 +180,9 @@ class ExportService:
         practice: PracticeSettings | None = None,
     ) -> bytes:
         person, plan, settings = self._needs(person_id, plan_id, practice)
-        pdf = render_clinician_summary(person, plan, settings)
+        draft = self._plans.draft_of(person_id)
+        newer = draft.created_at.date() if draft is not None and draft.id != plan.id else None
+        pdf = render_clinician_summary(person, plan, settings, newer_draft_started=newer)
         self._audit(audit.Action.PRINTED, actor, person_id, plan.id, "document=clinician_summary")
         return pdf
 
@@ -134,49 +200,65 @@ class ExportService:
         self._audit(audit.Action.PRINTED, actor, person_id, None, "document=preparation_letter")
         return pdf
 
-    def practice_report_data(self, *, due_within_days: int = 30, months: int = 12) -> PracticeReportData:
+    def practice_report_data(
+        self,
+        *,
+        due_within_days: int = 30,
+        months: int = 12,
+        page: int = 1,
+        per_page: int = practice_report.DEFAULT_PER_PAGE,
+        progress: practice_report.Progress = _quiet,
+    ) -> PracticeReportData:
+        """Counts from SQL aggregates and one page of each list (see services/practice_report.py)."""
+        if page < 1 or not 1 <= per_page <= practice_report.MAX_PER_PAGE:
+            raise ValidationError({"page": "Ask for page 1 or later, of 1 to 1,000 people."})
         today = self._today()
-        first = today.replace(day=1)
-        starts = [first]
-        for _ in range(months - 1):
-            starts.append((starts[-1] - timedelta(days=1)).replace(day=1))
-        starts.reverse()
+        starts = practice_report.month_starts(today, months)
         with self._sessions() as session:
-            agreed = session.scalars(
-                select(CarePlan.agreed_at).where(
-                    CarePlan.status == PlanStatus.AGREED,
-                    CarePlan.agreed_at >= datetime.combine(starts[0], datetime.min.time(), tzinfo=UTC),
-                )
+            progress(0.1, "Counting plans agreed per month")
+            per_month = practice_report.agreed_per_month(session, starts)
+            overdue, due_soon, declined, people = practice_report.report_lists(
+                session, today, due_within_days, page=page, per_page=per_page, progress=progress
             )
-            per_month = Counter(a.date().replace(day=1) for a in agreed if a is not None)
-
-            def rows(*where: Any) -> tuple[ReportRow, ...]:
-                stmt = select(Person).where(*where).order_by(Person.review_due, Person.family_name)
-                return tuple(
-                    ReportRow(f"{p.first_name} {p.family_name}", p.nhs_number, p.review_due)
-                    for p in session.scalars(stmt)
-                )
-
-            horizon = today + timedelta(days=due_within_days)
-            overdue = rows(Person.review_due < today, Person.declined_written_plan.is_(False))
-            due_soon = rows(Person.review_due >= today, Person.review_due <= horizon)
-            declined = rows(Person.declined_written_plan.is_(True))
-            total = session.scalar(select(func.count(Person.id))) or 0
+            no_plan, drafts = practice_report.plan_gap_lists(session, page=page, per_page=per_page)
         practice = self.practice()
         return PracticeReportData(
             practice_name=practice.practice_name if practice else "",
             produced_on=today,
-            agreed_per_month=tuple((m, per_month.get(m, 0)) for m in starts),
-            overdue=overdue,
-            due_soon=due_soon,
+            agreed_per_month=per_month,
+            overdue=overdue.rows,
+            due_soon=due_soon.rows,
             due_within_days=due_within_days,
-            declined=declined,
-            people_total=total,
+            declined=declined.rows,
+            people_total=people,
+            overdue_total=overdue.total,
+            due_soon_total=due_soon.total,
+            declined_total=declined.total,
+            page=page,
+            per_page=per_page,
+            no_plan=no_plan.rows,
+            no_plan_total=no_plan.total,
+            drafts=drafts.rows,
+            drafts_total=drafts.total,
         )
 
-    def practice_report_pdf(self, actor: Actor, *, due_within_days: int = 30) -> bytes:
-        pdf = render_practice_report(self.practice_report_data(due_within_days=due_within_days))
+    def practice_report_pdf(
+        self,
+        actor: Actor,
+        *,
+        due_within_days: int = 30,
+        page: int = 1,
+        per_page: int = practice_report.DEFAULT_PER_PAGE,
+        progress: practice_report.Progress = _quiet,
+    ) -> bytes:
+        data = self.practice_report_data(
+            due_within_days=due_within_days, page=page, per_page=per_page, progress=progress
+        )
+        progress(0.8, "Laying out the report")
+        pdf = render_practice_report(data)
+        progress(0.95, "Recording the print in the audit trail")  # the last point where it may stop
         self._audit(audit.Action.PRINTED, actor, None, None, "document=practice_report")
+        progress(1.0, "Report ready")
         return pdf
 
     # ---- FHIR ---------------------------------------------------------------------------------------
@@ -187,6 +269,8 @@ class ExportService:
         """The latest agreed plan (or the draft) as an R4 Bundle; the record alone when there is no plan."""
         person = self._people.get(person_id)
         plan = self.plan_to_print(person_id)
+        if plan is not None and plan.status is PlanStatus.DECLINED:
+            plan = None  # a decline is not a CarePlan: the record goes alone, as before
         settings = practice if practice is not None else self.practice()
         pdf = render_person_copy(person, plan, settings) if plan is not None and with_pdf else None
         bundle = build_bundle(person, plan, settings, pdf=pdf, now=self._now())

@@ -77,10 +77,13 @@ class DocumentActions(QObject):
         services: Services,
         session: UserSession,
         current_person: Callable[[], str | None],
+        current_plan: Callable[[], str | None] = lambda: None,
     ) -> None:
         super().__init__(window)
         self._window, self._services, self._session = window, services, session
         self._current_person = current_person
+        # The version on screen (the open draft or a chosen version), so what is printed is what is shown.
+        self._current_plan = current_plan
         self.actions: dict[str, QAction] = {}
 
     def _add(
@@ -104,6 +107,7 @@ class DocumentActions(QObject):
         )
         self._add("pdf", tr("Save the person's copy as P&DF…"), self.save_person_copy, "Ctrl+Shift+S")
         self._add("large", tr("Print a &large-print copy…"), lambda: self.print_person_copy(large_print=True))
+        self._add("card", tr("Print the &emergency card only…"), self.print_emergency_card)
         self._add("summary", tr("Print the &clinician summary…"), self.print_clinician_summary)
         self._add("letter", tr("Print a preparation &letter…"), self.print_preparation_letter)
         self._add("fhir", tr("&Export for other services (FHIR)…"), self.export_fhir)
@@ -170,18 +174,28 @@ class DocumentActions(QObject):
     def print_person_copy(self, large_print: bool | None = None) -> None:
         if (person_id := self._person()) is None:
             return
-        exports, actor = self._services.exports, self._session.actor
+        exports, actor, plan_id = self._services.exports, self._session.actor, self._current_plan()
         self._print(
-            lambda: exports.person_copy_pdf(person_id, actor, large_print=large_print),
+            lambda: exports.person_copy_pdf(person_id, actor, large_print=large_print, plan_id=plan_id),
             self.tr("My care and support plan"),
+        )
+
+    def print_emergency_card(self) -> None:
+        if (person_id := self._person()) is None:
+            return
+        exports, actor, plan_id = self._services.exports, self._session.actor, self._current_plan()
+        self._print(
+            lambda: exports.emergency_card_pdf(person_id, actor, plan_id=plan_id),
+            self.tr("My emergency card"),
         )
 
     def save_person_copy(self) -> None:
         if (person_id := self._person()) is None:
             return
         exports, actor = self._services.exports, self._session.actor
+        plan_id = self._current_plan()
         self._save(
-            lambda: exports.person_copy_pdf(person_id, actor),
+            lambda: exports.person_copy_pdf(person_id, actor, plan_id=plan_id),
             self.tr("Save the person's copy"),
             "care-plan.pdf",
             self.tr("PDF files (*.pdf)"),
@@ -233,12 +247,19 @@ def install(window: QWidget, services: Services, session: UserSession) -> Docume
                 return str(people.model.person(index.row()).id)
         return None
 
-    actions = DocumentActions(window, services, session, current_person)
+    def current_plan() -> str | None:
+        editor = getattr(window, "editor", None)
+        stack = getattr(window, "stack", None)
+        if editor is not None and stack is not None and stack.currentWidget() is editor and editor.plan:
+            return str(editor.plan.id)  # the draft or version on screen, never a silent older one
+        return None
+
+    actions = DocumentActions(window, services, session, current_person, current_plan)
     actions.build()
     plan_menu = getattr(window, "plan_menu", None)
     if plan_menu is not None:
         plan_menu.addSeparator()
-        for key in ("print", "pdf", "large", "summary", "letter"):
+        for key in ("print", "pdf", "large", "card", "summary", "letter"):
             plan_menu.addAction(actions.actions[key])
     file_menu = getattr(window, "file_menu", None)
     if file_menu is not None:

@@ -1,0 +1,22 @@
+"""Bookmarks (the PDF outline) from the headings of a document.
+
+reportlab cannot write tagged PDF (a structure tree for screen readers); an outline it can, so a reader
+can jump to "My medicines" in an 11-page large-print copy. The pages are held back until the end (for
+"Page N of M"), so headings are recorded here with their page and written by the canvas in `save()`.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+
+
+class OutlinedDocTemplate(SimpleDocTemplate):  # type: ignore[misc]  # reportlab ships no type hints
+    """Records each h2/h3 heading and its page, for the canvas to write as bookmarks (the outline) when
+    the pages are written out (`pdf_base._make_canvas`): an 11-page large-print copy can jump to a section."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
+        name = getattr(getattr(flowable, "style", None), "name", "")
+        if isinstance(flowable, Paragraph) and name in ("h2", "h3"):
+            outline: list[tuple[int, str, int]] = self.canv.__dict__.setdefault("_outline", [])
+            level = 1 if name == "h3" and outline else 0  # an outline must start at level 0
+            outline.append((self.page, flowable.getPlainText(), level))
