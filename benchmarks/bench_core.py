@@ -55,10 +55,11 @@ def measure(services: Services, people: int) -> dict[str, float]:
     actor = services.users.ensure_first_clinician()
     out: dict[str, float] = {}
     start = time.perf_counter()
-    seed_people(services._sessions, count=people, seed=42, actor=actor, today=services.clock.today())  # noqa: SLF001
+    seed_people(services._sessions, count=people, seed=42, actor=actor, today=services.clock.today())
     out["seed_s"] = time.perf_counter() - start
     out["search_ms"] = statistics.median(
-        _timed(lambda q=q: services.people.search(q, limit=50)) for q in ("mar", "kowal", "999 12", "smith jo")
+        _timed(lambda q=q: services.people.search(q, limit=50))
+        for q in ("mar", "kowal", "999 12", "smith jo")
     )
     out["count_ms"] = _timed(lambda: services.people.count("mar"))
     someone = next(p for p in services.people.search("a", limit=200) if p.last_agreed_on and not p.has_draft)
@@ -70,8 +71,12 @@ def measure(services: Services, people: int) -> dict[str, float]:
     counter = iter(range(10_000))
     out["autosave_ms"] = _timed(
         lambda: services.plans.save_section(
-            draft.id, d.AboutMeSection(about=d.AboutMeData(what_matters=f"typing {next(counter)}"),
-                                       strengths=about.strengths), actor)
+            draft.id,
+            d.AboutMeSection(
+                about=d.AboutMeData(what_matters=f"typing {next(counter)}"), strengths=about.strengths
+            ),
+            actor,
+        )
     )
     return out
 
@@ -87,7 +92,13 @@ def main() -> None:
         ctx.close()
         plain = measure(_plain_services(folder), args.people)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    targets = {"seed_s": 60.0, "search_ms": 10.0, "open_plan_ms": 100.0, "autosave_ms": 15.0, "count_ms": 10.0}
+    targets = {
+        "seed_s": 60.0,
+        "search_ms": 10.0,
+        "open_plan_ms": 100.0,
+        "autosave_ms": 15.0,
+        "count_ms": 10.0,
+    }
     print(f"Synthetic practice of {args.people:,} people")
     print(f"{'measure':<14}{'encrypted':>12}{'plain':>12}{'ratio':>8}{'target':>10}")
     for key, value in enc.items():

@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from careplanner.app import AppContext, open_context
+from careplanner.clinical.enums import UserRole
 from careplanner.config import Paths, resolve_paths
 from careplanner.services.people import PersonInput
 from careplanner.services.users import Actor
@@ -27,6 +28,19 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _quick_key_derivation(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New passphrase stores made in this process record scrypt N=2^14 instead of 2^17.
+
+    Each store records its own cost and is always opened with it, so every code path is the same; only the
+    CPU spent per store falls (about 0.4 s to 0.05 s), which keeps the suite inside CI's time. Tests marked
+    `real_kdf` (tests/trust/test_passphrase_strength.py, the restore/rekey kill tests) use the real cost,
+    and command-line subprocesses always do.
+    """
+    if request.node.get_closest_marker("real_kdf") is None:
+        monkeypatch.setattr("careplanner.store.keys.SCRYPT_N", 2**14)
 
 
 @pytest.fixture
@@ -45,6 +59,17 @@ def ctx(paths: Paths) -> Iterator[AppContext]:
 @pytest.fixture
 def actor(ctx: AppContext) -> Actor:
     return ctx.services.users.ensure_first_clinician()
+
+
+@pytest.fixture
+def practice_admin(ctx: AppContext) -> Actor:
+    """An administrator account: only administrators change the practice's details and numbers."""
+    return ctx.services.users.by_username("practice-admin") or ctx.services.users.create(
+        username="practice-admin",
+        display_name="Synthetic Practice Administrator",
+        role=UserRole.ADMIN,
+        actor=None,
+    )
 
 
 def make_person(**overrides: object) -> PersonInput:

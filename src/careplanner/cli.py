@@ -29,6 +29,8 @@ COMMAND_MODULES = (
 )
 
 Handler = Callable[[argparse.Namespace], int]
+# An error nobody foresaw (a bug): sysexits' EX_SOFTWARE.
+BUG_EXIT_CODE = 70
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,7 +86,14 @@ def run(argv: Sequence[str]) -> int:
 
         known = known_problem(exc)
         if known is None:
+            # The log keeps where it happened (not the message, which may quote a value); stderr, which a
+            # scheduler may keep in a file, gets one plain line.
             log_crash(type(exc), exc, exc.__traceback__)
-            raise
+            print(
+                "careplanner: an unexpected problem stopped the command (a fault in Care Planner). "
+                "What was saved before it is safe; the details, without patient data, are in the log file.",
+                file=sys.stderr,
+            )
+            return BUG_EXIT_CODE
         print(f"careplanner: {known}", file=sys.stderr)
         return known.exit_code

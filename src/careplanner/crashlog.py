@@ -8,6 +8,7 @@ only for our own errors, whose messages are written to be free of patient data.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import sys
 import traceback
@@ -21,6 +22,31 @@ from careplanner.store.errors import StoreError
 log = logging.getLogger("careplanner.crash")
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+_PR_SET_DUMPABLE = 4  # from <linux/prctl.h>
+
+
+def disable_core_dumps() -> None:
+    """Switch off core dumps for this process, before any key is derived or record read.
+
+    A core file (or systemd-coredump's copy) would hold the store key and decrypted records in plain
+    bytes. RLIMIT_CORE 0 stops the kernel writing one; on Linux PR_SET_DUMPABLE 0 also stops a core
+    handler (a pipe in core_pattern, as systemd-coredump uses) and other users' ptrace. Best effort: a
+    failure is logged, never fatal. (Windows Error Reporting is not covered here.)"""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        log.debug("Could not switch off core dumps (RLIMIT_CORE)")
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+                log.debug("Could not mark the process as not dumpable")
+        except (OSError, AttributeError):
+            log.debug("Could not mark the process as not dumpable")
 
 
 def known_problem(exc: BaseException) -> StoreError | ServiceError | None:

@@ -16,13 +16,16 @@ from careplanner.services.plan_data import AboutMeData, AboutMeSection
 from careplanner.services.users import Actor
 from tests.conftest import make_person
 
+# Empty files that only carry OS locks: the data folder's, and the one backups share (store/backup_reader.py).
+LOCK_FILES = ("careplanner.lock", "careplanner.backup.lock")
+
 
 def fingerprint(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under `folder` (the lock file's contents aside): proof nothing was changed."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "careplanner.lock" and "logs" not in p.parts
+        if p.is_file() and p.name not in LOCK_FILES and "logs" not in p.parts
     }
 
 

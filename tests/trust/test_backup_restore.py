@@ -16,7 +16,7 @@ from careplanner.services import maintenance
 from careplanner.services.audit import Action
 from careplanner.services.backups import BackupService, prune
 from careplanner.services.users import Actor
-from careplanner.store import keys
+from careplanner.store import backup_kdf, keys
 from careplanner.store.backup import (
     BackupDamagedError,
     BackupPassphraseError,
@@ -137,7 +137,7 @@ def test_backup_from_a_newer_version_is_refused(ctx: AppContext, paths: Paths, t
     backup = _backup(ctx, tmp_path / "b.cpbackup")
     salt = backup.read_bytes()[:16]
     conn = sqlcipher3.connect(str(backup), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{keys.derive_key(BACKUP_PASS, salt).hex()}'\"")
+    conn.execute(f"PRAGMA key = \"x'{backup_kdf.backup_key(BACKUP_PASS, salt).hex()}'\"")
     conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     conn.close()
     ctx.close()
@@ -159,7 +159,10 @@ def test_restore_onto_a_new_computer_makes_a_new_key(ctx: AppContext, actor: Act
         other.close()
 
 
-def test_scheduled_backup_one_a_day_and_keeps_only_the_newest(ctx: AppContext, tmp_path: Path) -> None:
+def test_scheduled_backup_one_a_day_and_keeps_only_the_newest(
+    ctx: AppContext, actor: Actor, tmp_path: Path
+) -> None:
+    ctx.services.people.create(make_person(), actor)  # an audit entry: what ties a backup to its store
     folder = tmp_path / "nightly"
     folder.mkdir()
     (folder / "notes.txt").write_text("not a backup")
@@ -169,20 +172,22 @@ def test_scheduled_backup_one_a_day_and_keeps_only_the_newest(ctx: AppContext, t
     again = service.scheduled_backup(folder, BACKUP_PASS, keep=3, today=date(2026, 11, 5))
     assert not again.made
     names = sorted(p.name for p in folder.iterdir())
+    store = service.store_id
     assert names == [
-        "careplanner-2026-11-03.cpbackup",
-        "careplanner-2026-11-04.cpbackup",
-        "careplanner-2026-11-05.cpbackup",
+        f"careplanner-{store}-2026-11-03.cpbackup",
+        f"careplanner-{store}-2026-11-04.cpbackup",
+        f"careplanner-{store}-2026-11-05.cpbackup",
         "notes.txt",
     ]
     assert not service.due(folder, date(2026, 11, 5))
     assert service.due(folder, date(2026, 11, 6))
-    assert check_backup(folder / "careplanner-2026-11-05.cpbackup", BACKUP_PASS).people == 0
+    assert check_backup(folder / f"careplanner-{store}-2026-11-05.cpbackup", BACKUP_PASS).people == 1
 
 
 def test_prune_never_removes_everything(tmp_path: Path) -> None:
-    (tmp_path / "careplanner-2026-01-01.cpbackup").write_bytes(b"x")
-    assert prune(tmp_path, 0) == ()
+    store = "0b7f6a52-2c1e-4d0e-9a51-3f2d8c1b7e90"
+    (tmp_path / f"careplanner-{store}-2026-01-01.cpbackup").write_bytes(b"x")
+    assert prune(tmp_path, 0, store_id=store) == ()
 
 
 def test_backup_to_a_read_only_folder_says_so(ctx: AppContext, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from careplanner.services import trust_settings
 from careplanner.services.audit import Action
 from careplanner.store.backup import check_backup
 from tests.cli_signin import ADMIN, signed_in
-from tests.conftest import TEST_PASSPHRASE
+from tests.conftest import TEST_PASSPHRASE, make_person
 
 
 class MemoryKeyring(KeyringBackend):
@@ -52,6 +52,8 @@ def test_app_daily_backup_runs_once_a_day_with_the_kept_passphrase(
     ctx: AppContext, paths: Paths, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     backups = ctx.services.backups
+    # The app backs up after someone has signed in, so the store's trail has entries to match a copy with.
+    ctx.services.people.create(make_person(), ctx.services.users.ensure_first_clinician())
     folder = tmp_path / "daily"
     assert backups.run_daily_if_due(date(2026, 11, 22)) is None  # switched off
     trust_settings.save(
@@ -134,3 +136,18 @@ def test_users_from_the_command_line(
     assert _plain(paths, tmp_path, "--user", "ada", "--password-file", str(pw), "users", "list") == 0
     listed = capsys.readouterr().out
     assert "ada\tadmin" in listed and "nia\tnurse" in listed
+
+
+@pytest.mark.parametrize("command", [("check",), ("audit", "verify")])
+def test_a_command_on_a_folder_with_no_store_creates_nothing_there(
+    tmp_path: Path, command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Field report: `check` on the wrong folder left `logs/` (and a lock file) in it."""
+    empty = tmp_path / "not-a-store"
+    empty.mkdir()
+    missing = tmp_path / "no-such-folder"
+    for folder in (empty, missing):
+        assert run(["--data-dir", str(folder), *command]) == 20
+        assert "There is no store in this data folder yet." in capsys.readouterr().err
+    assert list(empty.iterdir()) == []
+    assert not missing.exists()

@@ -165,3 +165,20 @@ def test_the_apps_save_dialog_refuses_the_store_file_before_making_the_document(
         window.close()
     finally:
         ctx.close()
+
+
+def test_devices_fifos_and_missing_folders_are_refused_before_anything_is_written(
+    store: Paths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Renaming the document over /dev/full or a FIFO would replace the device with a file."""
+    fifo = tmp_path / "a-pipe.pdf"
+    os.mkfifo(fifo)
+    for target in (fifo, Path("/dev/null")):
+        assert _cli(store, tmp_path, "export", "--nhs-number", NHS, "--pdf", str(target)) != 0
+        assert "not an ordinary file" in capsys.readouterr().err
+    assert fifo.is_fifo() and Path("/dev/null").is_char_device()
+    missing = tmp_path / "no-such-folder" / "copy.pdf"
+    assert _cli(store, tmp_path, "export", "--nhs-number", NHS, "--pdf", str(missing)) != 0
+    err = capsys.readouterr().err
+    assert "does not exist" in err and ".partial" not in err
+    assert not missing.parent.exists()

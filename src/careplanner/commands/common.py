@@ -18,6 +18,7 @@ from careplanner.clinical.enums import UserRole
 from careplanner.services.auth import Permission, SignInError, require
 from careplanner.services.errors import NotAllowedError, ValidationError
 from careplanner.services.users import Actor
+from careplanner.store.errors import StoreError
 
 SIGN_IN_NEEDED = (
     "This command needs you to sign in: add --user NAME (and --password-file FILE, or type the password "
@@ -37,11 +38,17 @@ def add_sign_in_options(parser: argparse.ArgumentParser, *, main: bool = False) 
 def open_from_args(args: argparse.Namespace, *, create: bool = True) -> AppContext:
     paths = paths_for(args.data_dir)
     passphrase = read_passphrase_file(args.passphrase_file) if args.passphrase_file else None
+    if not create and not paths.store_info_file.exists() and not paths.store_file.exists():
+        # Said before anything is made: a command on the wrong folder leaves no log or lock file in it.
+        raise StoreError("There is no store in this data folder yet.")
     if create:
         paths.ensure()
     if paths.log_dir.parent.exists():
         setup_logging(paths, verbose=getattr(args, "verbose", False))
-    return open_context(paths, passphrase=passphrase, create=create)
+    ctx = open_context(paths, passphrase=passphrase, create=create)
+    for notice in ctx.notices:  # what the start settled from an earlier crash, in plain words
+        print(f"careplanner: {notice}", file=sys.stderr)
+    return ctx
 
 
 def read_secret(path: str | None, prompt: str, *, confirm: bool = False) -> bytes:

@@ -1,11 +1,12 @@
 """`careplanner export`, `import` and `report`: plans on paper and to and from other systems.
 
-    careplanner export --nhs-number N --pdf FILE [--large-print]
+    careplanner export --nhs-number N --pdf FILE [--large-print] [--draft | --version N]
+    careplanner export --nhs-number N --card FILE [--large-print] [--draft | --version N]
     careplanner export --nhs-number N --fhir FILE
     careplanner export --nhs-number N --clinician-summary FILE
     careplanner export --nhs-number N --letter FILE
     careplanner import FILE
-    careplanner report --out FILE [--due-within DAYS]
+    careplanner report --out FILE [--due-within DAYS] [--page N] [--per-page N] [--progress]
 
 Each signs in first (`--user NAME`, see commands/common.py): export and report need an account that may
 print, import one that may edit plans. Output names only counts and file names the user chose, never
@@ -16,15 +17,23 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
+import sys
 
 from careplanner.app import AppContext, paths_for
 from careplanner.commands.common import add_sign_in_options, open_from_args, sign_in
+from careplanner.commands.progress import add_progress_option, watched
 from careplanner.services.auth import Permission
 from careplanner.services.errors import ValidationError
 from careplanner.services.exports import ExportService
-from careplanner.services.fhir_import import DetailsDecision, FhirImportService, ImportResult, parse_json
+from careplanner.services.fhir_import import (
+    DetailsDecision,
+    FhirImportService,
+    ImportResult,
+    parse_json,
+    read_bundle_file,
+)
 from careplanner.services.output_guard import check_output_path, write_output
+from careplanner.services.practice_report import DEFAULT_PER_PAGE
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,9 +44,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     what.add_argument("--fhir", metavar="FILE", help="the plan as a FHIR R4 Bundle (JSON)")
     what.add_argument("--clinician-summary", metavar="FILE", help="the clinician summary with coding, as PDF")
     what.add_argument("--letter", metavar="FILE", help="the preparation letter, as PDF")
+    what.add_argument(
+        "--card", metavar="FILE", help='the emergency card alone ("If I get worse"), as PDF, for the fridge'
+    )
     export.add_argument(
         "--large-print", action="store_true", help="large print (chosen anyway when the person needs it)"
     )
+    chosen = export.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--draft", action="store_true", help="print the open draft (marked DRAFT) rather than the agreed plan"
+    )
+    chosen.add_argument("--version", type=int, metavar="N", help="print agreed version N of the plan")
     add_sign_in_options(export)
     export.set_defaults(func=run_export)
 
@@ -55,12 +72,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="when the record changes the person's details, keep the details already held",
     )
+    imp.add_argument(
+        "--new-person",
+        action="store_true",
+        help="the record has no NHS number and a person with the same family name and date of birth is "
+        "held: add it as a new person anyway (without this the import stops)",
+    )
     add_sign_in_options(imp)
     imp.set_defaults(func=run_import)
 
     report = sub.add_parser("report", help="the practice report (plans agreed, reviews due, declined) as PDF")
     report.add_argument("--out", required=True, metavar="FILE")
     report.add_argument("--due-within", type=int, default=30, metavar="DAYS")
+    report.add_argument(
+        "--page", type=int, default=1, metavar="N", help="which page of each list of people (default 1)"
+    )
+    report.add_argument(
+        "--per-page", type=int, default=DEFAULT_PER_PAGE, metavar="N", help="people per page of each list"
+    )
+    add_progress_option(report)
     add_sign_in_options(report)
     report.set_defaults(func=run_report)
 
@@ -71,7 +101,7 @@ def _write(ctx: AppContext, path: str, data: bytes) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     # Checked before anything is made (or audited): never over the store or inside its data folder.
-    chosen = args.fhir or args.clinician_summary or args.letter or args.pdf
+    chosen = args.fhir or args.clinician_summary or args.letter or args.pdf or args.card
     check_output_path(chosen, paths_for(args.data_dir))
     ctx = open_from_args(args, create=False)
     try:
@@ -91,21 +121,45 @@ def run_export(args: argparse.Namespace) -> int:
             print(f"Saved the preparation letter to {args.letter}.")
         else:
             large = True if args.large_print else None
-            _write(ctx, args.pdf, exports.person_copy_pdf(person.id, actor, large_print=large))
-            print(f"Saved the person's copy to {args.pdf}.")
+            plan_id = exports.version_id(person.id, draft=args.draft, version=args.version)
+            plan = exports.plan_to_print(person.id, plan_id)
+            newer = exports.open_draft_newer_than(plan) if plan is not None and plan_id is None else None
+            if newer is not None:  # never the old agreed version silently while a draft is open
+                print(
+                    f"Note: a newer draft (started {newer.created_at:%d %B %Y}) is not yet agreed; this "
+                    f"prints agreed version {plan.version_number if plan else ''}. Use --draft to print "
+                    "the draft.",
+                    file=sys.stderr,
+                )
+            if args.card:
+                _write(
+                    ctx,
+                    args.card,
+                    exports.emergency_card_pdf(person.id, actor, large_print=large, plan_id=plan_id),
+                )
+                print(f"Saved the emergency card to {args.card}.")
+            else:
+                _write(
+                    ctx,
+                    args.pdf,
+                    exports.person_copy_pdf(person.id, actor, large_print=large, plan_id=plan_id),
+                )
+                print(f"Saved the person's copy to {args.pdf}.")
         return 0
     finally:
         ctx.close()
 
 
 def run_import(args: argparse.Namespace) -> int:
-    data = parse_json(Path(args.file).read_bytes())
+    data = parse_json(read_bundle_file(args.file))
     ctx = open_from_args(args, create=False)
     try:
         services = ctx.services
         actor = sign_in(args, ctx, Permission.EDIT_PLANS)
         importer = FhirImportService(ctx.store.sessions, now=services.clock.now, today=services.clock.today)
-        decision = DetailsDecision(update=args.update_details, keep=args.keep_details)
+        decision = DetailsDecision(
+            update=args.update_details, keep=args.keep_details, new_person=args.new_person
+        )
         result = importer.import_bundle(data, actor, decision)
         for line in import_summary(result):
             print(line)
@@ -121,6 +175,10 @@ def import_summary(result: ImportResult) -> list[str]:
         lines = [f"Added a new person and filled in their draft plan's medical review ({got})."]
     else:
         lines = [f"Filled in the person's draft plan's medical review ({got})."]
+    added = ", ".join(f"{n} {what}" for what, n in result.added.items() if n) or "nothing"
+    updated = ", ".join(f"{n} {what}" for what, n in result.updated.items() if n) or "nothing"
+    lines.append(f"Added to the draft: {added}. Updated in the draft: {updated}. Nothing was removed.")
+    lines += result.notices
     if result.no_known_allergies:
         lines.append("The record says no known allergies: recorded as that, not as an allergy.")
     if result.details_changed:
@@ -148,7 +206,11 @@ def run_report(args: argparse.Namespace) -> int:
         services = ctx.services
         actor = sign_in(args, ctx, Permission.PRINT)
         exports = ExportService(ctx.store.sessions, now=services.clock.now, today=services.clock.today)
-        _write(ctx, args.out, exports.practice_report_pdf(actor, due_within_days=args.due_within))
+        with watched(args, "Making the report") as watch:  # Ctrl+C: no file is written, exit 130
+            pdf = exports.practice_report_pdf(
+                actor, due_within_days=args.due_within, page=args.page, per_page=args.per_page, progress=watch
+            )
+            _write(ctx, args.out, pdf)
         print(f"Saved the practice report to {args.out}.")
         return 0
     finally:

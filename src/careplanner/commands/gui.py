@@ -5,9 +5,51 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
+from collections.abc import Mapping
 
 from careplanner.commands.common import open_from_args
+
+# No screen to show the window on (checked before the store is opened).
+NO_DISPLAY_EXIT = 8
+NO_DISPLAY = (
+    "careplanner: there is no screen to show the window on ({why}). Start Care Planner from a desktop "
+    "session, or use its commands (careplanner --help). The store was not opened."
+)
+# Qt platforms that need no display server.
+_HEADLESS_PLATFORMS = frozenset(
+    {"offscreen", "minimal", "minimalegl", "vnc", "eglfs", "linuxfb", "vkkhrdisplay"}
+)
+
+
+def display_problem(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str | None:
+    """Why Qt could not open a window here, or None. Qt itself aborts the process (with a core dump)
+    when it finds no display, so this is looked at first. Only Linux and other X11/Wayland systems."""
+    if platform.startswith(("win32", "cygwin", "darwin")):
+        return None
+    has_x, has_wayland = bool(environ.get("DISPLAY")), bool(environ.get("WAYLAND_DISPLAY"))
+    chosen = environ.get("QT_QPA_PLATFORM", "").strip()
+    if not chosen:
+        return None if has_x or has_wayland else "neither DISPLAY nor WAYLAND_DISPLAY is set"
+    for name in (part.split(":")[0].strip().lower() for part in chosen.split(";") if part.strip()):
+        if name in _HEADLESS_PLATFORMS:
+            return None
+        if name == "xcb" and has_x:
+            return None
+        if name.startswith("wayland") and has_wayland:
+            return None
+        if name != "xcb" and not name.startswith("wayland"):
+            return None  # a platform we do not know: let Qt decide
+    return f"QT_QPA_PLATFORM is {chosen!r} but its display (DISPLAY or WAYLAND_DISPLAY) is not set"
+
+
+def _no_display() -> bool:
+    why = display_problem()
+    if why is None:
+        return False
+    print(NO_DISPLAY.format(why=why), file=sys.stderr)
+    return True
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,6 +74,8 @@ def _launch(ctx: object) -> int:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    if _no_display():
+        return NO_DISPLAY_EXIT
     ctx = open_from_args(args)
     try:
         return _launch(ctx)
@@ -42,6 +86,8 @@ def run_gui(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from careplanner.app import open_demo
 
+    if not args.no_window and _no_display():
+        return NO_DISPLAY_EXIT
     ctx = open_demo()
     try:
         if args.no_window:

@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from careplanner.app import paths_for, read_passphrase_file, setup_logging
+from careplanner.app import AppContext, open_for_backup, paths_for, read_passphrase_file, setup_logging
 from careplanner.clinical.enums import UserRole
 from careplanner.commands.common import (
     add_sign_in_options,
@@ -27,12 +27,14 @@ from careplanner.commands.common import (
     read_secret,
     sign_in,
 )
+from careplanner.commands.progress import add_progress_option, watched
 from careplanner.services import maintenance, trust_settings
 from careplanner.services.audit_head import AuditHeadNote
 from careplanner.services.auth import AuthService, Permission
 from careplanner.services.backups import BackupService
 from careplanner.services.errors import ValidationError
 from careplanner.services.output_guard import check_output_folder, check_output_path, write_output
+from careplanner.services.store_verify import verify_store
 from careplanner.services.users import Actor
 
 
@@ -43,12 +45,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b.add_argument("--scheduled", action="store_true", help="today's dated copy in the backup folder")
     b.add_argument("--keep", type=int, metavar="N", help="with --scheduled: copies to keep")
     add_sign_in_options(b)
+    add_progress_option(b)
     b.set_defaults(func=run_backup)
 
     r = sub.add_parser("restore", help="replace the store with a backup (the current one is kept aside)")
     r.add_argument("file", metavar="FILE")
     r.add_argument("--backup-passphrase-file", metavar="FILE")
     add_sign_in_options(r)
+    add_progress_option(r)
     r.set_defaults(func=run_restore)
 
     k = sub.add_parser("rekey", help="change the store's key (a new keyring key, or a new passphrase)")
@@ -92,19 +96,16 @@ def _store_passphrase(args: argparse.Namespace) -> bytes | None:
     return read_passphrase_file(args.passphrase_file) if args.passphrase_file else None
 
 
-def _show_progress(fraction: float, stage: str) -> None:
-    print(f"  {int(fraction * 100):3d}%  {stage}", file=sys.stderr)
-
-
 def run_backup(args: argparse.Namespace) -> int:
     if args.file:
         # Before any passphrase is asked for: never over the store, its key file or into its data folder.
         guard = check_output_folder if args.scheduled else check_output_path
         guard(args.file, paths_for(args.data_dir))
-    ctx = open_from_args(args, create=False)
+    # A scheduled backup runs beside the app when the app has the store open (see store/backup_reader.py).
+    ctx = _open_for_backup(args) if args.scheduled else open_from_args(args, create=False)
     try:
         actor = sign_in(args, ctx, Permission.BACKUP)
-        service = BackupService(ctx.store.sessions, now=ctx.services.clock.now)
+        service = BackupService(ctx.store.sessions, now=ctx.services.clock.now, copy=ctx.backup_copy)
         if args.scheduled:
             settings = trust_settings.load(ctx.paths.data_dir)
             folder = args.file or settings.backup_folder
@@ -117,14 +118,20 @@ def run_backup(args: argparse.Namespace) -> int:
                 raise ValidationError({"keep": f"--keep must be between 1 and {trust_settings.MAX_COPIES}."})
             passphrase = read_secret(args.backup_passphrase_file, "Backup passphrase")
             result = service.scheduled_backup(Path(folder), passphrase, keep=keep, actor=actor)
-            print(f"{'Backed up to' if result.made else 'Already backed up today:'} {result.path}")
+            if result.replaced:
+                print(f"Today's file was not a usable backup of this store ({result.replaced}); replaced.")
+            if result.made:
+                print(f"Backed up to {result.path}")
+            else:
+                print(f"Already backed up today (checked: a backup of this store): {result.path}")
             if result.removed:
                 print(f"Removed {len(result.removed)} old copies.")
         else:
             if not args.file:
                 raise ValidationError({"file": "Name the backup file."})
             passphrase = read_secret(args.backup_passphrase_file, "Choose a backup passphrase", confirm=True)
-            service.backup(Path(args.file), passphrase, actor=actor, progress=_show_progress)
+            with watched(args, "Backing up") as watch:  # Ctrl+C: no file is left, exit 130
+                service.backup(Path(args.file), passphrase, actor=actor, progress=watch)
             print(
                 f"Backed up to {args.file}. Keep the backup passphrase safe: "
                 "without it the backup cannot be restored."
@@ -133,6 +140,13 @@ def run_backup(args: argparse.Namespace) -> int:
         return 0
     finally:
         ctx.close()
+
+
+def _open_for_backup(args: argparse.Namespace) -> AppContext:
+    paths = paths_for(args.data_dir)
+    if paths.log_dir.parent.exists():
+        setup_logging(paths, verbose=args.verbose)
+    return open_for_backup(paths, passphrase=_store_passphrase(args))
 
 
 def _administrator(args: argparse.Namespace) -> maintenance.Authorise:
@@ -152,14 +166,17 @@ def run_restore(args: argparse.Namespace) -> int:
     # Replacing a practice's store needs its administrator; a new computer (no store yet) has no accounts.
     admin = _administrator(args) if paths.store_file.exists() else None
     backup_passphrase = read_secret(args.backup_passphrase_file, "Backup passphrase")
-    result = maintenance.restore(
-        paths,
-        Path(args.file),
-        backup_passphrase,
-        passphrase=_store_passphrase(args),
-        progress=_show_progress,
-        authorise=admin,
-    )
+    with watched(args, "Restoring") as watch:  # Ctrl+C before the swap: nothing changes, exit 130
+        result = maintenance.restore(
+            paths,
+            Path(args.file),
+            backup_passphrase,
+            passphrase=_store_passphrase(args),
+            progress=watch,
+            authorise=admin,
+        )
+    for notice in result.notices:  # what the restore's start settled from an earlier crash
+        print(f"careplanner: {notice}", file=sys.stderr)
     print(f"Restored: {result.people} people, {result.plans} plan versions.")
     if result.kept_aside is not None:
         print(f"The store as it was before is kept at {result.kept_aside}")
@@ -183,15 +200,16 @@ def run_rekey(args: argparse.Namespace) -> int:
 def run_audit_verify(args: argparse.Namespace) -> int:
     ctx = open_from_args(args, create=False)
     try:
-        report = ctx.services.audit.verify()
-        head_problem = AuditHeadNote(ctx.store.sessions, ctx.paths.data_dir).check()
+        # The same verification as `check` (services/store_verify.py).
+        report = verify_store(ctx.store.sessions, ctx.paths.data_dir)
+        for problem in report.problems:
+            print(f"Audit trail BROKEN: {problem} ({report.entries} entries checked).")
         if not report.ok:
-            print(f"Audit trail BROKEN: {report.problem} ({report.checked} entries checked).")
             return 1
-        if head_problem:
-            print(f"Audit trail BROKEN: {head_problem} ({report.checked} entries checked).")
-            return 1
-        print(f"Audit trail intact: {report.checked} entries checked.")
+        print(
+            f"Audit trail intact: {report.entries} entries checked; "
+            f"{report.versions} agreed or declined versions match what was agreed."
+        )
         return 0
     finally:
         ctx.close()

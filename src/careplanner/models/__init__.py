@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per area of the plan. Importing this package registers every table."""
 
 from careplanner.models.about_me import AboutMe, Strength
-from careplanner.models.audit import AuditEvent
+from careplanner.models.audit import AuditEvent, AuditHeadMark
 from careplanner.models.base import Base, PlanItem, Row
 from careplanner.models.contingency import ContingencyContact, ContingencyPlan
 from careplanner.models.directory import ContingencyTemplateRow, DirectoryService, Leaflet
@@ -21,6 +21,7 @@ __all__ = [
     "Address",
     "Allergy",
     "AuditEvent",
+    "AuditHeadMark",
     "Base",
     "CarePlan",
     "CareTeamMember",

@@ -27,3 +27,17 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadMark(Base):
+    """The store's own note of the newest audit entry noted so far (one row, id 1; see audit_head.py).
+
+    Its presence says the store has had a head note beside it, so a missing note is a finding, not
+    "nothing to check". Triggers refuse deleting it or winding it back to an earlier entry.
+    """
+
+    __tablename__ = "audit_head_mark"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -14,13 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.models import AuditEvent
 from careplanner.models.base import new_id
+from careplanner.services import acting
+from careplanner.store import version_seal
 
 GENESIS = "0" * 64
+# Changes no row (so no trigger fires) but makes SQLite begin a write transaction and take the write lock.
+_TAKE_WRITE_LOCK = text("UPDATE audit_event SET seq = seq WHERE 0")
 
 
 class Action:
@@ -46,6 +51,18 @@ class Action:
     USER_CHANGED = "user_changed"
     SETTINGS_CHANGED = "settings_changed"
     REKEY = "rekey"
+    # A version's content hash written by an upgrade, for versions agreed before hashes were kept.
+    CONTENT_RECORDED = "content_hash_recorded"
+
+
+# Entries that carry a version's content seal (see store/version_seal.py).
+SEALING_ACTIONS = (Action.PLAN_AGREED, Action.PLAN_DECLINED, Action.CONTENT_RECORDED)
+
+
+# Not the account acting on records, so no check that it is still active: a failed sign-in (nobody is
+# signed in), the sign-out and lock that follow a switch-off, and a restore (authorised against the
+# store it replaces; the restored store may not hold that account at all).
+_NOT_ACTING = frozenset({Action.SIGN_IN_FAILED, Action.SIGN_OUT, Action.LOCK, Action.RESTORE})
 
 
 @dataclass(frozen=True)
@@ -85,8 +102,18 @@ def record(
     plan_id: str | None = None,
     detail: str = "",
     now: Callable[[], datetime] | None = None,
+    check_actor: bool = True,
 ) -> None:
-    """Append one entry inside the caller's transaction."""
+    """Append one entry inside the caller's transaction.
+
+    The acting account must still be active (see `acting`): otherwise AccountInactiveError, and the
+    caller's whole transaction rolls back. `check_actor=False` only where the caller checked it first.
+    """
+    if check_actor and user_id is not None and action not in _NOT_ACTING:
+        acting.require_active(session, user_id)
+    # Take the store's write lock before reading the newest entry: a scheduled backup beside the open app
+    # (another process) may append its own entries, and reading first would chain two entries from one.
+    session.execute(_TAKE_WRITE_LOCK)
     last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).scalar()
     prev = last or GENESIS
     at = (now or (lambda: datetime.now(UTC)))().replace(microsecond=0)
@@ -105,6 +132,56 @@ def record(
         )
     )
     session.flush()
+
+
+# How SQLAlchemy stores a DateTime in SQLite; entries appended with plain SQL use the same form.
+_STORED_AT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def record_seals(
+    conn: Connection,
+    plan_ids: list[str],
+    *,
+    action: str,
+    user_id: str | None,
+    note: str,
+    now: Callable[[], datetime] | None = None,
+    revision: str | None = None,
+) -> int:
+    """Append one entry per version, carrying its content seal; returns how many were written.
+
+    Plain SQL on the caller's connection (and transaction), so the seed's bulk insert and an upgrade
+    (which must not rely on today's ORM models) can both use it. The entries chain as `record` does.
+    `revision` is the schema the seals describe (by default, the store's current one)."""
+    if not plan_ids:
+        return 0
+    revision = revision or version_seal.current_revision(conn)
+    hashes = version_seal.content_hashes(conn, dict.fromkeys(plan_ids, revision))
+    heads: dict[str, tuple[str, int | None]] = {}
+    for start in range(0, len(plan_ids), 400):
+        chunk = plan_ids[start : start + 400]
+        marks = ",".join("?" for _ in chunk)
+        sql = f"SELECT id, person_id, version_number FROM care_plan WHERE id IN ({marks})"
+        for pid, person_id, number in conn.exec_driver_sql(sql, tuple(chunk)):
+            heads[str(pid)] = (str(person_id), number)
+    prev = conn.exec_driver_sql("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").scalar() or GENESIS
+    at = (now or (lambda: datetime.now(UTC)))().astimezone(UTC).replace(microsecond=0)
+    rows: list[tuple[object, ...]] = []
+    for pid in plan_ids:
+        person_id, number = heads[pid]
+        version = f"version={number} " if number is not None else ""
+        detail = f"{version}{note} {version_seal.seal_text(hashes[pid], revision)}".strip()
+        event_id = new_id()
+        digest = _digest(prev, event_id, at, user_id, action, person_id, pid, detail)
+        stored_at = at.replace(tzinfo=None).strftime(_STORED_AT)
+        rows.append((event_id, stored_at, user_id, action, person_id, pid, detail, prev, digest))
+        prev = digest
+    conn.exec_driver_sql(
+        "INSERT INTO audit_event (id, at, user_id, action, person_id, plan_id, detail, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return len(rows)
 
 
 @dataclass(frozen=True)
@@ -148,6 +225,13 @@ class AuditService:
 
     def verify(self) -> ChainReport:
         """Recompute every hash in order; the first mismatch or gap is where the trail was tampered with."""
+        try:
+            return self._verify_rows()
+        except (TypeError, ValueError, OverflowError):
+            # A value the driver cannot even read (e.g. a time that is not a time): damage, not a bug.
+            return ChainReport(False, 0, None, "an audit entry cannot be read: the store is damaged")
+
+    def _verify_rows(self) -> ChainReport:
         prev = GENESIS
         count = 0
         last_seq = 0

@@ -5,8 +5,12 @@ simply cut off the end: what is left is still a valid chain. So at sign-in, sign
 close the app notes the count and hash of the newest entry in `careplanner.audit-head.json` beside the
 store. `check()` then finds a trail that is shorter than the note, or whose entry at that place differs.
 
-What this cannot catch (security.md says so): entries cut after the last note was written, or someone who
-edits both the store (they would need its key) and this file.
+The same newest entry is also kept inside the store (`audit_head_mark`, which triggers refuse to delete or
+wind back). So deleting the note does not hide a cut: the mark inside the store still names the entry that
+must be there, and a store that has had a note (it has a mark) but has none beside it is reported.
+
+What this cannot catch (security.md says so): entries cut after the last note was written, or someone
+with the store's key who drops the triggers, winds back the mark and edits or deletes the note as well.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from careplanner.models import AuditEvent
+from careplanner.models import AuditEvent, AuditHeadMark
 
 log = logging.getLogger("careplanner.audit")
 
@@ -69,20 +74,66 @@ class AuditHeadNote:
             os.replace(tmp, self.path)
         except OSError:
             log.warning("Could not note the newest audit entry")
+            return
+        self._save_mark(head)
 
-    def check(self) -> str | None:
-        """None when the trail reaches at least as far as the note; otherwise what is wrong."""
-        noted = self.read()
-        if noted is None:
-            return None
-        if noted.seq < 0:
-            return "the note of the newest audit entry is unreadable"
+    def _save_mark(self, head: AuditHead) -> None:
+        """Keep the same entry inside the store; never winds the mark back (nor may anyone: a trigger)."""
+        try:
+            with self._sessions.begin() as session:
+                session.execute(
+                    text(
+                        "INSERT INTO audit_head_mark (id, seq, hash) VALUES (1, :seq, :hash) "
+                        "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash "
+                        "WHERE excluded.seq > audit_head_mark.seq"
+                    ),
+                    {"seq": head.seq, "hash": head.hash},
+                )
+        except SQLAlchemyError:
+            log.warning("Could not mark the newest audit entry in the store")
+
+    def mark(self) -> AuditHead | None:
+        """The newest entry noted inside the store, or None when this store has never had a note."""
+        with self._sessions() as session:
+            row = session.get(AuditHeadMark, 1)
+            return None if row is None else AuditHead(row.seq, row.hash)
+
+    def _matches(self, noted: AuditHead, where: str) -> str | None:
         with self._sessions() as session:
             found = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == noted.seq))
         if found is None:
             return (
-                f"the trail ends before entry {noted.seq}, which was recorded earlier: entries were removed"
+                f"the trail ends before entry {noted.seq}, which was recorded earlier ({where}): "
+                "entries were removed"
             )
         if found != noted.hash:
-            return f"entry {noted.seq} is not the one recorded earlier: the trail was replaced"
+            return f"entry {noted.seq} is not the one recorded earlier ({where}): the trail was replaced"
         return None
+
+    def problems(self) -> list[str]:
+        """What is wrong with the end of the trail, by the note beside the store and the mark inside it."""
+        out: list[str] = []
+        mark = self.mark()
+        if mark is not None:
+            problem = self._matches(mark, "inside the store")
+            if problem:
+                out.append(problem)
+        noted = self.read()
+        if noted is None:
+            if mark is not None:
+                out.append(
+                    f"the note of the newest audit entry ({HEAD_FILENAME}) is missing, though this store "
+                    "has had one: entries may have been removed from the end of the trail"
+                )
+        elif noted.seq < 0:
+            out.append("the note of the newest audit entry is unreadable")
+        else:
+            problem = self._matches(noted, f"in {HEAD_FILENAME}")
+            if problem and problem not in out:
+                out.append(problem)
+        return out
+
+    def check(self) -> str | None:
+        """None when the trail reaches at least as far as the note and the mark; otherwise what is wrong."""
+        found = self.problems()
+        return "; ".join(found) if found else None

@@ -4,6 +4,9 @@ Passwords are Argon2id hashes (argon2-cffi). Repeated failures are slowed down: 
 passwords the account refuses every attempt, right or wrong, until a wait that doubles with each further
 failure, so guessing is impractical even at an unattended workstation. Every sign-in, failure, sign-out,
 lock and unlock goes into the audit trail. Messages never say whether a user name exists.
+
+Every attempt costs one Argon2 verification and answers the same way whether or not the name is an
+account (see `sign_in_guard`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -23,17 +26,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from careplanner.clinical.enums import UserRole
 from careplanner.models import User
 from careplanner.services import audit
-from careplanner.services.errors import NotAllowedError, NotFoundError, ServiceError, ValidationError
-from careplanner.services.users import Actor, UserService, actor_of
+from careplanner.services.acting import require_active
+from careplanner.services.errors import NotAllowedError, NotFoundError, ValidationError
+from careplanner.services.sign_in_guard import SignInError as SignInError
+from careplanner.services.sign_in_guard import UnknownNames, delay_after, dummy_hash, waiting, wrong
+from careplanner.services.usernames import clean_display_name, username_key
+from careplanner.services.users import Actor, UserService, actor_of, user_named
+from careplanner.store import strength
 
 log = logging.getLogger("careplanner.auth")
 
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 1024
-# Free attempts before the account starts to wait; then 30 s, 60 s, 120 s ... capped at 15 minutes.
-FREE_ATTEMPTS = 3
-FIRST_DELAY = timedelta(seconds=30)
-MAX_DELAY = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = strength.MIN_PASSWORD_LENGTH
+MAX_PASSWORD_LENGTH = strength.MAX_SECRET_LENGTH
 
 
 class Permission(StrEnum):
@@ -76,16 +80,6 @@ def require(actor: Actor, permission: Permission) -> None:
         raise NotAllowedError(f"A {ROLE_NAMES[actor.role].lower()} account cannot do this.")
 
 
-class SignInError(ServiceError):
-    """Wrong user name or password, or an account that must wait. Never says which user names exist."""
-
-    exit_code = 6
-
-    def __init__(self, message: str, *, wait_seconds: int = 0) -> None:
-        super().__init__(message)
-        self.wait_seconds = wait_seconds
-
-
 @dataclass(frozen=True)
 class UserRecord:
     """What the users admin screen shows; never the hash."""
@@ -96,25 +90,12 @@ class UserRecord:
     failed_attempts: int
 
 
-def delay_after(failures: int) -> timedelta:
-    """How long an account waits after `failures` wrong passwords in a row."""
-    if failures < FREE_ATTEMPTS:
-        return timedelta(0)
-    step = min(failures - FREE_ATTEMPTS, 10)
-    delay: timedelta = FIRST_DELAY * (2**step)
-    return delay if delay < MAX_DELAY else MAX_DELAY
-
-
 def check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            {
-                "password": f"Use a password of at least {MIN_PASSWORD_LENGTH} characters "
-                "(a short phrase works)."
-            }
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError({"password": "That password is too long."})
+    """At least 10 characters, not a repeated character or pattern, not a run of keys, not a common
+    password (the shipped list: see store/strength.py). The same words in the app and the command line."""
+    found = strength.problem(password, min_length=MIN_PASSWORD_LENGTH, what="password")
+    if found is not None:
+        raise ValidationError({"password": found})
 
 
 class AuthService:
@@ -131,8 +112,9 @@ class AuthService:
         self._now = now
         self._hasher = hasher or PasswordHasher()  # argon2-cffi's default type is Argon2id
         self._users = UserService(sessions)
-        # Spent on unknown user names so a reply takes as long as for a real account (made on first use).
-        self._dummy_hash: str | None = None
+        # Verified against for names that are not accounts, so a reply takes as long as for a real one.
+        self._dummy_hash = dummy_hash(self._hasher)
+        self._unknown = UnknownNames()
 
     # ---- first run ---------------------------------------------------------------------------------------
 
@@ -204,12 +186,12 @@ class AuthService:
     ) -> Actor:
         require(actor, Permission.MANAGE_USERS)
         with self._sessions.begin() as session:
+            # Checked before the change, since administrators may switch themselves off here.
+            require_active(session, actor.id)
             user = self._user(session, user_id)
             changed: list[str] = []
             if display_name is not None and display_name.strip() != user.display_name:
-                if not display_name.strip():
-                    raise ValidationError({"display_name": "Enter the person's name."})
-                user.display_name = display_name.strip()
+                user.display_name = clean_display_name(display_name)
                 changed.append("name")
             if registration_number is not None and registration_number.strip() != user.registration_number:
                 user.registration_number = registration_number.strip()
@@ -230,6 +212,7 @@ class AuthService:
                     user_id=actor.id,
                     detail=f"user={user.id} " + ",".join(changed),
                     now=self._now,
+                    check_actor=False,
                 )
             return actor_of(user)
 
@@ -285,23 +268,24 @@ class AuthService:
     def _attempt(self, username: str, password: str, success: str) -> Actor | SignInError:
         now = self._now()
         with self._sessions.begin() as session:
-            user = session.scalar(select(User).where(User.username == username.strip()))
+            user = user_named(session, username)
             if user is None or not user.active or not user.password_hash:
                 self._spend_time(password)
+                refusal = self._unknown.failure(username_key(username), now)
                 audit.record(
                     session, audit.Action.SIGN_IN_FAILED, user_id=None, detail="unknown", now=self._now
                 )
                 log.info("Sign-in refused: unknown or inactive account")
-                return SignInError("The user name or password is not right.")
+                return refusal
+            # Verified even while the account must wait, so waiting takes as long as any other answer.
+            matches = self._matches(user, password)
             if user.locked_until is not None and user.locked_until > now:
                 wait = int((user.locked_until - now).total_seconds()) + 1
                 audit.record(
                     session, audit.Action.SIGN_IN_FAILED, user_id=user.id, detail="waiting", now=self._now
                 )
-                return SignInError(
-                    f"Too many wrong passwords. Try again in {wait} seconds.", wait_seconds=wait
-                )
-            if not self._matches(user, password):
+                return waiting(wait)
+            if not matches:
                 user.failed_attempts += 1
                 delay = delay_after(user.failed_attempts)
                 user.locked_until = now + delay if delay else None
@@ -314,13 +298,7 @@ class AuthService:
                     now=self._now,
                 )
                 log.info("Sign-in refused: wrong password (attempt %d)", user.failed_attempts)
-                if delay:
-                    return SignInError(
-                        "The user name or password is not right. Too many wrong passwords: "
-                        f"try again in {int(delay.total_seconds())} seconds.",
-                        wait_seconds=int(delay.total_seconds()),
-                    )
-                return SignInError("The user name or password is not right.")
+                return wrong(delay)
             user.failed_attempts = 0
             user.locked_until = None
             if self._hasher.check_needs_rehash(user.password_hash):
@@ -344,9 +322,7 @@ class AuthService:
             return False
 
     def _spend_time(self, password: str) -> None:
-        if self._dummy_hash is None:
-            self._dummy_hash = self._hasher.hash("not a real password, only for timing")
-        with contextlib.suppress(VerificationError):
+        with contextlib.suppress(VerificationError, InvalidHashError):
             self._hasher.verify(self._dummy_hash, password)
 
     def record_settings_change(self, actor: Actor, detail: str) -> None:

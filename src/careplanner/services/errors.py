@@ -31,3 +31,17 @@ class NotADraftError(ServiceError):
     """Agreed and declined versions are never changed; start a new draft instead."""
 
     exit_code = 5
+
+
+class AccountInactiveError(NotAllowedError):
+    """The account acting has been switched off (or removed) since it signed in. Nothing was saved.
+
+    `user_id` lets the app tell whether it is the account signed in now, and return to the sign-in screen.
+    """
+
+    def __init__(self, user_id: str) -> None:
+        self.user_id = user_id
+        super().__init__(
+            "This account has been switched off, so nothing was saved. "
+            "Ask an administrator, or sign in with an account that is switched on."
+        )

@@ -66,8 +66,7 @@ def check_output_path(target: str | os.PathLike[str], paths: Paths | None) -> Pa
     chosen = Path(target).expanduser()
     resolved = chosen.resolve()
     if paths is None:
-        if resolved.is_dir():
-            raise ValidationError({"file": f"{target} is a folder: give a file name."})
+        _must_be_a_plain_file(resolved, target)
         return resolved
     data_dir, backup_dir, log_dir = (p.resolve() for p in (paths.data_dir, paths.backup_dir, paths.log_dir))
     for own in protected_files(paths):
@@ -77,9 +76,17 @@ def check_output_path(target: str | os.PathLike[str], paths: Paths | None) -> Pa
         _inside(resolved, data_dir) or _inside(resolved, log_dir)
     ):
         raise ProtectedPathError()
+    _must_be_a_plain_file(resolved, target)
+    return resolved
+
+
+def _must_be_a_plain_file(resolved: Path, target: str | os.PathLike[str]) -> None:
+    """Only an ordinary file (new or existing) may be written: renaming over a device such as /dev/full or a
+    FIFO would replace it with the document, and a missing folder would fail half-way."""
     if resolved.is_dir():
         raise ValidationError({"file": f"{target} is a folder: give a file name."})
-    return resolved
+    if resolved.exists() and not resolved.is_file():
+        raise ValidationError({"file": f"{target} is not an ordinary file: choose a file name in a folder."})
 
 
 def check_output_folder(folder: str | os.PathLike[str], paths: Paths | None) -> Path:
@@ -99,6 +106,8 @@ def write_output(target: str | os.PathLike[str], data: bytes, paths: Paths | Non
     """Check the path, then write atomically (a temporary file beside it, then rename): a failed write never
     leaves half a document under the chosen name. Returns the path written."""
     dest = check_output_path(target, paths)
+    if not dest.parent.is_dir():
+        raise ValidationError({"file": f"The folder for {target} does not exist: choose one that does."})
     handle, tmp_name = tempfile.mkstemp(prefix=".careplanner-", suffix=".partial", dir=dest.parent)
     tmp = Path(tmp_name)
     try:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from careplanner.clinical.practice import PracticeSettings, normalise_ods_code
 from careplanner.models import Practice
 from careplanner.services import audit
+from careplanner.services.auth import Permission, can
 from careplanner.services.errors import NotAllowedError, ValidationError
 from careplanner.services.users import Actor
 
@@ -37,7 +38,8 @@ def _settings_of(row: Practice) -> PracticeSettings:
 
 
 class PracticeService:
-    """Get and update the practice settings. Only clinicians and administrators may change them."""
+    """Get and update the practice settings. Only administrators may change them: the numbers are printed
+    on every plan, so a change is a practice decision, not one clinician's (see docs/security.md)."""
 
     def __init__(
         self, sessions: sessionmaker[Session], now: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -58,8 +60,8 @@ class PracticeService:
     def update(self, settings: PracticeSettings, actor: Actor) -> PracticeSettings:
         """Validate and save. Raises ValidationError (field -> plain message) and saves nothing
         when any field is wrong."""
-        if not (actor.can_edit_plans or actor.is_admin):
-            raise NotAllowedError("Only clinicians and administrators can change the practice details.")
+        if not can(actor, Permission.PRACTICE_SETTINGS):
+            raise NotAllowedError("Only an administrator can change the practice details and phone numbers.")
         cleaned = PracticeSettings(
             practice_name=settings.practice_name.strip(),
             ods_code=normalise_ods_code(settings.ods_code),

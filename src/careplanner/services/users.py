@@ -11,6 +11,7 @@ from careplanner.clinical.enums import UserRole
 from careplanner.models import User
 from careplanner.services import audit
 from careplanner.services.errors import NotFoundError, ValidationError
+from careplanner.services.usernames import clean_display_name, clean_username, username_key
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,25 @@ def actor_of(user: User) -> Actor:
     return Actor(user.id, user.username, user.display_name, user.role, user.registration_number)
 
 
+def user_named(session: Session, username: str) -> User | None:
+    """The account whose name matches `username` in NFKC case-folded form ("ADA" finds "ada").
+
+    Every account is read and compared here rather than in SQL, so names stored before these rules (in
+    any case or width) still match; a practice has tens of accounts, not thousands.
+    """
+    key = username_key(username)
+    if not key:
+        return None
+    return next(
+        (
+            u
+            for u in session.scalars(select(User).order_by(User.created_at))
+            if username_key(u.username) == key
+        ),
+        None,
+    )
+
+
 class UserService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -53,7 +73,7 @@ class UserService:
 
     def by_username(self, username: str) -> Actor | None:
         with self._sessions() as session:
-            user = session.scalar(select(User).where(User.username == username))
+            user = user_named(session, username)
             return None if user is None else actor_of(user)
 
     def create(
@@ -67,18 +87,24 @@ class UserService:
         actor: Actor | None,
     ) -> Actor:
         problems: dict[str, str] = {}
-        if not username.strip():
-            problems["username"] = "Enter a user name."
-        if not display_name.strip():
-            problems["display_name"] = "Enter the person's name."
+        cleaned: dict[str, str] = {}
+        for name, value, clean in (
+            ("username", username, clean_username),
+            ("display_name", display_name, clean_display_name),
+        ):
+            try:
+                cleaned[name] = clean(value)
+            except ValidationError as exc:
+                problems.update(exc.fields)
         if problems:
             raise ValidationError(problems)
         with self._sessions.begin() as session:
-            if session.scalar(select(User).where(User.username == username.strip())) is not None:
+            # Names that differ only in case, width or look (after NFKC) are the same name.
+            if user_named(session, cleaned["username"]) is not None:
                 raise ValidationError({"username": "That user name is taken."})
             user = User(
-                username=username.strip(),
-                display_name=display_name.strip(),
+                username=cleaned["username"],
+                display_name=cleaned["display_name"],
                 role=role,
                 registration_number=registration_number.strip(),
                 password_hash=password_hash,

@@ -6,9 +6,9 @@ first 16 bytes: SQLCipher's raw-key form `x'<key><salt>'` writes the salt we cho
 is one self-contained file with no sidecar to lose. Backups are written to a temporary name and renamed
 only once they have been re-opened and checked, so a half-written file is never taken for a backup.
 
-Restore checks the backup (passphrase, SQLCipher page HMACs, SQLite integrity check, schema version)
-before anything is replaced, re-keys it into a new file under the store key, checks that, and only then
-moves the current store aside (never deleting it) and puts the restored file in its place.
+Restore (restore_steps.py) checks the backup (passphrase, SQLCipher page HMACs, SQLite integrity check,
+schema version) before anything is replaced, re-keys it into a new file under the store key, checks that,
+and only then moves the current store aside (never deleting it) and puts the restored file in its place.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import errno
 import logging
 import os
 import secrets
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,10 +25,12 @@ from typing import Any
 
 import sqlcipher3
 
-from careplanner.store import keys
-from careplanner.store.engine import PAGE_SIZE, PLAIN_SQLITE_HEADER
+from careplanner.store import backup_housekeeping as housekeeping
+from careplanner.store import backup_kdf, keys, strength
+from careplanner.store.engine import INTEGRITY_STEPS_PER_PAGE, PAGE_SIZE, PLAIN_SQLITE_HEADER
 from careplanner.store.errors import DiskFullError, NewerStoreError, StoreError, StoreReadOnlyError
 from careplanner.store.migrate import known_revisions
+from careplanner.store.progress import file_share, step_share, ticking
 
 log = logging.getLogger("careplanner.store.backup")
 
@@ -115,11 +116,21 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _export(source: Any, dest: Path, key_sql: str) -> None:
-    """sqlcipher_export from an open DBAPI connection into a new file keyed with `key_sql`."""
+def _export(
+    source: Any,
+    dest: Path,
+    key_sql: str,
+    progress: Progress = _no_progress,
+    span: tuple[float, float] = (0, 0),
+) -> None:
+    """sqlcipher_export from an open DBAPI connection into a new file keyed with `key_sql`.
+
+    Reports progress within `span` by the copy's size so far; a CancelledError from `progress` stops it."""
     source.execute(f'ATTACH DATABASE ? AS careplanner_export KEY "{key_sql}"', (str(dest),))
     try:
-        source.execute("SELECT sqlcipher_export('careplanner_export')")
+        size = int(source.execute("PRAGMA main.page_count").fetchone()[0]) * PAGE_SIZE
+        with ticking(source, progress, span, "Copying the store", file_share(dest, size)):
+            source.execute("SELECT sqlcipher_export('careplanner_export')")
         # sqlcipher_export copies tables, indexes and triggers but not the user_version.
         version = source.execute("PRAGMA main.user_version").fetchone()[0]
         source.execute(f"PRAGMA careplanner_export.user_version = {int(version)}")
@@ -127,9 +138,11 @@ def _export(source: Any, dest: Path, key_sql: str) -> None:
         source.execute("DETACH DATABASE careplanner_export")
 
 
-def _problems(conn: Any) -> list[str]:
+def _problems(conn: Any, progress: Progress = _no_progress, span: tuple[float, float] = (0, 0)) -> list[str]:
     problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
-    result = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    with ticking(conn, progress, span, "Checking the backup", step_share(pages * INTEGRITY_STEPS_PER_PAGE)):
+        result = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
     if result != ["ok"]:
         problems.extend(result)
     return problems
@@ -143,32 +156,48 @@ def _connect(path: Path, key_sql: str, *, read_only: bool) -> Any:
     return conn
 
 
-def write_backup(source: Any, dest: Path, passphrase: bytes, progress: Progress = _no_progress) -> None:
-    """Export the open store (a DBAPI connection, outside any transaction) into `dest`, then check it."""
+def write_backup(
+    source: Any,
+    dest: Path,
+    passphrase: bytes,
+    progress: Progress = _no_progress,
+    *,
+    copy: Callable[[Path, str], None] | None = None,
+) -> None:
+    """Export the open store (a DBAPI connection, outside any transaction) into `dest`, then check it.
+
+    `copy(tmp, key_sql)`, when given, makes the copy instead (a scheduled backup beside the open app copies
+    a read-only snapshot, see backup_reader.py). Unfinished copies a killed backup left in the folder go."""
     if not passphrase:
         raise BackupError("Choose a backup passphrase.")
     dest = dest.expanduser()
     if dest.exists() and dest.is_dir():
         raise BackupError("Name a file for the backup, not a folder.")
-    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
+    housekeeping.remove_unfinished(dest.parent)
+    tmp = housekeeping.unfinished_name(dest)
+    strength.check_passphrase(passphrase)  # before any file is made
     progress(0.05, "Preparing the backup key")
-    salt = secrets.token_bytes(SALT_BYTES)
-    key = keys.derive_key(passphrase, salt)
+    salt = backup_kdf.new_salt()  # records the scrypt settings (see backup_kdf.py)
+    key = backup_kdf.backup_key(passphrase, salt)
     try:
         progress(0.2, "Copying the store")
         try:
-            _export(source, tmp, _raw(key, salt))
+            if copy is not None:
+                copy(tmp, _raw(key, salt))
+            else:
+                _export(source, tmp, _raw(key, salt), progress, (0.2, 0.7))
         except sqlcipher3.Error as exc:
             raise _sql_error(exc) from exc
         progress(0.7, "Checking the backup")
         check = _connect(tmp, _raw(key), read_only=True)
         try:
-            problems = _problems(check)
+            problems = _problems(check, progress, (0.7, 0.9))
         finally:
             check.close()
         if problems:
             raise BackupError("The backup did not pass its check, so it was not kept.")
         progress(0.9, "Saving the backup")
+        os.chmod(tmp, 0o600)  # only this account may read it, whatever the folder's defaults
         _fsync(tmp)
         os.replace(tmp, dest)
         _fsync_dir(dest.parent)
@@ -176,6 +205,7 @@ def write_backup(source: Any, dest: Path, passphrase: bytes, progress: Progress 
         raise _os_error(exc) from exc
     finally:
         _discard(tmp)
+        _discard(tmp.with_name(tmp.name + "-journal"))
     progress(1.0, "Backup complete")
     log.info("Backup written and checked")
 
@@ -196,7 +226,7 @@ def _backup_key(path: Path, passphrase: bytes) -> bytes:
         raise BackupDamagedError()
     if not passphrase:
         raise BackupPassphraseError("Enter the backup passphrase.")
-    return keys.derive_key(passphrase, salt)
+    return backup_kdf.backup_key(passphrase, salt)
 
 
 def check_backup(path: Path, passphrase: bytes) -> BackupCheck:
@@ -232,71 +262,32 @@ def check_backup(path: Path, passphrase: bytes) -> BackupCheck:
     return BackupCheck(path, revision, counts[0], counts[1], counts[2])
 
 
+def trail_end(path: Path, passphrase: bytes) -> tuple[int, str] | None:
+    """A quick look into a backup: the number and hash of its newest audit entry (None if it has none).
+
+    Checks the file's shape and that the passphrase opens it as a Care Planner backup, without the full
+    integrity check (it passed one before it was given its name). Raises the BackupError that fits."""
+    key = _backup_key(path, passphrase)
+    conn = _connect(path, _raw(key), read_only=True)
+    try:
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlcipher3.DatabaseError as exc:
+            raise BackupPassphraseError() from exc
+        if "audit_event" not in tables:
+            raise BackupPassphraseError("This file is not a Care Planner backup.")
+        try:
+            row = conn.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            raise BackupDamagedError() from exc
+    finally:
+        conn.close()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
 def aside_name(store_file: Path, backup_dir: Path, reason: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return backup_dir / f"{reason}-{stamp}-{secrets.token_hex(2)}{store_file.suffix}"
-
-
-def restore_backup(
-    backup: Path,
-    passphrase: bytes,
-    *,
-    store_file: Path,
-    store_key: bytes,
-    backup_dir: Path,
-    progress: Progress = _no_progress,
-) -> Path | None:
-    """Replace the (closed, locked) store with the backup. Returns where the old store was moved."""
-    progress(0.05, "Checking the backup")
-    check_backup(backup, passphrase)
-    key = _backup_key(backup, passphrase)
-    staged = store_file.with_name(f".{store_file.name}.restoring")
-    staged.unlink(missing_ok=True)
-    try:
-        progress(0.3, "Copying the backup")
-        source = _connect(backup, _raw(key), read_only=False)
-        try:
-            _export(source, staged, _raw(store_key))
-        except sqlcipher3.Error as exc:
-            raise _sql_error(exc) from exc
-        finally:
-            source.close()
-        progress(0.6, "Checking the copy")
-        staged_conn = _connect(staged, _raw(store_key), read_only=True)
-        try:
-            if _problems(staged_conn):
-                raise BackupDamagedError("The restored copy did not pass its check. Nothing was changed.")
-        finally:
-            staged_conn.close()
-        _fsync(staged)
-        progress(0.8, "Keeping the current store aside")
-        moved: Path | None = None
-        if store_file.exists():
-            # Fold any write-ahead log into the file first, so the copy kept aside is complete on its own.
-            current = _connect(store_file, _raw(store_key), read_only=False)
-            try:
-                current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                current.close()
-            backup_dir.mkdir(parents=True, exist_ok=True)
-            moved = aside_name(store_file, backup_dir, "before-restore")
-            shutil.copy2(store_file, moved)
-            for extra in ("-wal", "-shm"):
-                companion = store_file.with_name(store_file.name + extra)
-                if companion.exists():
-                    shutil.copy2(companion, moved.with_name(moved.name + extra))
-            _fsync(moved)
-            for extra in ("-wal", "-shm"):
-                store_file.with_name(store_file.name + extra).unlink(missing_ok=True)
-        os.replace(staged, store_file)
-        _fsync_dir(store_file.parent)
-    except OSError as exc:
-        raise _os_error(exc) from exc
-    finally:
-        _discard(staged)
-    progress(1.0, "Restore complete")
-    log.info("Store restored from a backup; the previous store was kept aside")
-    return moved
 
 
 BACKUP_KEYRING_SERVICE = "CarePlanner backup passphrase"
@@ -309,6 +300,7 @@ def remember_passphrase(name: str, passphrase: bytes) -> None:
 
     from careplanner.store.errors import KeyringUnavailableError
 
+    strength.check_passphrase(passphrase)
     if not keys.keyring_is_secure():
         raise KeyringUnavailableError(
             "No secure keyring is available, so the app cannot keep the backup passphrase. "

@@ -30,6 +30,11 @@ from careplanner.store.errors import (
     WrongKeyError,
 )
 from careplanner.store.migrate import check_and_upgrade, current_revision
+from careplanner.store.progress import Progress, no_progress, step_share, ticking
+
+# SQLite steps per page of the store, measured on seeded stores: for progress estimates only.
+INTEGRITY_STEPS_PER_PAGE = 600
+LINK_STEPS_PER_PAGE = 70
 
 log = logging.getLogger("careplanner.store")
 
@@ -47,6 +52,9 @@ def _raw_key(key: bytes) -> str:
 
 
 def _check_file_shape(path: Path) -> None:
+    # Looked at before it is opened: opening a FIFO would wait for ever for a writer (with the lock held).
+    if path.exists() and not path.is_file():
+        raise NotAStoreError("The store file is not an ordinary file. Nothing was changed.")
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:
@@ -143,16 +151,27 @@ class Store:
             self.engine.dispose()
             self._closed = True
 
-    def integrity_check(self) -> list[str]:
-        """SQLCipher's page HMACs plus SQLite's own check; an empty list means healthy."""
+    def integrity_check(self, progress: Progress = no_progress) -> list[str]:
+        """SQLCipher's page HMACs plus SQLite's own check; an empty list means healthy.
+
+        Reports progress up to 0.9 (see store/progress.py); raising CancelledError from `progress` stops
+        the check (it only reads)."""
         problems: list[str] = []
         with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar() or 0)
+            progress(0.02, "Checking the encryption of every page")
             for (row,) in conn.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall():
                 problems.append(str(row))
-            result = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+            span, stage = (0.2, 0.75), "Checking the store's structure"
+            with ticking(raw, progress, span, stage, step_share(pages * INTEGRITY_STEPS_PER_PAGE)):
+                result = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
             if result != ["ok"]:
                 problems.extend(result)
-            problems.extend(str(r) for r in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+            span, stage = (0.75, 0.9), "Checking the links between records"
+            with ticking(raw, progress, span, stage, step_share(pages * LINK_STEPS_PER_PAGE)):
+                found = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            problems.extend(str(r) for r in found)
         return problems
 
     def demo_marked(self) -> bool:

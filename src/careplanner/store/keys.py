@@ -28,15 +28,25 @@ from careplanner.store.errors import (
     StoreError,
     WrongKeyError,
 )
+from careplanner.store.strength import check_passphrase
 
 log = logging.getLogger("careplanner.store.keys")
 
 KEYRING_SERVICE = "CarePlanner store key"
 KEY_BYTES = 32
-# scrypt with N=2**15, r=8 uses 32 MiB and ~100 ms: memory-hard, still quick at start-up.
-SCRYPT_N = 2**15
+# New stores and backups: scrypt N=2**17, r=8, p=1 (OWASP's minimum; 128 MiB, about 0.4 s here). The
+# parameters are recorded with each store (and in each backup's salt), so raising them later never locks
+# out an older store; `rekey` moves a store to the current ones.
+SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
+# What releases before the change used; an info file without recorded parameters means these.
+LEGACY_SCRYPT_N = 2**15
+# Limits on recorded parameters: anything outside is a damaged (or tampered) file, refused plainly.
+_N_RANGE = (2**14, 2**20)
+_MAX_R = 32
+_MAX_P = 16
+SCRYPT_MAXMEM = 1024 * 1024 * 1024 + 1024 * 1024
 _CHECK_MESSAGE = b"careplanner key check v1"
 
 KeySourceName = Literal["keyring", "passphrase"]
@@ -56,7 +66,8 @@ class StoreInfo:
     key_check: str
     created_at: str
     salt: str | None = None
-    scrypt_n: int = SCRYPT_N
+    # Defaults are the legacy parameters: only files written before they were recorded lack them.
+    scrypt_n: int = LEGACY_SCRYPT_N
     scrypt_r: int = SCRYPT_R
     scrypt_p: int = SCRYPT_P
     # Informational only and never trusted: this file is not authenticated, so anyone who can write the
@@ -69,29 +80,86 @@ def key_check_value(key: bytes) -> str:
     return hmac.new(key, _CHECK_MESSAGE, hashlib.sha256).hexdigest()
 
 
+def scrypt_parameters_valid(n: object, r: object, p: object) -> bool:
+    """Whole numbers in sane ranges (a power of two for N) that fit in the memory scrypt may use."""
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (n, r, p)):
+        return False
+    assert isinstance(n, int) and isinstance(r, int) and isinstance(p, int)
+    return (
+        _N_RANGE[0] <= n <= _N_RANGE[1]
+        and n & (n - 1) == 0
+        and 1 <= r <= _MAX_R
+        and 1 <= p <= _MAX_P
+        and 128 * r * n <= SCRYPT_MAXMEM
+    )
+
+
 def derive_key(
     passphrase: bytes, salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P
 ) -> bytes:
     if not passphrase:
         raise WrongKeyError("The passphrase is empty.")
-    return hashlib.scrypt(passphrase, salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=KEY_BYTES)
+    if not scrypt_parameters_valid(n, r, p):
+        raise NotAStoreError("The recorded key settings are not valid. Nothing was changed.")
+    return hashlib.scrypt(passphrase, salt=salt, n=n, r=r, p=p, maxmem=SCRYPT_MAXMEM, dklen=KEY_BYTES)
+
+
+def _valid(info: StoreInfo) -> bool:
+    strings = (info.store_id, info.key_source, info.key_check, info.created_at)
+    if not all(isinstance(v, str) for v in strings) or info.key_source not in ("keyring", "passphrase"):
+        return False
+    if not isinstance(info.format, int) or not isinstance(info.demo, bool):
+        return False
+    if info.key_source == "keyring":
+        return True
+    if not isinstance(info.salt, str) or not scrypt_parameters_valid(
+        info.scrypt_n, info.scrypt_r, info.scrypt_p
+    ):
+        return False
+    try:
+        return len(base64.b64decode(info.salt, validate=True)) >= 16
+    except ValueError:
+        return False
 
 
 def read_info(path: Path) -> StoreInfo:
+    if path.exists() and not path.is_file():  # a FIFO would be waited on for ever
+        raise NotAStoreError("The store's key information file is not an ordinary file. Nothing was changed.")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return StoreInfo(**raw)
+        info = StoreInfo(**raw)
     except (OSError, ValueError, TypeError) as exc:
         raise NotAStoreError("The store's key information file is unreadable. Nothing was changed.") from exc
+    if not _valid(info):
+        raise NotAStoreError("The store's key information file is damaged. Nothing was changed.")
+    return info
 
 
 def write_info(path: Path, info: StoreInfo) -> None:
-    """Write atomically: a half-written info file would lock the practice out of its store."""
+    """Write atomically and privately (0600): a half-written info file would lock the practice out."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(asdict(info), indent=2), encoding="utf-8")
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
+    data = json.dumps(asdict(info), indent=2).encode("utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)  # an older file of that name may have been left with wider rights
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     os.replace(tmp, path)
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` survive a power cut (a no-op where folders cannot be opened)."""
+    if os.name == "nt":  # pragma: no cover - directories cannot be opened on Windows
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def keyring_is_secure() -> bool:
@@ -141,14 +209,19 @@ def _now() -> str:
 
 
 def new_passphrase_info(passphrase: bytes, *, demo: bool = False) -> tuple[bytes, StoreInfo]:
+    """Key information for a new passphrase: strong enough (or refused), current scrypt settings recorded."""
+    check_passphrase(passphrase)
     salt = secrets.token_bytes(16)
-    key = derive_key(passphrase, salt)
+    key = derive_key(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     info = StoreInfo(
         store_id=str(uuid.uuid4()),
         key_source="passphrase",
         key_check=key_check_value(key),
         created_at=_now(),
         salt=base64.b64encode(salt).decode("ascii"),
+        scrypt_n=SCRYPT_N,
+        scrypt_r=SCRYPT_R,
+        scrypt_p=SCRYPT_P,
         demo=demo,
     )
     return key, info

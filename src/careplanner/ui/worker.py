@@ -27,10 +27,12 @@ class Worker(QObject):
     """Runs callables one at a time off the UI thread.
 
     Signals: failed(str) — a call failed and nobody handled it (a plain message for the status bar);
-    busy_changed(bool).
+    busy_changed(bool); account_inactive(str, str) — a call was refused because the account it acted for
+    has been switched off (that account's id and the plain message), whoever handled the failure.
     """
 
     failed = Signal(str)
+    account_inactive = Signal(str, str)
     busy_changed = Signal(bool)
 
     def __init__(self, *, inline: bool = False, parent: QObject | None = None) -> None:
@@ -94,6 +96,7 @@ class Worker(QObject):
         on_done, on_error = callbacks
         try:
             if exc is not None:
+                _tell_if_inactive(self, exc)
                 if on_error is not None:
                     on_error(exc)
                 else:
@@ -116,6 +119,13 @@ class Worker(QObject):
         self.wait()
         if self._pool is not None:
             self._pool.shutdown(wait=True)
+
+
+def _tell_if_inactive(worker: Worker, exc: BaseException) -> None:
+    from careplanner.services.errors import AccountInactiveError
+
+    if isinstance(exc, AccountInactiveError):
+        worker.account_inactive.emit(exc.user_id, str(exc))
 
 
 def _is_plain(exc: BaseException) -> bool:

@@ -79,6 +79,7 @@ class Trust(QObject):
         self.settings = trust_settings.load(services.backups.data_dir)
         self.lock_screen = LockScreen(window, services.auth)
         self.lock_screen.signed_in.connect(self._signed_in)
+        self.worker.account_inactive.connect(self.account_switched_off)
         self.idle = IdleWatch(self.settings.lock_minutes, self)
         self.idle.timer.timeout.connect(self.lock)
         app = QApplication.instance()
@@ -198,6 +199,27 @@ class Trust(QObject):
         self._update_actions()
         self.lock_screen.show_for(None)
         self.lock_screen.message.setText(self.tr("Your account has changed. Sign in again to carry on."))
+
+    def account_switched_off(self, user_id: str, _message: str = "") -> None:
+        """A service refused the signed-in account because an administrator switched it off (here or on
+        another workstation): nothing it sent was saved. Sign it out and show the sign-in screen.
+        Refusals for an account that is no longer the signed-in one are ignored."""
+        actor = self._signed_in_actor
+        if actor is None or actor.id != user_id:
+            return
+        self._signed_in_actor = None  # first: the draft save on locking is refused too, and lands here
+        self.session.lock()
+        self.services.auth.record(actor, audit.Action.SIGN_OUT, "account switched off")
+        self.head.save()
+        self._update_actions()
+        self.lock_screen.show_for(None)
+        self.lock_screen.message.setText(
+            self.tr(
+                "This account has been switched off, so the last changes were not saved. "
+                "Ask an administrator, or sign in with another account."
+            )
+        )
+        log.info("Signed out: the account was switched off")
 
     # ---- screens -----------------------------------------------------------------------------------------
 

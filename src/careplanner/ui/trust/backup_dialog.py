@@ -1,7 +1,8 @@
-"""Back up now, with progress, and the daily backup settings."""
+"""Back up now, with progress and a Cancel button, and the daily backup settings."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -22,12 +23,18 @@ from careplanner.services import trust_settings
 from careplanner.services.container import Services
 from careplanner.services.errors import ServiceError
 from careplanner.services.output_guard import check_output_folder, check_output_path
+from careplanner.services.progress import CancelledError, Watch
 from careplanner.services.users import Actor
 from careplanner.ui.worker import Worker
 
 
 class BackupDialog(QDialog):
-    """Writes an encrypted, checked backup on the worker thread, so the window stays responsive."""
+    """Writes an encrypted, checked backup on the worker thread, so the window stays responsive.
+
+    The worker never touches Qt: it reports into a `Watch`, which a timer here reads to move the bar.
+    Cancel (or closing the dialog) asks the backup to stop at its next safe point: no file is left and
+    a backup file already at the chosen name stays as it was.
+    """
 
     def __init__(
         self, services: Services, actor: Actor, worker: Worker, parent: QWidget | None = None
@@ -55,6 +62,12 @@ class BackupDialog(QDialog):
         self.stage = QLabel()
         self.stage.setWordWrap(True)
         self.start = QPushButton(self.tr("Back up now"))
+        self.cancel = QPushButton(self.tr("Cancel backup"))
+        self.cancel.setVisible(False)  # only while a backup runs
+        self._watch: Watch | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(100)
+        self._poll.timeout.connect(self._show_progress)
         settings = trust_settings.load(services.backups.data_dir)
         self.daily = QCheckBox(
             self.tr("Back up every day into a folder (run by the practice's scheduled job)")
@@ -71,7 +84,10 @@ class BackupDialog(QDialog):
         form.addRow(self.tr("Backup file"), row)
         form.addRow(self.tr("Backup passphrase"), self.passphrase)
         form.addRow(self.tr("Again, to check"), self.again)
-        form.addRow(self.start)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start)
+        buttons.addWidget(self.cancel)
+        form.addRow(buttons)
         form.addRow(self.progress)
         form.addRow(self.stage)
         form.addRow(self.daily)
@@ -82,6 +98,7 @@ class BackupDialog(QDialog):
         layout.addLayout(form)
         browse.clicked.connect(self._choose)
         self.start.clicked.connect(self.run_backup)
+        self.cancel.clicked.connect(self.cancel_backup)
         save.clicked.connect(self.save_settings)
 
     def _choose(self) -> None:
@@ -108,24 +125,61 @@ class BackupDialog(QDialog):
         self.again.clear()
         self.start.setEnabled(False)
         self.progress.setVisible(True)
-        self.progress.setValue(5)
+        self.progress.setValue(0)
         self.stage.setText(self.tr("Backing up…"))
+        watch = self._watch = Watch()
+        self.cancel.setEnabled(True)
+        self.cancel.setVisible(True)
+        self._poll.start()
         self._worker.submit(
-            lambda: self._services.backups.backup(dest, secret, actor=self._actor),
+            lambda: self._services.backups.backup(dest, secret, actor=self._actor, progress=watch),
             self._done,
             self._failed,
         )
 
-    def _done(self, _result: object) -> None:
-        self.progress.setValue(100)
-        self.stage.setText(self.tr("Backup complete and checked. Keep the passphrase safe."))
+    @property
+    def running(self) -> bool:
+        return self._watch is not None
+
+    def cancel_backup(self) -> None:
+        """Ask the running backup to stop where nothing has been written under the chosen name."""
+        if self._watch is None:
+            return
+        self._watch.stop()
+        self.cancel.setEnabled(False)
+        self.stage.setText(self.tr("Stopping safely…"))
+
+    def _show_progress(self) -> None:
+        if self._watch is None or self._watch.stopping:
+            return
+        fraction, _stage = self._watch.latest
+        self.progress.setValue(int(fraction * 100))
+        self.stage.setText(self.tr("Backing up… {percent}%").format(percent=int(fraction * 100)))
+
+    def _finish(self) -> None:
+        self._poll.stop()
+        self._watch = None
+        self.cancel.setVisible(False)
         self.start.setEnabled(True)
 
+    def _done(self, _result: object) -> None:
+        self._finish()
+        self.progress.setValue(100)
+        self.stage.setText(self.tr("Backup complete and checked. Keep the passphrase safe."))
+
     def _failed(self, exc: BaseException) -> None:
+        self._finish()
         self.progress.setValue(0)
+        if isinstance(exc, CancelledError):
+            self.stage.setText(self.tr("Backup stopped, as asked. No backup file was made."))
+            return
         problem = known_problem(exc)
         self.stage.setText(str(problem) if problem else self.tr("The backup could not be made."))
-        self.start.setEnabled(True)
+
+    def reject(self) -> None:
+        """Closing the dialog while a backup runs stops it safely, as Cancel does."""
+        self.cancel_backup()
+        super().reject()
 
     def save_settings(self) -> None:
         # The idle time comes from the file as it is now: the Security settings screen may have changed it.

@@ -43,7 +43,7 @@ class FirstRunDialog(QDialog):
         for key, label, secret in (
             ("display_name", self.tr("Name"), False),
             ("username", self.tr("User name"), False),
-            ("password", self.tr("Password (10 characters or more)"), True),
+            ("password", self.tr("Password (10 characters or more: a few unrelated words work well)"), True),
             ("password_again", self.tr("Password again"), True),
         ):
             aform.addRow(label, self._field(key, label, secret=secret))

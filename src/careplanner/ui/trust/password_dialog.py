@@ -1,7 +1,8 @@
 """An administrator sets a new password for an account (someone who forgot theirs, or a new starter).
 
-The new password is typed twice, because nobody can see it; the rules (length) are the service's own,
-so this screen and the command line refuse the same passwords with the same words.
+The new password is typed twice, because nobody can see it; the rules (length, no repeats or runs, not a
+common password) are the service's own, so this screen and the command line refuse the same passwords
+with the same words.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ class PasswordResetDialog(QDialog):
         self.setMinimumWidth(460)
         intro = QLabel(
             self.tr(
-                "Choose a new password for {name}. Use at least {n} characters (a short phrase works). "
-                "Tell them the new password in person; they can sign in with it straight away."
+                "Choose a new password for {name}. Use at least {n} characters: a few unrelated words "
+                "work well. Common passwords, one character over and over and runs like 123456 are "
+                "refused. Tell them the new password in person; they can sign in with it straight away."
             ).format(name=account.display_name, n=MIN_PASSWORD_LENGTH)
         )
         intro.setWordWrap(True)

@@ -1,0 +1,128 @@
+"""The database triggers that keep agreed versions and the audit trail unchangeable, even to raw SQL.
+
+This module is the one list of them: migration 0008 creates exactly these, and `careplanner check` /
+`audit verify` compare the store's triggers (name and SQL) with it, so a dropped or rewritten trigger is
+reported. A later migration that rebuilds one of these tables (Alembic's batch mode copies a table
+without its triggers) must call `create_all` again afterwards, or `check` will report the missing ones.
+
+What the triggers refuse:
+- any change to, or deletion of, an agreed or declined version (`care_plan`) and of its rows;
+- a row added to, or moved into, an agreed or declined version (the new row is tested, not only the old);
+- a version inserted as anything but a draft (a version becomes agreed only by agreeing a draft);
+- any change to, or deletion of, an audit entry, and winding back the store's note of the newest entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Tables whose rows belong to one plan version (they all carry plan_id). Same list as migration 0001.
+PLAN_CONTENT_TABLES = (
+    "about_me",
+    "strength",
+    "medical_review",
+    "condition",
+    "medicine",
+    "allergy",
+    "test_result",
+    "holistic_review",
+    "questionnaire_result",
+    "wellbeing_rating",
+    "need",
+    "goal",
+    "goal_action",
+    "referral",
+    "information_given",
+    "contingency_plan",
+    "contingency_contact",
+    "future_wishes",
+    "care_team_member",
+    "personal_contact",
+    "additional_support_plan",
+)
+
+FROZEN = "SELECT RAISE(ABORT, 'agreed or declined plan versions cannot be changed')"
+TRAIL = "SELECT RAISE(ABORT, 'the audit trail cannot be changed')"
+# The version a row belongs to (NULL when there is none). OLD rows test with `<>`, so a draft's rows can
+# still be removed by ON DELETE CASCADE (their version is already gone, so the test is NULL, not true);
+# NEW rows test with `IS NOT`, so a row cannot be put into a version that does not exist either.
+_STATUS = "(SELECT status FROM care_plan WHERE id = {row}.plan_id)"
+
+
+def expected_triggers() -> dict[str, str]:
+    """name -> the CREATE TRIGGER statement, exactly as it is stored in sqlite_master."""
+    out: dict[str, str] = {
+        "care_plan_frozen_update": (
+            f"CREATE TRIGGER care_plan_frozen_update BEFORE UPDATE ON care_plan "
+            f"WHEN OLD.status <> 'draft' BEGIN {FROZEN}; END"
+        ),
+        "care_plan_frozen_delete": (
+            f"CREATE TRIGGER care_plan_frozen_delete BEFORE DELETE ON care_plan "
+            f"WHEN OLD.status <> 'draft' BEGIN {FROZEN}; END"
+        ),
+        "care_plan_draft_only_insert": (
+            "CREATE TRIGGER care_plan_draft_only_insert BEFORE INSERT ON care_plan "
+            "WHEN NEW.status IS NOT 'draft' "
+            "BEGIN SELECT RAISE(ABORT, 'a plan version can only be added as a draft'); END"
+        ),
+        "audit_event_no_update": (
+            f"CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event BEGIN {TRAIL}; END"
+        ),
+        "audit_event_no_delete": (
+            f"CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN {TRAIL}; END"
+        ),
+        "audit_head_mark_no_rewind": (
+            "CREATE TRIGGER audit_head_mark_no_rewind BEFORE UPDATE ON audit_head_mark "
+            f"WHEN NEW.seq < OLD.seq OR NEW.id IS NOT OLD.id BEGIN {TRAIL}; END"
+        ),
+        "audit_head_mark_no_delete": (
+            f"CREATE TRIGGER audit_head_mark_no_delete BEFORE DELETE ON audit_head_mark BEGIN {TRAIL}; END"
+        ),
+    }
+    old = _STATUS.format(row="OLD")
+    new = _STATUS.format(row="NEW")
+    for table in PLAN_CONTENT_TABLES:
+        out[f"{table}_frozen_insert"] = (
+            f"CREATE TRIGGER {table}_frozen_insert BEFORE INSERT ON {table} "
+            f"WHEN {new} IS NOT 'draft' BEGIN {FROZEN}; END"
+        )
+        out[f"{table}_frozen_update"] = (
+            f"CREATE TRIGGER {table}_frozen_update BEFORE UPDATE ON {table} "
+            f"WHEN {old} <> 'draft' OR {new} IS NOT 'draft' BEGIN {FROZEN}; END"
+        )
+        out[f"{table}_frozen_delete"] = (
+            f"CREATE TRIGGER {table}_frozen_delete BEFORE DELETE ON {table} "
+            f"WHEN {old} <> 'draft' BEGIN {FROZEN}; END"
+        )
+    return out
+
+
+def create_all(execute: Callable[[str], object]) -> None:
+    """Drop (where present) and create every guard trigger; `execute` runs one SQL statement."""
+    for name, sql in expected_triggers().items():
+        execute(f"DROP TRIGGER IF EXISTS {name}")
+        execute(sql)
+
+
+def _normal(sql: str | None) -> str:
+    return re.sub(r"\s+", " ", (sql or "").strip().rstrip(";")).strip()
+
+
+def trigger_problems(found: dict[str, str | None]) -> list[str]:
+    """Compare the store's triggers (name -> SQL from sqlite_master) with the expected set."""
+    expected = expected_triggers()
+    problems: list[str] = []
+    missing = sorted(set(expected) - set(found))
+    changed = sorted(n for n in expected if n in found and _normal(found[n]) != _normal(expected[n]))
+    extra = sorted(set(found) - set(expected))
+    if missing:
+        problems.append(
+            f"{len(missing)} protective trigger(s) are missing (first: {missing[0]}): "
+            "someone has removed the store's protection against changes"
+        )
+    if changed:
+        problems.append(f"{len(changed)} protective trigger(s) have been altered (first: {changed[0]})")
+    if extra:
+        problems.append(f"{len(extra)} unexpected trigger(s) were added to the store (first: {extra[0]})")
+    return problems
