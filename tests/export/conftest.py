@@ -38,8 +38,8 @@ def store_plan(
 
 
 @pytest.fixture
-def practice(ctx: AppContext, actor: Actor) -> PracticeSettings:
-    return ctx.services.practice.update(SAMPLE_PRACTICE, actor)
+def practice(ctx: AppContext, practice_admin: Actor) -> PracticeSettings:
+    return ctx.services.practice.update(SAMPLE_PRACTICE, practice_admin)
 
 
 @pytest.fixture

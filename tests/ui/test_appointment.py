@@ -35,10 +35,15 @@ def next_step(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_a_whole_appointment_then_a_review(
-    qtbot: QtBot, window: MainWindow, ctx: AppContext, person: PersonRecord, actor: Actor
+    qtbot: QtBot,
+    window: MainWindow,
+    ctx: AppContext,
+    person: PersonRecord,
+    actor: Actor,
+    practice_admin: Actor,
 ) -> None:
     # A set-up practice: templates fill in its numbers (a contact with no number blocks agreeing).
-    ctx.services.practice.update(SAMPLE_PRACTICE, actor)
+    ctx.services.practice.update(SAMPLE_PRACTICE, practice_admin)
     editor = window.editor
     open_by_search(qtbot, window, "testw")
     assert "TESTWELL, Ada" in editor.banner.text()

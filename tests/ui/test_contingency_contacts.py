@@ -117,9 +117,14 @@ def test_typing_a_contact_is_kept_key_by_key_and_a_missing_number_is_marked_at_i
 
 @pytest.mark.gui
 def test_a_contact_with_no_number_stops_agreement_and_leads_to_its_phone_field(
-    qtbot: QtBot, window: MainWindow, ctx: AppContext, person: PersonRecord, actor: Actor, raised: list[str]
+    qtbot: QtBot,
+    window: MainWindow,
+    ctx: AppContext,
+    person: PersonRecord,
+    practice_admin: Actor,
+    raised: list[str],
 ) -> None:
-    ctx.services.practice.update(PRACTICE, actor)  # practice, out-of-hours, 111 and 999 get numbers
+    ctx.services.practice.update(PRACTICE, practice_admin)  # practice, out-of-hours, 111 and 999 get numbers
     step = insert_copd_plan(qtbot, window, person)
     row = nurse_row(step)
     window.editor.go_to("sharing")

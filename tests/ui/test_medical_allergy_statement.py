@@ -98,3 +98,36 @@ def test_before_you_agree_names_an_allergy_conflict_or_an_unrecorded_allergy_sta
     # An allergy added but never named is not an allergy: with "none known" ticked there is no conflict.
     blank = dataclasses.replace(both, medical=dataclasses.replace(both.medical, allergies=(AllergyData(""),)))
     assert not {"no_known_allergies", "allergies"} & {i.field for i in plan_checklist(blank, TODAY)}
+
+
+def test_adding_an_allergy_unticks_no_known_allergies_at_once(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, person: PersonRecord
+) -> None:
+    """Nurse walk-through of issue 10, item 3: ticked, then "Add allergy" and typing "Penicillin" left both
+    held. Adding unticks and locks the box at once, and the hint shows only while it applies."""
+    window.open_person(person.id)
+    window.editor.go_to("medical")
+    medical = cast(MedicalStep, window.editor.step("medical"))
+    check = medical.no_known_allergies
+    press(qtbot, check)
+    assert check.isChecked() and check.isEnabled()
+
+    press(qtbot, medical.allergies.add_button)
+    assert not check.isChecked() and not check.isEnabled()
+    hint = medical.allergy_hint
+    assert hint.isVisible() and hint.text() == "Cannot be ticked while allergies are listed."
+    type_into(qtbot, cast(QLineEdit, medical.allergies.form.widget("substance")), "Penicillin")
+    assert not check.isChecked()
+    window.editor.go_to("sharing")  # the state survives moving between steps, and is saved
+    window.editor.go_to("medical")
+    assert not check.isChecked() and not check.isEnabled()
+    window.editor.flush()
+    saved = ctx.services.plans.draft_of(person.id)
+    assert saved is not None
+    assert saved.content.medical.review.no_known_allergies is False
+    assert [a.substance for a in saved.content.medical.allergies] == ["Penicillin"]
+
+    medical.allergies.select(0)
+    medical.allergies.remove_current()
+    assert check.isEnabled() and not check.isChecked()
+    assert not hint.isVisible()  # nothing listed: nothing to explain

@@ -4,6 +4,7 @@ which of a person's details would change and changes them only when the clinicia
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,39 @@ def test_the_file_menu_offers_the_import(window: MainWindow, ctx: AppContext, se
     install(window, ctx.services, session)
     texts = [a.text().replace("&", "") for a in window.file_menu.actions()]
     assert "Import a record (FHIR)…" in texts
+
+
+def test_no_nhs_number_and_a_held_namesake_asks_and_cancel_imports_nothing(
+    ctx: AppContext, importer: RecordImport, held: PersonRecord, tmp_path: Path
+) -> None:
+    path = _record(tmp_path, identifier=[])
+    answers = Answers("Cancel")
+    assert importer.import_file(path) is None
+    assert answers.seen[0].startswith(
+        "This record has no NHS number, and a person with the same family name and date of birth is already "
+        "held."
+    )
+    assert [p.id for p in ctx.services.people.search(limit=10)] == [held.id]
+    assert ctx.services.plans.draft_of(held.id) is None
+
+
+def test_no_nhs_number_adds_a_new_person_only_when_chosen(
+    ctx: AppContext, importer: RecordImport, held: PersonRecord, tmp_path: Path
+) -> None:
+    path = _record(tmp_path, identifier=[])
+    answers = Answers("Add a new person", "OK")
+    result = importer.import_file(path)
+    assert result is not None and result.created_person and result.person_id != held.id
+    assert len(ctx.services.people.search(limit=10)) == 2
+    assert (
+        "Added to the draft: 1 allergies. Updated in the draft: nothing. Nothing was removed."
+        in answers.seen[1]
+    )
+
+
+def test_a_fifo_is_refused_without_waiting_for_it(importer: RecordImport, tmp_path: Path) -> None:
+    fifo = tmp_path / "record.json"
+    os.mkfifo(fifo)
+    answers = Answers("OK")
+    assert importer.import_file(fifo) is None
+    assert answers.seen == ["The file to import must be an ordinary file (not a folder or a device)."]

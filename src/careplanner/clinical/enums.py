@@ -158,6 +158,24 @@ class ContactRole(StrEnum):
     SPECIALIST_TEAM = "specialist_team"
     CARER = "carer"
 
+    @property
+    def label(self) -> str:
+        """The kind of contact in plain words, for the clinician's pick-list (the value is stored)."""
+        return _CONTACT_ROLE_LABELS[self]
+
+
+_CONTACT_ROLE_LABELS = {
+    ContactRole.PRACTICE: "GP practice",
+    ContactRole.OUT_OF_HOURS: "Out-of-hours GP service",
+    ContactRole.NHS_111: "NHS 111",
+    ContactRole.EMERGENCY_999: "999 (emergency)",
+    ContactRole.NAMED_NURSE: "Named nurse",
+    ContactRole.COMMUNITY_NURSES: "Community (district) nurses",
+    ContactRole.PALLIATIVE_CARE_TEAM: "Palliative care team",
+    ContactRole.SPECIALIST_TEAM: "Specialist team",
+    ContactRole.CARER: "Carer",
+}
+
 
 class ServiceCategory(StrEnum):
     """Categories of the practice's local directory of services."""

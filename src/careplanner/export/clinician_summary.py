@@ -7,13 +7,16 @@ matches the medicines printed beside it.
 
 from __future__ import annotations
 
+from datetime import date
+from enum import StrEnum
+
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from careplanner.clinical.acb import ACB_SCALE_NOTE, acb_total
 from careplanner.clinical.acb_text import acb_check_lines
-from careplanner.clinical.enums import CprDecision, MedicineDecision
+from careplanner.clinical.enums import AgreedWith, CprDecision, MedicineDecision, PlanStatus
 from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
@@ -55,6 +58,12 @@ def _lines(title: str, lines: list[str], s: pb.Styles) -> list[Flowable]:
     return [Paragraph(title, s.h3), *(pb.para(line, notes) for line in lines)] if lines else []
 
 
+def _words(value: StrEnum) -> str:
+    """A coded value in plain words: "not_reviewed" → "Not reviewed" (never the stored name)."""
+    text = str(value.value).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
 def _condition_line(x: ConditionData) -> str:
     line = f"{x.term} ({x.snomed_code})" if x.snomed_code else x.term
     return f"{line} [{x.clinical_status}]" if x.is_history and line.strip() else line
@@ -75,8 +84,46 @@ def allergy_lines(medical: MedicalSection) -> list[str]:
     return lines
 
 
+def agreed_by(plan: PlanVersion) -> str:
+    """'Jane Doyle (practice nurse) with the representative, Aoife Doyle (daughter)'."""
+    who = plan.agreed_by_name or "unknown"
+    if plan.agreed_by_role.strip():
+        who += f" ({plan.agreed_by_role.strip()})"
+    if plan.agreed_with is AgreedWith.REPRESENTATIVE:
+        rep = plan.representative_name.strip() or "not named"
+        role = plan.representative_role.strip()
+        who += f" with the representative, {rep}" + (f" ({role})" if role else "")
+    elif plan.agreed_with is not None:
+        who += f" with the {plan.agreed_with.value}"
+    return who
+
+
+def needs_line(person: PersonRecord) -> str:
+    """The person's communication needs, with an interpreter's language, or 'none recorded'."""
+    parts = []
+    for n in person.details.communication_needs:
+        label = _words(n.need)
+        parts.append(f"{label} ({n.detail.strip()})" if n.detail.strip() else label)
+    return "; ".join(parts) if parts else "none recorded"
+
+
+def decline_line(plan: PlanVersion) -> str:
+    """The decline, its reason and the code to record (or that there is no verified code)."""
+    line = f"Declined a written plan: {plan.declined_reason.strip() or 'reason not recorded'}."
+    coded = [e for e in coding_summary(plan) if "declined" in e.event.casefold()]
+    if coded and coded[0].code:
+        line += f" Code: {coded[0].code} {coded[0].term}."
+    elif coded:
+        line += " No verified SNOMED CT code applies: record as text."
+    return line
+
+
 def build_story(
-    person: PersonRecord, plan: PlanVersion, practice: PracticeSettings | None, s: pb.Styles
+    person: PersonRecord,
+    plan: PlanVersion,
+    practice: PracticeSettings | None,
+    s: pb.Styles,
+    newer_draft_started: date | None = None,
 ) -> list[Flowable]:
     c = plan.content
     notes = _notes_style(s)
@@ -86,9 +133,7 @@ def build_story(
         "DRAFT, not yet agreed" if plan.is_draft else f"{plan.status.value}, version {plan.version_number}"
     )
     if plan.agreed_at and not plan.is_draft:
-        status += f", {pb.long_date(plan.agreed_at.date())} by {plan.agreed_by_name or 'unknown'}"
-        if plan.agreed_with is not None:
-            status += f" with the {plan.agreed_with.value}"
+        status += f", {pb.long_date(plan.agreed_at.date())} by {agreed_by(plan)}"
     out: list[Flowable] = [
         Paragraph(TITLE, s.h2),
         Paragraph(
@@ -104,8 +149,17 @@ def build_story(
             notes,
         ),
     ]
-    if plan.declined_reason.strip():
-        out.append(pb.para(f"Declined a written plan: {plan.declined_reason}", notes))
+    if newer_draft_started is not None:
+        out.append(
+            pb.para(
+                f"A newer draft (started {pb.long_date(newer_draft_started)}) is open and not yet agreed: "
+                "this summary is of the version above.",
+                notes,
+            )
+        )
+    out.append(pb.para(f"Communication needs (AIS): {needs_line(person)}", notes))
+    if plan.declined_reason.strip() or plan.status is PlanStatus.DECLINED:
+        out.append(pb.para(decline_line(plan), notes))
     out += _lines("Conditions", [_condition_line(x) for x in c.medical.conditions if not x.is_history], s)
     out += _lines("Past conditions", [_condition_line(x) for x in c.medical.conditions if x.is_history], s)
     meds = [m for m in c.medical.medicines if m.name.strip()]
@@ -114,9 +168,7 @@ def build_story(
         out.append(Paragraph("Medicines", s.h3))
         rows = [["Medicine", "Dose", "Indication", "Review"]]
         for m in meds:
-            review = m.decision.value.replace("_", " ") + (
-                f": {m.decision_reason}" if m.decision_reason.strip() else ""
-            )
+            review = _words(m.decision) + (f": {m.decision_reason}" if m.decision_reason.strip() else "")
             rows.append([m.name, m.dose, m.purpose, review])
         out.append(_table(rows, ["32%", "22%", "24%", "22%"], s))
         warn = " (3 or more: review anticholinergic load)" if acb.warning else ""
@@ -146,7 +198,7 @@ def build_story(
     )
     out += _lines(
         "Referrals and signposting",
-        [f"{r.kind.value}: {r.service} ({r.status.value})" for r in c.goals.referrals],
+        [f"{_words(r.kind)}: {r.service} ({_words(r.status).lower()})" for r in c.goals.referrals],
         s,
     )
     out += _lines(
@@ -227,7 +279,13 @@ def build_story(
 
 
 def render_clinician_summary(
-    person: PersonRecord, plan: PlanVersion, practice: PracticeSettings | None
+    person: PersonRecord,
+    plan: PlanVersion,
+    practice: PracticeSettings | None,
+    *,
+    newer_draft_started: date | None = None,
 ) -> bytes:
+    """`newer_draft_started`: the day a draft newer than `plan` was started, if one is open."""
     styles = pb.make_styles(large=False)
-    return pb.render(build_story(person, plan, practice, styles), build_frame(person, plan, TITLE), styles)
+    story = build_story(person, plan, practice, styles, newer_draft_started)
+    return pb.render(story, build_frame(person, plan, TITLE), styles)

@@ -13,15 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from careplanner.clinical.enums import ActionStatus, GoalStatus, Sex
+from careplanner.clinical.enums import Sex
 from careplanner.clinical.snomed import is_valid_sctid
-from careplanner.export.fhir_export import (
-    ACTIVITY_STATUS,
-    GENDER,
-    NHS_NUMBER_SYSTEM,
-    ODS_SYSTEM,
-    SNOMED_SYSTEM,
-)
+from careplanner.export.fhir_checks import bundle_problems, nhs_numbers, patient_problems
+from careplanner.export.fhir_export import GENDER, ODS_SYSTEM, SNOMED_SYSTEM
+from careplanner.export.fhir_goals import GoalsReader
 from careplanner.export.fhir_json import concept_text as _concept_text
 from careplanner.export.fhir_json import dict_of as _dict
 from careplanner.export.fhir_json import full_date as _full_date
@@ -32,16 +28,26 @@ from careplanner.export.fhir_status import (
     ALLERGY_CLINICAL,
     ALLERGY_CLINICAL_CODES,
     ALLERGY_VERIFICATION,
+    ALLERGY_VERIFICATION_CODES,
     CONDITION_CLINICAL,
     CONDITION_CLINICAL_CODES,
     CONDITION_VERIFICATION,
+    CONDITION_VERIFICATION_CODES,
+    NOT_IMPORTED,
+    UNCONFIRMED,
+    StatusError,
+    allergy_negation,
     clinical_status,
-    is_no_known_allergy,
-    not_imported_reason,
+    verification,
 )
-from careplanner.services.people import AddressData, PersonInput, TelecomData, validate_person
+from careplanner.services.people import (
+    AddressData,
+    PersonInput,
+    TelecomData,
+    validate_person,
+    with_clean_names,
+)
 from careplanner.services.plan_data import (
-    ActionData,
     AllergyData,
     ConditionData,
     GoalData,
@@ -68,13 +74,6 @@ SKIP_STATUS = {
     "Observation": {"entered-in-error", "cancelled"},
 }
 SEX_OF = {v: k for k, v in GENDER.items()}
-GOAL_OF = {
-    ("active", "improving"): GoalStatus.PARTLY_ACHIEVED,
-    ("completed", "achieved"): GoalStatus.ACHIEVED,
-    ("completed", "not-achieved"): GoalStatus.NOT_ACHIEVED,
-    ("cancelled", "not-attainable"): GoalStatus.NO_LONGER_WANTED,
-}
-ACTION_OF = {v: k for k, v in ACTIVITY_STATUS.items()}
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,8 @@ class ImportedRecord:
     skipped: tuple[Problem, ...] = ()
     # The bundle states "No known allergy" (and lists no current allergy): a negation, not an allergy.
     no_known_allergies: bool = False
+    # Things the clinician should know that do not stop the import (e.g. the record is marked inactive).
+    notices: tuple[str, ...] = ()
 
 
 def _address(a: dict[str, Any]) -> AddressData:
@@ -97,7 +98,7 @@ def _address(a: dict[str, Any]) -> AddressData:
     return AddressData(lines[0], lines[1], lines[2], lines[3], lines[4], _s(a.get("postalCode"))[:10])
 
 
-class _Reader:
+class _Reader(GoalsReader):
     def __init__(self, data: dict[str, Any], today: date) -> None:
         self.entries = [(_dict(e), _dict(_dict(e).get("resource"))) for e in _list(data.get("entry"))]
         self.today = today
@@ -112,6 +113,8 @@ class _Reader:
         self.patient_refs: set[str] = set()
         self.skipped: list[Problem] = []
         self.no_known_allergy_at: list[int] = []
+        self.notices: list[str] = []
+        self.skipped_refs: set[str] = set()
 
     def where(self, index: int, kind: str, path: str = "") -> str:
         return f"entry[{index}] ({kind})" + (f".{path}" if path else "")
@@ -142,14 +145,10 @@ class _Reader:
         names = [_dict(n) for n in _list(res.get("name"))]
         official = next((n for n in names if n.get("use") == "official"), names[0] if names else {})
         usual = next((n for n in names if n.get("use") == "usual" and n is not official), {})
-        nhs = next(
-            (
-                _s(_dict(i).get("value"))
-                for i in _list(res.get("identifier"))
-                if _dict(i).get("system") == NHS_NUMBER_SYSTEM
-            ),
-            None,
-        )
+        self.problems += patient_problems(res, self.where(index, "Patient"))
+        if res.get("active") is False:
+            self.notices.append("The sending system marks this person's record as not active.")
+        nhs = next(iter(nhs_numbers(res)), None)
         born = _full_date(res.get("birthDate"))
         if born is None:
             self.problem(index, "Patient", "birthDate", "a full date of birth (YYYY-MM-DD) is needed")
@@ -163,7 +162,7 @@ class _Reader:
             nhs_number=nhs or None,
             title=" ".join(_s(p) for p in _list(official.get("prefix")) if _s(p)),
             preferred_name=" ".join(_s(g) for g in _list(usual.get("given")) if _s(g)),
-            sex=SEX_OF.get(_s(res.get("gender")), Sex.NOT_KNOWN),
+            sex=SEX_OF.get(_s(res.get("gender")).casefold(), Sex.NOT_KNOWN),
             gp_practice_name=_s(gp.get("display")),
             gp_practice_ods_code=_s(ods.get("value")) if ods.get("system") == ODS_SYSTEM else "",
             addresses=tuple(
@@ -182,6 +181,8 @@ class _Reader:
                 if _s(_dict(t).get("value"))
             ),
         )
+        # Stored names carry no invisible characters; compare and match the record's names the same way.
+        person = with_clean_names(person)
         field_paths = {
             "first_name": "name.given",
             "family_name": "name.family",
@@ -208,9 +209,17 @@ class _Reader:
         out = []
         for i, res in self.of_kind("Condition"):
             self.check_subject(i, "Condition", res, "subject")
-            reason = not_imported_reason(res, CONDITION_VERIFICATION)
-            if reason:
-                self.skip(i, "Condition", reason)
+            try:
+                verified = verification(res, CONDITION_VERIFICATION, CONDITION_VERIFICATION_CODES)
+                status = clinical_status(res, CONDITION_CLINICAL, CONDITION_CLINICAL_CODES)
+            except StatusError as exc:
+                self.skip(i, "Condition", str(exc))
+                continue
+            if verified in NOT_IMPORTED:
+                self.skip(i, "Condition", NOT_IMPORTED[verified])
+                continue
+            if verified in UNCONFIRMED:
+                self.skip(i, "Condition", f"verification status {verified}: not a confirmed problem")
                 continue
             code = _dict(res.get("code"))
             snomed = next(
@@ -234,7 +243,7 @@ class _Reader:
                     plain_name=plain if plain != term else "",
                     diagnosed=_s(res.get("onsetString")) or _s(res.get("onsetDateTime"))[:10],
                     notes=notes,
-                    clinical_status=clinical_status(res, CONDITION_CLINICAL, CONDITION_CLINICAL_CODES),
+                    clinical_status=status,
                 )
             )
         return tuple(out)
@@ -272,13 +281,28 @@ class _Reader:
         out = []
         for i, res in self.of_kind("AllergyIntolerance"):
             self.check_subject(i, "AllergyIntolerance", res, "patient")
-            reason = not_imported_reason(res, ALLERGY_VERIFICATION)
-            if reason:
-                self.skip(i, "AllergyIntolerance", reason)
+            try:
+                verified = verification(res, ALLERGY_VERIFICATION, ALLERGY_VERIFICATION_CODES)
+                status = clinical_status(res, ALLERGY_CLINICAL, ALLERGY_CLINICAL_CODES)
+                negation = allergy_negation(res)
+            except StatusError as exc:
+                self.skip(i, "AllergyIntolerance", str(exc))
                 continue
-            status = clinical_status(res, ALLERGY_CLINICAL, ALLERGY_CLINICAL_CODES)
-            if is_no_known_allergy(res):
-                if status == "active":
+            if verified in NOT_IMPORTED:
+                self.skip(i, "AllergyIntolerance", NOT_IMPORTED[verified])
+                continue
+            if negation == "food-only":
+                self.skip(
+                    i,
+                    "AllergyIntolerance",
+                    "a 'no known food allergy' statement: it says nothing about other allergies, so "
+                    "not recorded as no known allergies",
+                )
+                continue
+            if negation == "none-known":
+                if verified in UNCONFIRMED:
+                    self.skip(i, "AllergyIntolerance", "an unconfirmed 'no known allergy' statement")
+                elif status == "active":
                     self.no_known_allergy_at.append(i)
                 else:
                     self.skip(i, "AllergyIntolerance", f"a 'no known allergy' statement marked {status}")
@@ -286,6 +310,8 @@ class _Reader:
             substance = _concept_text(res.get("code"))
             if not substance:
                 self.problem(i, "AllergyIntolerance", "code", "the allergy has no substance")
+            elif verified in UNCONFIRMED:
+                substance += " (unconfirmed)"  # a suspected allergy is kept, and marked
             reaction = _dict((_list(res.get("reaction")) or [{}])[0])
             manifestation = "; ".join(
                 _concept_text(m) for m in _list(reaction.get("manifestation")) if _concept_text(m)
@@ -327,48 +353,16 @@ class _Reader:
             out.append(ResultData(name, value, unit, _full_date(res.get("effectiveDateTime")), note))
         return tuple(out)
 
-    def goals(self) -> tuple[GoalData, ...]:
-        actions: dict[str, list[ActionData]] = {}
-        for _, plan in self.of_kind("CarePlan"):
-            for activity in _list(plan.get("activity")):
-                detail = _dict(_dict(activity).get("detail"))
-                for goal_ref in _list(detail.get("goal")):
-                    ref = _s(_dict(goal_ref).get("reference"))
-                    performer = _dict((_list(detail.get("performer")) or [{}])[0])
-                    actions.setdefault(ref, []).append(
-                        ActionData(
-                            what=_s(detail.get("description")),
-                            who_name=_s(performer.get("display")),
-                            when=_s(detail.get("scheduledString")),
-                            status=ACTION_OF.get(_s(detail.get("status")), ActionStatus.PLANNED),
-                        )
-                    )
-        out = []
-        for i, res in self.of_kind("Goal"):
-            self.check_subject(i, "Goal", res, "subject")
-            text = _concept_text(res.get("description"))
-            if not text:
-                self.problem(i, "Goal", "description", "the goal has no words")
-            achievement = next(
-                (_s(_dict(c).get("code")) for c in _list(_dict(res.get("achievementStatus")).get("coding"))),
-                "",
-            )
-            status = GOAL_OF.get((_s(res.get("lifecycleStatus")), achievement), GoalStatus.ACTIVE)
-            entry = self.entries[i][0]
-            refs = {_s(entry.get("fullUrl")), f"Goal/{_s(res.get('id'))}"}
-            goal_actions = [a for ref in refs for a in actions.get(ref, [])]
-            outcome = "; ".join(
-                _s(_dict(n).get("text")) for n in _list(res.get("note")) if _s(_dict(n).get("text"))
-            )
-            out.append(GoalData(text=text, status=status, outcome=outcome, actions=tuple(goal_actions)))
-        return tuple(out)
-
 
 def read_bundle(data: Any, today: date) -> ImportedRecord:
     """The record in `data`, or BundleRefusedError listing every problem found."""
-    problems = structural_problems(data)
-    if problems:
-        raise BundleRefusedError(problems)
+    is_bundle = isinstance(data, dict) and data.get("resourceType") == "Bundle"
+    early = bundle_problems(data, READ_KINDS) if is_bundle else []
+    if any("longer than" in p.what for p in early):
+        raise BundleRefusedError(early)  # never hand megabytes of text to the models
+    structural = structural_problems(data)
+    if structural:
+        raise BundleRefusedError(early + structural)
     reader = _Reader(data, today)
     person = reader.patient()
     record = ImportedRecord(
@@ -379,8 +373,8 @@ def read_bundle(data: Any, today: date) -> ImportedRecord:
         results=reader.results(),
         goals=reader.goals(),
     )
-    if reader.problems or person is None:
-        raise BundleRefusedError(reader.problems)
+    if reader.problems or person is None or early:
+        raise BundleRefusedError(early + reader.problems)
     kinds = [_s(res.get("resourceType")) for _, res in reader.entries]
     return ImportedRecord(
         **{
@@ -388,5 +382,6 @@ def read_bundle(data: Any, today: date) -> ImportedRecord:
             "counts": {k: kinds.count(k) for k in sorted(set(kinds))},
             "skipped": tuple(reader.skipped),
             "no_known_allergies": bool(reader.no_known_allergy_at),
+            "notices": tuple(reader.notices),
         }
     )

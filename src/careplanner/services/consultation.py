@@ -17,14 +17,21 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from careplanner.clinical.enums import CprDecision
+from careplanner.clinical.enums import CommunicationNeed, CprDecision
 from careplanner.clinical.questionnaires import self_harm_answer
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
 from careplanner.services.errors import NotFoundError
 from careplanner.services.people import PersonRecord, record_of
 from careplanner.services.plan_data import ContingencyData, PlanContent, PlanVersion
-from careplanner.services.plan_gaps import blank_gaps, code_gaps, red_zone_gaps, sick_day_gaps
+from careplanner.services.plan_gaps import (
+    blank_gaps,
+    code_gaps,
+    medicine_gaps,
+    need_gaps,
+    red_zone_gaps,
+    sick_day_gaps,
+)
 from careplanner.services.plans import start_draft_in, version_index, version_of
 from careplanner.services.users import Actor
 
@@ -166,9 +173,14 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
     return any(w in lowered for w in words)
 
 
-def plan_checklist(content: PlanContent, today: date) -> list[ChecklistItem]:
+def plan_checklist(
+    content: PlanContent,
+    today: date,
+    needs: tuple[tuple[CommunicationNeed, str], ...] = (),
+) -> list[ChecklistItem]:
     """The gaps a careful clinician checks for before agreeing, blocking items first (see
-    `ChecklistItem.blocking`)."""
+    `ChecklistItem.blocking`). `needs`: the person's communication needs as (need, detail), for a
+    reminder where the printed copy cannot meet them."""
     items: list[ChecklistItem] = _self_harm_checks(content)
     for i, goal in enumerate(content.goals.goals):
         if goal.text.strip() and not goal.actions:
@@ -191,7 +203,8 @@ def plan_checklist(content: PlanContent, today: date) -> list[ChecklistItem]:
             )
     plans = content.contingency.plans
     items.extend(_contact_checks(plans))
-    for gap in (*red_zone_gaps(content), *blank_gaps(content), *code_gaps(content), *sick_day_gaps(content)):
+    gaps = (*red_zone_gaps(content), *blank_gaps(content), *code_gaps(content), *medicine_gaps(content))
+    for gap in (*gaps, *sick_day_gaps(content), *need_gaps(needs)):
         items.append(ChecklistItem(gap.message, gap.step, gap.field, gap.index, blocking=gap.blocking))
     for i, plan in enumerate(plans):
         red = " ".join([plan.red_what_i_do, *(c.phone + " " + c.role_key for c in plan.contacts)])

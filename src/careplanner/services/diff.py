@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
+from careplanner.clinical.enums import QuestionnaireKind
+from careplanner.clinical.questionnaire_defs import QUESTIONNAIRES
 from careplanner.services.plan_data import SECTION_TITLES, PlanContent
 
 
@@ -29,11 +32,22 @@ class SectionDiff:
         return bool(self.changes)
 
 
+def _plain(value: Any) -> str:
+    """A value as a clinician reads it: a questionnaire by its title, any other coded value in words
+    ("looking_after_yourself" → "Looking after yourself"), never an internal name."""
+    if isinstance(value, QuestionnaireKind):
+        return QUESTIONNAIRES[value].title
+    if isinstance(value, StrEnum):
+        text = str(value.value).replace("_", " ")
+        return text[:1].upper() + text[1:]
+    return str(value)
+
+
 def _label(item: Any) -> str:
     for name in ("text", "term", "name", "substance", "title", "service", "what", "area", "kind"):
         value = getattr(item, name, None)
         if value:
-            return str(getattr(value, "value", value))
+            return _plain(value)
     return "item"
 
 
@@ -42,7 +56,7 @@ def _show(value: Any) -> str:
         return ""
     if isinstance(value, tuple):
         return "; ".join(_show(v) for v in value)
-    return str(getattr(value, "value", value))
+    return _plain(value)
 
 
 def _compare_fields(old: Any, new: Any, prefix: str, skip: tuple[str, ...] = ("lineage_id",)) -> list[Change]:

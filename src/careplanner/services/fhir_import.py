@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,15 +27,18 @@ from careplanner.export.fhir_problems import BundleRefusedError, Problem
 from careplanner.export.fhir_read import ImportedRecord, read_bundle
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
-from careplanner.services.errors import NotAllowedError
+from careplanner.services.errors import NotAllowedError, ServiceError
+from careplanner.services.fhir_merge import Tally, merge_goals, merge_medical
 from careplanner.services.mapping import read_content
 from careplanner.services.people import PeopleService, PersonInput, record_of
 from careplanner.services.person_match import (
     DetailsDecision,
     DetailsWouldChangeError,
     IdentityMismatchError,
+    PossibleMatchError,
     detail_changes,
     identity_differences,
+    same_name_and_birth,
 )
 from careplanner.services.plan_data import GoalsSection, MedicalSection, Section
 from careplanner.services.plans import draft_row_in, save_sections_in
@@ -46,10 +51,37 @@ __all__ = [
     "FhirImportService",
     "IdentityMismatchError",
     "ImportResult",
+    "PossibleMatchError",
     "Problem",
     "parse_json",
+    "read_bundle_file",
 ]
-MEDICINE_KINDS = ("MedicationStatement", "MedicationRequest")
+MAX_BYTES = 20 * 1024 * 1024  # a person's record is far smaller; anything bigger is not one
+
+
+class InputFileError(ServiceError):
+    """The file to import is not an ordinary file of a sensible size. Nothing was read or imported."""
+
+
+def read_bundle_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file to import: a regular file of at most 20 MB (checked before it is opened, so a
+    FIFO, a device or a folder is never read), or InputFileError with one plain line."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputFileError(f"The file to import cannot be read ({exc.strerror}).") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputFileError("The file to import must be an ordinary file (not a folder or a device).")
+    if info.st_size > MAX_BYTES:
+        raise InputFileError("The file to import is larger than 20 MB, so it is not a person's record.")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputFileError(f"The file to import cannot be read ({exc.strerror}).") from None
+    if len(data) > MAX_BYTES:
+        raise InputFileError("The file to import is larger than 20 MB, so it is not a person's record.")
+    return data
 
 
 @dataclass(frozen=True)
@@ -59,6 +91,9 @@ class ImportResult:
     created_person: bool
     counts: dict[str, int]  # resources in the bundle, by kind
     imported: dict[str, int] = dataclasses.field(default_factory=dict)  # what came in, in plain words
+    added: dict[str, int] = dataclasses.field(default_factory=dict)  # new items in the draft, by kind
+    updated: dict[str, int] = dataclasses.field(default_factory=dict)  # draft items the record updated
+    notices: tuple[str, ...] = ()  # things to know that did not stop the import
     skipped: tuple[Problem, ...] = ()  # entries not imported, with where and why
     details_changed: tuple[str, ...] = ()  # the person's details this import updated
     details_kept: tuple[str, ...] = ()  # details that differ but were kept as held (DetailsDecision.keep)
@@ -75,6 +110,8 @@ def parse_json(text: str | bytes) -> Any:
         ) from None
     except (UnicodeDecodeError, RecursionError):
         raise BundleRefusedError([Problem("file", "is not readable JSON text")]) from None
+    except ValueError:  # e.g. a number of thousands of digits (Python's limit on converting them)
+        raise BundleRefusedError([Problem("file", "holds a number far too long to be read")]) from None
 
 
 def _merge(existing: PersonInput, incoming: PersonInput) -> PersonInput:
@@ -93,21 +130,6 @@ def _merge(existing: PersonInput, incoming: PersonInput) -> PersonInput:
         if getattr(incoming, name) or name not in keep_if_empty
     }
     return dataclasses.replace(existing, **changes)
-
-
-def _with_lineage(new: tuple[Any, ...], old: tuple[Any, ...], key: str) -> tuple[Any, ...]:
-    """Keep an item's lineage (and what the app added to it) when the record still has it."""
-    by_key = {str(getattr(o, key)).casefold(): o for o in old}
-    out = []
-    for item in new:
-        match = by_key.get(str(getattr(item, key)).casefold())
-        if match is not None:
-            extra = {"lineage_id": match.lineage_id}
-            if hasattr(item, "purpose") and not item.purpose:
-                extra["purpose"] = match.purpose
-            item = dataclasses.replace(item, **extra)
-        out.append(item)
-    return tuple(out)
 
 
 class FhirImportService:
@@ -139,12 +161,14 @@ class FhirImportService:
             )
             plan = self._draft(session, person, actor)
             content = read_content(plan)
-            medical = _medical(record, content.medical)
+            tally = Tally()
+            medical = _medical(record, content.medical, tally)
             sections: list[Section] = [medical]
             if record.goals:
                 goals = content.goals
+                merged_goals = merge_goals(goals.goals, record.goals, tally)
                 sections.append(
-                    GoalsSection(goals.needs, record.goals, goals.referrals, goals.information_given)
+                    GoalsSection(goals.needs, merged_goals, goals.referrals, goals.information_given)
                 )
             save_sections_in(session, plan, sections, actor, self._now, source="fhir_import")
             counts = ",".join(f"{k}={v}" for k, v in record.counts.items())
@@ -164,6 +188,9 @@ class FhirImportService:
                 created,
                 dict(record.counts),
                 imported=_imported(record),
+                added=tally.added,
+                updated=tally.updated,
+                notices=record.notices,
                 skipped=record.skipped + _ignored_negation(record, medical),
                 details_changed=changes if applied else (),
                 details_kept=() if applied else changes,
@@ -180,6 +207,12 @@ class FhirImportService:
                 select(Person).where(Person.nhs_number == normalise_nhs_number(incoming.nhs_number))
             )
         people = self._people
+        if existing is None and not incoming.nhs_number and not details.new_person:
+            born_same_day = session.scalars(
+                select(Person).where(Person.date_of_birth == incoming.date_of_birth)
+            )
+            if any(same_name_and_birth(record_of(p).details, incoming) for p in born_same_day):
+                raise PossibleMatchError()
         if existing is None:
             people._check(session, incoming, None)
             person = Person()
@@ -223,31 +256,14 @@ class FhirImportService:
         return draft_row_in(session, person, actor, self._now)[0]
 
 
-def _medical(record: ImportedRecord, old: MedicalSection) -> MedicalSection:
-    """The draft's medical review with the record in it. A kind the bundle does not carry at all keeps
-    what the draft holds (a bundle with no allergy entries says nothing about allergies)."""
-    counts = record.counts
-    conditions, medicines, allergies = old.conditions, old.medicines, old.allergies
-    if counts.get("Condition"):
-        key = "snomed_code" if all(c.snomed_code for c in record.conditions) else "term"
-        conditions = _with_lineage(record.conditions, old.conditions, key)
-    if any(counts.get(k) for k in MEDICINE_KINDS):
-        medicines = _with_lineage(record.medicines, old.medicines, "name")
-    if counts.get("AllergyIntolerance"):
-        incoming = _with_lineage(record.allergies, old.allergies, "substance")
-        # An import never silently drops an allergy already in the draft: ones the record does not list stay.
-        listed = {a.substance.strip().casefold() for a in incoming}
-        allergies = incoming + tuple(a for a in old.allergies if a.substance.strip().casefold() not in listed)
-    current = any(not a.is_history for a in allergies)
+def _medical(record: ImportedRecord, old: MedicalSection, tally: Tally) -> MedicalSection:
+    """The draft's medical review with the record added or updated in it (`fhir_merge`): nothing the
+    draft holds is ever removed."""
+    merged = merge_medical(old, record.conditions, record.medicines, record.allergies, record.results, tally)
+    current = any(not a.is_history for a in merged.allergies)
     # "No known allergies" is a statement about now: never alongside a current allergy.
     no_known = not current and (record.no_known_allergies or old.review.no_known_allergies)
-    return MedicalSection(
-        review=dataclasses.replace(old.review, no_known_allergies=no_known),
-        conditions=conditions,
-        medicines=medicines,
-        allergies=allergies,
-        results=record.results or old.results,
-    )
+    return dataclasses.replace(merged, review=dataclasses.replace(old.review, no_known_allergies=no_known))
 
 
 def _imported(record: ImportedRecord) -> dict[str, int]:

@@ -3,7 +3,8 @@
 A review draft starts today's scores blank (`carry_forward.py`); the clinician still needs last time's
 to compare and to ask "how has that changed?". These read-only values come from the last agreed
 version and are worded for the screen: "Several days (1)", "13 of 27, moderate", "4 (living with
-very mild frailty)". The UI adds "Last time (date): " in front.
+very mild frailty)". The UI adds "Last time (date): " in front. Last time's medicine review decisions
+are given by medicine (its lineage), since today's start as "Not reviewed".
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from careplanner.clinical.enums import QuestionnaireKind, WellbeingArea
+from careplanner.clinical.enums import MedicineDecision, QuestionnaireKind, WellbeingArea
 from careplanner.clinical.frailty import frailty_level
 from careplanner.clinical.questionnaires import (
     answer_label,
@@ -19,7 +20,7 @@ from careplanner.clinical.questionnaires import (
     score_questionnaire,
     self_harm_answer,
 )
-from careplanner.services.plan_data import HolisticSection, MedicalSection, QuestionnaireData
+from careplanner.services.plan_data import HolisticSection, MedicalSection, MedicineData, QuestionnaireData
 
 __all__ = [
     "HolisticLastTime",
@@ -27,6 +28,7 @@ __all__ = [
     "QuestionnaireLastTime",
     "holistic_last_time",
     "medical_last_time",
+    "medicine_decisions_last_time",
 ]
 
 
@@ -39,6 +41,7 @@ class QuestionnaireLastTime:
     items: tuple[str, ...]
     summary: str
     self_harm: bool = False
+    self_harm_answer: str = ""  # PHQ-9 question 9 in words ("More than half the days (2)") when above 0
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,9 @@ def _questionnaire(q: QuestionnaireData) -> QuestionnaireLastTime:
     answers = list(q.answers) + [None] * max(0, count - len(q.answers))
     items = tuple(answer_label(q.kind, a) for a in answers[:count])
     summary, harm = _summary(q)
-    return QuestionnaireLastTime(q.kind, q.taken_on, items, summary, harm)
+    answer = self_harm_answer(q.kind, q.answers)
+    words = answer_label(q.kind, answer) if answer is not None else ""
+    return QuestionnaireLastTime(q.kind, q.taken_on, items, summary, harm, words)
 
 
 def holistic_last_time(section: HolisticSection | None, on: date | None) -> HolisticLastTime:
@@ -120,3 +125,32 @@ def medical_last_time(section: MedicalSection | None, on: date | None) -> Medica
         if review.frailty_assessed_on is not None:
             frailty += f", assessed {review.frailty_assessed_on.strftime('%d/%m/%Y')}"
     return MedicalLastTime(on, frailty, review.notes.strip())
+
+
+_DECISION_WORDS = {
+    MedicineDecision.CONTINUE: "Continue",
+    MedicineDecision.CHANGE: "Change",
+    MedicineDecision.STOP: "Stop",
+    MedicineDecision.START: "Start",
+}
+
+
+def _decision_text(m: MedicineData) -> str:
+    words = _DECISION_WORDS[m.decision]
+    if m.decision_reason.strip():
+        words += f" — {m.decision_reason.strip()}"
+    if m.person_note.strip():
+        words += f' (on the person\'s copy: "{m.person_note.strip()}")'
+    return words
+
+
+def medicine_decisions_last_time(section: MedicalSection | None) -> dict[str, str]:
+    """Last time's review decision for each medicine that had one, by lineage id: "Change — dose
+    halved" (the reason is the clinician's; this is for the screen, never the person's copy)."""
+    if section is None:
+        return {}
+    return {
+        m.lineage_id: _decision_text(m)
+        for m in section.medicines
+        if m.lineage_id and m.decision is not MedicineDecision.NOT_REVIEWED
+    }

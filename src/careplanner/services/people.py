@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.enums import CommunicationNeed, ContactMethod, Sex, UserRole
-from careplanner.clinical.name_search import name_tokens, query_words, sort_key
+from careplanner.clinical.name_search import clean_name, name_tokens, query_words, sort_key
 from careplanner.clinical.nhs_number import is_valid_nhs_number, normalise_nhs_number
 from careplanner.models import Address, CommunicationNeedRow, Person, PersonNameToken, Telecom
 from careplanner.models.base import new_id
@@ -118,6 +118,19 @@ _SCALARS = [
 ]
 
 
+def with_clean_names(data: PersonInput) -> PersonInput:
+    """The names as they are stored: no invisible characters (zero-width, direction overrides, control
+    characters), NFC. Applied to every create, update and import, so search and matching see them."""
+    return replace(
+        data,
+        title=clean_name(data.title),
+        first_name=clean_name(data.first_name),
+        family_name=clean_name(data.family_name),
+        preferred_name=clean_name(data.preferred_name),
+        name_suffix=clean_name(data.name_suffix),
+    )
+
+
 def validate_person(data: PersonInput, today: date) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not data.first_name.strip():
@@ -208,6 +221,7 @@ class PeopleService:
         self._today = today
 
     def _apply(self, p: Person, data: PersonInput) -> None:
+        data = with_clean_names(data)
         for name in _SCALARS:
             setattr(p, name, getattr(data, name))
         p.nhs_number = normalise_nhs_number(data.nhs_number) if data.nhs_number else None
@@ -260,6 +274,7 @@ class PeopleService:
 
     def create(self, data: PersonInput, actor: Actor) -> PersonRecord:
         self._require_writer(actor)
+        data = with_clean_names(data)
         with self._sessions.begin() as session:
             self._check(session, data, None)
             person = Person(id=new_id())
@@ -271,6 +286,7 @@ class PeopleService:
 
     def update(self, person_id: str, data: PersonInput, actor: Actor) -> PersonRecord:
         self._require_writer(actor)
+        data = with_clean_names(data)
         with self._sessions.begin() as session:
             person = session.get(Person, person_id)
             if person is None:

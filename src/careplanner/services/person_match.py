@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from careplanner.clinical.enums import Sex
 from careplanner.services.errors import ServiceError
 from careplanner.services.people import PersonInput
 
@@ -35,13 +36,43 @@ def folded_name(name: str) -> str:
 
 
 def identity_differences(stored: PersonInput, incoming: PersonInput) -> list[str]:
-    """Which identifying details differ ("date of birth", "family name"); empty when they match."""
+    """Which identifying details differ ("date of birth", "family name", "first name", "sex"); empty
+    when they match. A first name and a sex that both differ (both known) is another person, such as a
+    twin, not a change of details; either alone is listed as a detail change instead."""
     differ = []
     if stored.date_of_birth != incoming.date_of_birth:
         differ.append("date of birth")
     if folded_name(stored.family_name) != folded_name(incoming.family_name):
         differ.append("family name")
+    known = (stored.sex, incoming.sex)
+    if (
+        not differ
+        and Sex.NOT_KNOWN not in known
+        and stored.sex != incoming.sex
+        and folded_name(stored.first_name) != folded_name(incoming.first_name)
+    ):
+        differ += ["first name", "sex"]
     return differ
+
+
+def same_name_and_birth(stored: PersonInput, incoming: PersonInput) -> bool:
+    """True when a held person has the record's family name and date of birth (a possible match)."""
+    return stored.date_of_birth == incoming.date_of_birth and folded_name(stored.family_name) == folded_name(
+        incoming.family_name
+    )
+
+
+class PossibleMatchError(ServiceError):
+    """The record has no NHS number and someone with the same family name and date of birth is held."""
+
+    exit_code = 10
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This record has no NHS number, and a person with the same family name and date of birth is "
+            "already held. Nothing was imported. Check whether it is the same person; to add the record as "
+            "a new person, import it again and choose to add a new person (--new-person)."
+        )
 
 
 class IdentityMismatchError(ServiceError):
@@ -80,6 +111,7 @@ class DetailsDecision:
 
     update: bool = False  # apply the record's details (the clinician has seen the list and said yes)
     keep: bool = False  # import the clinical record but keep the details already held
+    new_person: bool = False  # no NHS number and a possible match is held: add a new person anyway
 
 
 def detail_changes(stored: PersonInput, proposed: PersonInput) -> tuple[str, ...]:

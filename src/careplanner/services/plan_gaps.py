@@ -7,9 +7,11 @@
 - A condition code that fails the SNOMED CT checks, or that the app could not check (a reminder only).
 - A sick-day plan ("I pause these medicines: …") that does not name a current medicine the sick-day rules
   would pause, for example one started after the template was inserted (a reminder only).
+- Medicines with no review decision yet, and medicines the anticholinergic (ACB) total could not
+  recognise, so they were counted as 0 (reminders only).
 
-Each gap names the step and the field (or list item) that fixes it; `services.consultation` turns them
-into check-list items.
+Each gap names the step and the field (or list item, by its name) that fixes it; `services.consultation`
+turns them into check-list items.
 """
 
 from __future__ import annotations
@@ -18,13 +20,23 @@ import dataclasses
 from dataclasses import dataclass
 
 from careplanner.clinical.contingency_templates import red_zone_rings_999
-from careplanner.clinical.enums import MedicineDecision
+from careplanner.clinical.enums import CommunicationNeed, MedicineDecision
 from careplanner.clinical.placeholders import unfilled_placeholders
 from careplanner.clinical.sick_day import medicines_to_pause
 from careplanner.clinical.snomed import CodeCheck, check_code
+from careplanner.services.clinical_support import ClinicalSupportService
 from careplanner.services.plan_data import SECTION_TITLES, SECTION_TYPES, PlanContent
 
-__all__ = ["Gap", "blank_gaps", "code_gaps", "red_zone_gaps", "sick_day_gaps"]
+__all__ = [
+    "Gap",
+    "blank_gaps",
+    "code_gaps",
+    "medicine_gaps",
+    "need_gaps",
+    "red_zone_gaps",
+    "sick_day_gaps",
+    "unmet_need_messages",
+]
 
 _SNIPPET = 30
 
@@ -65,6 +77,21 @@ def _first_blank(value: object, field: str) -> tuple[str, str, int] | None:
     return None
 
 
+# The attribute that names an item of each kind of list (a plan, goal, medicine, contact…), in order.
+_NAMES = ("name", "text", "term", "condition", "substance", "title", "service", "what", "role")
+
+
+def _item_name(title: str, element: object, index: int) -> str:
+    """'If things get worse, "My breathing plan"': a list item as the clinician knows it, by its name
+    ("item 3" only when it has none yet)."""
+    for attr in _NAMES:
+        value = getattr(element, attr, "")
+        if isinstance(value, str) and value.strip():
+            name = " ".join(value.split())
+            return f'{title}, "{name[:60]}{"…" if len(name) > 60 else ""}"'
+    return f"{title}, item {index + 1}"
+
+
 def _blank_message(where: str, snippet: str, count: int) -> str:
     more = f" ({count} blanks in all)" if count > 1 else ""
     return f'{where} still has a blank to fill in: "{snippet}"{more}. Fill it in, or remove it.'
@@ -83,9 +110,8 @@ def blank_gaps(content: PlanContent) -> list[Gap]:
                 for i, element in enumerate(value):
                     hit = _first_blank(element, f.name)
                     if hit is not None:
-                        gaps.append(
-                            Gap(_blank_message(f"{title}, item {i + 1}", hit[1], hit[2]), key, f.name, i)
-                        )
+                        where = _item_name(title, element, i)
+                        gaps.append(Gap(_blank_message(where, hit[1], hit[2]), key, f.name, i))
                 continue
             hit = _first_blank(value, f.name)
             if hit is not None:
@@ -169,3 +195,82 @@ def sick_day_gaps(content: PlanContent) -> list[Gap]:
                     )
                 )
     return gaps
+
+
+def _names(names: list[str]) -> str:
+    shown = [n[:60] for n in names[:6]]
+    return "; ".join(shown) + (f"; and {len(names) - 6} more" if len(names) > 6 else "")
+
+
+def medicine_gaps(content: PlanContent) -> list[Gap]:
+    """Reminders (not blocking): medicines with no review decision yet, and medicines the ACB total
+    could not recognise (counted as 0, so the total may be too low: check them by hand)."""
+    medicines = content.medical.medicines
+    gaps: list[Gap] = []
+    waiting = [
+        (i, m.name.strip())
+        for i, m in enumerate(medicines)
+        if m.name.strip() and m.decision is MedicineDecision.NOT_REVIEWED
+    ]
+    if waiting:
+        count = len(waiting)
+        what = "1 medicine has" if count == 1 else f"{count} medicines have"
+        gaps.append(
+            Gap(
+                f"{what} no review decision: {_names([n for _, n in waiting])}.",
+                "medical",
+                "medicines",
+                waiting[0][0],
+                blocking=False,
+            )
+        )
+    acb = ClinicalSupportService.acb_for(content.medical)
+    if acb.not_recognised:
+        written = {n.as_written for n in acb.not_recognised}
+        named = [
+            n.as_written.strip() + (f" (did you mean {n.did_you_mean}?)" if n.did_you_mean else "")
+            for n in acb.not_recognised
+        ]
+        first = next((i for i, m in enumerate(medicines) if m.name in written), None)
+        gaps.append(
+            Gap(
+                f"Not recognised for the anticholinergic total — check by hand: {_names(named)}.",
+                "medical",
+                "medicines",
+                first,
+                blocking=False,
+            )
+        )
+    return gaps
+
+
+def unmet_need_messages(needs: tuple[tuple[CommunicationNeed, str], ...]) -> list[str]:
+    """What the app cannot do for the person's recorded communication needs (Accessible Information
+    Standard), one message a need, as (need, detail) pairs: braille, easy read (no easy-read copy yet)
+    and an interpreter (the copy is printed in English only). Large print it meets by itself."""
+    out: list[str] = []
+    for need, detail in needs:
+        if need is CommunicationNeed.BRAILLE:
+            out.append(
+                "The person needs braille: this app cannot print braille. Arrange a braille copy of the plan."
+            )
+        elif need is CommunicationNeed.EASY_READ:
+            out.append(
+                "The person needs easy read: the app has no easy-read copy yet, so the standard copy "
+                "prints. Go through it with them, or arrange an easy-read version."
+            )
+        elif need is CommunicationNeed.INTERPRETER:
+            language = detail.strip() or "language not recorded"
+            out.append(
+                f"The person needs an interpreter ({language}): the copy is printed in English only. "
+                "Go through it with an interpreter, or arrange a translation."
+            )
+    return out
+
+
+def need_gaps(needs: tuple[tuple[CommunicationNeed, str], ...]) -> list[Gap]:
+    """Reminders (never blocking) for "Before you agree": needs the printed copy cannot meet."""
+    return [
+        Gap(message, "about_me", "communication_needs", blocking=False)
+        for message in unmet_need_messages(needs)
+    ]

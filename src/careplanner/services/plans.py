@@ -17,6 +17,7 @@ from careplanner.services.errors import NotADraftError, NotAllowedError, NotFoun
 from careplanner.services.mapping import read_content, write_section
 from careplanner.services.plan_data import SECTION_TYPES, PlanSummary, PlanVersion, Section, section_key
 from careplanner.services.users import Actor
+from careplanner.store.version_seal import seal_for
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,8 @@ class PlanService:
                 user_id=actor.id,
                 person_id=plan.person_id,
                 plan_id=plan.id,
-                detail=f"version={plan.version_number}",
+                # The content seal: the audit chain now vouches for exactly what was agreed.
+                detail=f"version={plan.version_number} {seal_for(session.connection(), plan.id)}",
                 now=self._now,
             )
             return version_of(session, plan)
@@ -352,6 +354,7 @@ class PlanService:
                 user_id=actor.id,
                 person_id=plan.person_id,
                 plan_id=plan.id,
+                detail=seal_for(session.connection(), plan.id),
                 now=self._now,
             )
             return version_of(session, plan)

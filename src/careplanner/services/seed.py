@@ -361,6 +361,14 @@ def seed_people(
                     ),
                     agreed,
                 )
+                # Each agreed version's content seal, as agreeing in the app writes it (see version_seal.py).
+                audit.record_seals(
+                    session.connection(),
+                    [str(a["pid"]) for a in agreed],
+                    action=audit.Action.PLAN_AGREED,
+                    user_id=actor.id,
+                    note="seeded",
+                )
             audit.record(
                 session, audit.Action.PERSON_CREATED, user_id=actor.id, detail=f"seeded={len(people)}"
             )

@@ -46,9 +46,8 @@ class AcbPanel(QFrame):
 
     def show_result(self, result: AcbResult) -> None:
         if result.warning:
-            total = self.tr("⚠ Warning — anticholinergic burden (ACB) total {0}. {1}").format(
-                result.total, result.warning_text
-            )
+            # The warning text already says the total ("Anticholinergic burden total is 4 (3 or more…").
+            total = self.tr("⚠ Warning — {0}").format(result.warning_text)
         else:
             total = self.tr("Anticholinergic burden (ACB) total: {0}.").format(result.total)
             if result.contributors:

@@ -7,7 +7,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
-from careplanner.clinical.enums import AgreedWith
+from careplanner.clinical.enums import AgreedWith, CommunicationNeed
 from careplanner.services.consultation import ChecklistItem, blocking_items, plan_checklist
 from careplanner.services.errors import ValidationError
 from careplanner.services.plan_data import PlanVersion
@@ -42,6 +42,7 @@ class Agreement(QObject):
         step.decline_requested.connect(self.decline)
         step.suggest_requested.connect(self.suggest_review)
         step.link_activated.connect(self.go_to_item)
+        step.whole_checklist = self.refresh_checklist
 
     def _entered(self, row: int) -> None:
         if self.editor.read_only:
@@ -51,7 +52,14 @@ class Agreement(QObject):
 
     def refresh_checklist(self) -> None:
         today = self.editor.services.clock.today()
-        self.sharing.show_checklist(plan_checklist(self.editor.current_content(), today))
+        self.sharing.show_checklist(plan_checklist(self.editor.current_content(), today, self._needs()))
+
+    def _needs(self) -> tuple[tuple[CommunicationNeed, str], ...]:
+        """The person's communication needs, for the reminders where the printed copy cannot meet them."""
+        person = self.editor.person
+        if person is None:
+            return ()
+        return tuple((n.need, n.detail) for n in person.details.communication_needs)
 
     def go_to_item(self, item: ChecklistItem) -> None:
         self.editor.go_to(item.step, item.field, item.index)
@@ -68,7 +76,7 @@ class Agreement(QObject):
         editor = self.editor
         if editor.plan is None or editor.read_only or editor.first_problem():
             return
-        items = plan_checklist(editor.current_content(), editor.services.clock.today())
+        items = plan_checklist(editor.current_content(), editor.services.clock.today(), self._needs())
         blocking = blocking_items(items)
         if blocking:
             # Refuse, saying why and where: e.g. PHQ-9 question 9 positive with nothing recorded.

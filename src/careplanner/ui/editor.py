@@ -29,7 +29,7 @@ from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.services.carry_forward import carried_section
 from careplanner.services.container import Services
 from careplanner.services.diff import diff_plans
-from careplanner.services.errors import ValidationError
+from careplanner.services.errors import AccountInactiveError, ValidationError
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import SECTION_TITLES, SECTION_TYPES, PlanContent, PlanVersion, Section
 from careplanner.services.plans import SaveResult
@@ -154,6 +154,11 @@ class PlanEditor(QWidget):
             self.step_built.emit(key)
         return self.built[key]
 
+    def _person_saved(self, person: PersonRecord) -> None:
+        """The person's record changed from a step (their communication needs): keep the newer one."""
+        if self.person is not None and self.person.id == person.id:
+            self.person = person
+
     def _load_step(self, key: str) -> None:
         widget = self.built[key]
         self._loading = True
@@ -162,6 +167,9 @@ class PlanEditor(QWidget):
             widget.base_date = agreed_day(self.base)
             widget.review_mode = self.base is not None
             widget.load(self._content.section(key))
+            bind = getattr(widget, "bind_person", None)  # About me: the person's communication needs
+            if bind is not None:
+                bind(self.person, self.actor, self.worker, self._person_saved)
             if self.read_only:
                 widget.set_read_only(self.plan)
             else:
@@ -193,9 +201,9 @@ class PlanEditor(QWidget):
         self._dirty.clear()
         self._show_banner()
         self._show_notice()
-        self._show_states()
         for key in self.built:
             self._load_step(key)
+        self._show_states()  # after loading: until then a built step held the last person's plan
         for key in SECTION_TYPES:
             self._show_changes(key)
         row = self.navigator.keys.index(step) if step in self.navigator.keys else 0
@@ -245,6 +253,7 @@ class PlanEditor(QWidget):
         return state_of(key, section, self._start_of(key), agreed=agreed)
 
     def _show_states(self) -> None:
+        """Each step's mark, from the open plan: call after `_load_step`, never before (stale widgets)."""
         for key in SECTION_TYPES:
             section = self.built[key].section() if key in self.built else self._content.section(key)
             self.navigator.set_state(key, self._state(key, section))
@@ -253,10 +262,10 @@ class PlanEditor(QWidget):
         """The agreed version this draft was carried forward from (fetched after the plan is on screen)."""
         self.flush()
         self.base = base
-        self._show_states()
         self._show_banner()
         for key in self.built:
             self._load_step(key)
+        self._show_states()
         for key in SECTION_TYPES:
             self._show_changes(key)
 
@@ -326,6 +335,10 @@ class PlanEditor(QWidget):
         log.error("Autosave failed: %s", type(exc).__name__)
         if isinstance(exc, ValidationError):
             self.save_state.emit(self.tr("Not saved: {0}").format(exc))
+        elif isinstance(exc, AccountInactiveError):
+            # Never retried: the account was switched off, and the app returns to the sign-in screen.
+            self._dirty.clear()
+            self.save_state.emit(self.tr("Not saved: this account has been switched off."))
         elif self.plan is not None:
             self.save_state.emit(self.tr("Not saved yet: trying again"))
             self._dirty.update(self.built)
@@ -385,6 +398,7 @@ class PlanEditor(QWidget):
             if bad:
                 self.go_to(key)
                 bad[0].setFocus(Qt.FocusReason.OtherFocusReason)
+                self.built[key].reveal(bad[0])
                 title = self.tr(SECTION_TITLES[key])
                 self.message.emit(self.tr("Please check the marked field in {0}.").format(title))
                 return True

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-# text | long | date | int | bool | tribool | enum | lines | list
+# text | long | date | int | bool | tribool | enum | choice | lines | list
 Kind = str
 
 
@@ -38,6 +38,9 @@ class Field:
     # text: a message to show at the field while its value is not acceptable ("" when it is), checked
     # on load and on every edit, e.g. a contact with no phone number. It marks, it never blocks typing.
     check: Callable[[str], str] | None = None
+    # choice: a pick-list over a text field, as (stored value, label) pairs; the value is stored as
+    # plain text, and a stored value not in the list is shown as it is and kept unless changed.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 def tr(text: str) -> str:

@@ -118,6 +118,13 @@ class DataForm(QWidget):
             combo.currentIndexChanged.connect(self._edited)
             combo.setMaximumWidth(320)
             widget = combo
+        elif f.kind == "choice":
+            combo = QComboBox()
+            for stored, text in f.choices:
+                combo.addItem(tr(text), stored)
+            combo.currentIndexChanged.connect(self._edited)
+            combo.setMaximumWidth(320)
+            widget = combo
         elif f.kind == "list":
             from careplanner.ui.list_editor import ListEditor
 
@@ -182,6 +189,13 @@ class DataForm(QWidget):
         elif f.kind in ("tribool", "enum"):
             combo = cast(QComboBox, w)
             combo.setCurrentIndex(max(0, combo.findData(value)))
+        elif f.kind == "choice":
+            combo = cast(QComboBox, w)
+            while combo.count() > len(f.choices):  # an unlisted value shown for the previous item
+                combo.removeItem(combo.count() - 1)
+            if combo.findData(str(value)) < 0:
+                combo.addItem(str(value), str(value))
+            combo.setCurrentIndex(combo.findData(str(value)))
         elif f.kind == "list":
             from careplanner.ui.list_editor import ListEditor
 
@@ -206,6 +220,8 @@ class DataForm(QWidget):
             return cast(QCheckBox, w).isChecked()
         if f.kind == "tribool":
             return cast(QComboBox, w).currentData()
+        if f.kind == "choice":
+            return str(cast(QComboBox, w).currentData() or "")
         if f.kind == "enum":
             # Qt hands a StrEnum back as a plain str: give the dataclass its typed value again, so code
             # such as `zone.value` or `decision is MedicineDecision.STOP` sees what it was written for.

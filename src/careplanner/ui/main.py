@@ -7,7 +7,7 @@ import importlib.util
 import logging
 import sys
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from careplanner.app import AppContext
 from careplanner.ui.main_window import MainWindow
@@ -50,6 +50,8 @@ def launch(ctx: AppContext) -> int:
     window, _session = build_window(ctx)
     app.aboutToQuit.connect(window.save_now)
     window.show()
+    for notice in ctx.notices:  # what the start settled from an earlier crash (services/recovery.py)
+        QMessageBox.information(window, window.tr("Care Planner"), notice)
     code = app.exec()
     window.worker.shutdown()
     log.info("Window closed")

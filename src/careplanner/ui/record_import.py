@@ -9,6 +9,7 @@ left out and why, and whether the record says "No known allergies".
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,9 @@ from careplanner.services.fhir_import import (
     DetailsDecision,
     DetailsWouldChangeError,
     ImportResult,
+    PossibleMatchError,
     parse_json,
+    read_bundle_file,
 )
 from careplanner.ui.session import UserSession
 
@@ -70,12 +73,7 @@ class RecordImport(QObject):
         """Import `path`, asking before any of the person's details change. None when nothing was imported."""
         title = self.tr("Import a record")
         try:
-            data = parse_json(path.read_bytes())
-        except OSError as exc:
-            QMessageBox.warning(
-                self._window, title, self.tr("The file could not be read: {0}").format(exc.strerror)
-            )
-            return None
+            data = parse_json(read_bundle_file(path))
         except ServiceError as exc:
             QMessageBox.warning(self._window, title, str(exc))
             return None
@@ -87,7 +85,12 @@ class RecordImport(QObject):
                 chosen = self.ask_about_details(exc.changes)
                 if chosen is None:
                     return None
-                decision = chosen
+                decision = dataclasses.replace(chosen, new_person=decision.new_person)
+                continue
+            except PossibleMatchError:
+                if not self.ask_new_person():
+                    return None
+                decision = dataclasses.replace(decision, new_person=True)
                 continue
             except ServiceError as exc:
                 QMessageBox.warning(self._window, title, str(exc))
@@ -130,6 +133,30 @@ class RecordImport(QObject):
             return DetailsDecision(keep=True)
         return None
 
+    def ask_new_person(self) -> bool:
+        """The record has no NHS number and a person with its family name and date of birth is held:
+        add it as a new person only when the clinician says so (Cancel is the default)."""
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("This may be someone already held"))
+        box.setText(
+            self.tr(
+                "This record has no NHS number, and a person with the same family name and date of birth "
+                "is already held."
+            )
+        )
+        box.setInformativeText(
+            self.tr(
+                "If it is the same person, cancel, add their NHS number to the record or the person, and "
+                "import again. Add a new person only if you are sure it is someone else."
+            )
+        )
+        add = box.addButton(self.tr("&Add a new person"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)  # Enter never makes a second copy of a person
+        box.exec()
+        return box.clickedButton() is add
+
     def summary(self, result: ImportResult) -> list[str]:
         got = ", ".join(f"{n} {what}" for what, n in result.imported.items() if n) or self.tr(
             "nothing to add"
@@ -139,6 +166,16 @@ class RecordImport(QObject):
             if result.created_person
             else self.tr("Filled in the person's draft plan ({0}).").format(got)
         ]
+        added = ", ".join(f"{n} {what}" for what, n in result.added.items() if n) or self.tr("nothing")
+        updated = ", ".join(f"{n} {what}" for what, n in result.updated.items() if n) or self.tr("nothing")
+        lines.append(
+            self.tr("Added to the draft: {0}. Updated in the draft: {1}. Nothing was removed.").format(
+                added, updated
+            )
+        )
+        lines += [self.tr("The sending system marks this person's record as not active.")] * bool(
+            result.notices
+        )
         if result.no_known_allergies:
             lines.append(self.tr("The record says no known allergies: recorded as that, not as an allergy."))
         if result.details_changed:

@@ -104,8 +104,8 @@ class SafetyRecord(QGroupBox):
         review = self.apply(HolisticData())
         return bool(review.safety_action.strip() or review.safety_told.strip() or self._given)
 
-    def focus_field(self, name: str) -> None:
-        if name == "safety_numbers_given":
-            self.numbers.setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            self.form.widget(name).setFocus(Qt.FocusReason.OtherFocusReason)
+    def focus_field(self, name: str) -> QWidget:
+        """Put the cursor on a field; the field, for the step to scroll into view."""
+        target = self.numbers if name == "safety_numbers_given" else self.form.widget(name)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return target

@@ -86,11 +86,11 @@ def test_safety_record_is_stored_in_the_plan(ctx: AppContext, actor: Actor) -> N
     assert stored.questionnaires[0].answers == UNFINISHED.answers
 
 
-def test_practice_settings_hold_the_local_crisis_team(ctx: AppContext, actor: Actor) -> None:
+def test_practice_settings_hold_the_local_crisis_team(ctx: AppContext, practice_admin: Actor) -> None:
     settings = PracticeSettings(
         "Riverside Surgery", "B86999", "0113 496 0001", "0113 496 0999", crisis_team_phone="0113 496 0555"
     )
-    saved = ctx.services.practice.update(settings, actor)
+    saved = ctx.services.practice.update(settings, practice_admin)
     assert ctx.services.practice.get() == saved
     assert saved.crisis_numbers() == (
         "NHS 111, option 2 (mental health)",

@@ -115,7 +115,12 @@ def test_review_carries_forward_and_diff_shows_changes(ctx: AppContext, actor: A
     # Everything carries (lineage ids too) except today's measurements: see test_carry_forward.py.
     assert review.content == carried_forward(agreed.content)
     assert review.content.goals == agreed.content.goals
-    assert review.content.medical.medicines == agreed.content.medical.medicines
+    # Medicines carry with their identity; last time's decision is not today's (see
+    # test_carry_forward_medicines.py).
+    assert [(m.name, m.lineage_id) for m in review.content.medical.medicines] == [
+        (m.name, m.lineage_id) for m in agreed.content.medical.medicines
+    ]
+    assert [m.decision for m in review.content.medical.medicines] == [MedicineDecision.NOT_REVIEWED]
     goal = review.content.goals.goals[0]
     changed_goals = d.GoalsSection(
         goals=(

@@ -24,7 +24,8 @@ def test_not_set_up_until_saved(ctx: AppContext) -> None:
     assert ctx.services.practice.get() is None
 
 
-def test_save_normalises_and_reads_back(ctx: AppContext, actor: Actor) -> None:
+def test_save_normalises_and_reads_back(ctx: AppContext, practice_admin: Actor) -> None:
+    actor = practice_admin
     saved = ctx.services.practice.update(GOOD, actor)
     assert saved.practice_name == "Riverside Surgery"
     assert saved.ods_code == "B86999"
@@ -39,7 +40,10 @@ def test_save_normalises_and_reads_back(ctx: AppContext, actor: Actor) -> None:
     assert again.in_hours_phone == "0113 496 0001"
 
 
-def test_bad_settings_are_refused_field_by_field_and_nothing_saved(ctx: AppContext, actor: Actor) -> None:
+def test_bad_settings_are_refused_field_by_field_and_nothing_saved(
+    ctx: AppContext, practice_admin: Actor
+) -> None:
+    actor = practice_admin
     ctx.services.practice.update(GOOD, actor)
     bad = PracticeSettings(
         practice_name="",

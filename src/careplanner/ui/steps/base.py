@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from careplanner.services.container import Services
 from careplanner.services.plan_data import PlanVersion, Section
@@ -108,13 +108,15 @@ class StepWidget(QWidget):
         return bad
 
     def focus_field(self, name: str, index: int | None = None) -> None:
-        """Put the cursor on a field (used by the agree check list and by validation)."""
+        """Put the cursor on a field and scroll it into view (used by the agree check list and by
+        validation)."""
         if name in self._lists:
             editor = self._lists[name]
             if index is not None:
                 editor.select(index)
             target: QWidget = editor.list if editor.items() else editor.add_button
             target.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.reveal(target)
             return
         for form in self._forms.values():
             try:
@@ -122,4 +124,17 @@ class StepWidget(QWidget):
             except KeyError:
                 continue
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.reveal(widget)
             return
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll the step's page so `widget` is in view: now, and again once a page that has just been
+        shown (or built) has been laid out, when the first try may have used its old geometry."""
+        scroll = self.parent()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parent()
+        if not isinstance(scroll, QScrollArea):
+            return
+        area = scroll
+        area.ensureWidgetVisible(widget)
+        QTimer.singleShot(0, widget, lambda: area.ensureWidgetVisible(widget))

@@ -7,9 +7,9 @@ from dataclasses import replace
 from typing import Any, cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
-from careplanner.clinical.enums import Zone
+from careplanner.clinical.enums import ContactRole, Zone
 from careplanner.services.consultation import contact_phone_field, has_phone_number
 from careplanner.services.plan_data import (
     ContingencyContactData,
@@ -48,7 +48,14 @@ CONTACTS = Field(
         Field("name", "Name or service"),
         Field("zone", "Zone", "enum", enum=Zone),
         Field("role", "Role"),
-        Field("role_key", "Kind of contact (practice, out_of_hours, nhs_111, 999…)"),
+        Field(
+            "role_key",
+            "Kind of contact",
+            "choice",
+            hint="For the GP practice, out of hours, NHS 111 and 999 the plan prints the practice's number "
+            "from its settings, when it has one.",
+            choices=(("", "None of these, or other"), *((r.value, r.label) for r in ContactRole)),
+        ),
         Field("phone", "Phone number", check=phone_check),
     ),
     describe=describe_contact,
@@ -162,11 +169,7 @@ class ContingencyStep(StepWidget):
         contacts.select(contact)
         phone = contacts.form.widget("phone")
         phone.setFocus(Qt.FocusReason.OtherFocusReason)
-        scroll = self.parent()
-        while scroll is not None and not isinstance(scroll, QScrollArea):
-            scroll = scroll.parent()
-        if isinstance(scroll, QScrollArea):
-            scroll.ensureWidgetVisible(phone)
+        self.reveal(phone)
 
     def _contacts_of(self, index: int | None) -> tuple[ContingencyContactData, ...]:
         plans = self.plans.items()

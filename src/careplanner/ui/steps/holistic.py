@@ -1,8 +1,10 @@
 """Step 3, Holistic needs: mood, anxiety and loneliness screens, the eight wellbeing areas, carers.
 
 At a review today's answers start blank (`services/carry_forward.py`) and last time's are shown beside
-them, read-only, as "Last time (date): …". When PHQ-9 question 9 is answered above "Not at all" the
-safety record (`ui/safety_record.py`) appears beside the PHQ-9 and its prompt.
+them, read-only, as "Last time (date): …". A PHQ-9 question 9 answered above "Not at all" last time
+is shown in red under the mood screen, not only in the grey line of last time's answers. When it is
+answered above "Not at all" today the safety record (`ui/safety_record.py`) appears beside the PHQ-9 and
+its prompt.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from careplanner.clinical.enums import CarerStatus, QuestionnaireKind, WellbeingArea
@@ -109,6 +112,13 @@ class HolisticStep(StepWidget):
             form.full_version_wanted.connect(self.show_full)
             self.forms[kind] = form
             self._layout.addWidget(form)
+            if kind is QuestionnaireKind.PHQ2:
+                self.last_self_harm = QLabel()  # last time's question 9 answer, when above "Not at all"
+                self.last_self_harm.setObjectName("fieldError")
+                self.last_self_harm.setWordWrap(True)
+                self.last_self_harm.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.last_self_harm.hide()
+                self._layout.addWidget(self.last_self_harm)
             if kind is QuestionnaireKind.PHQ9:
                 self.safety = SafetyRecord()
                 self.safety.changed.connect(self.changed)
@@ -168,11 +178,26 @@ class HolisticStep(StepWidget):
             taken = format_date(mine.taken_on) if mine and mine.taken_on else when
             form.show_last_time(taken, items, "; ".join(summaries))
         self.wellbeing.show_last_time(head, last.wellbeing)
+        self._show_last_self_harm(last)
+
+    def _show_last_self_harm(self, last: HolisticLastTime) -> None:
+        phq9 = last.questionnaires.get(QuestionnaireKind.PHQ9)
+        text = ""
+        if phq9 is not None and phq9.self_harm_answer:
+            when = format_date(phq9.taken_on or last.on)
+            head = self.tr("Last time ({0})").format(when) if when else self.tr("Last time")
+            text = self.tr(
+                '{0}: question 9 of the PHQ-9 (thoughts of self-harm) was answered "{1}". '
+                "Ask about it again today."
+            ).format(head, phq9.self_harm_answer)
+        self.last_self_harm.setText(text)
+        self.last_self_harm.setAccessibleName(text)
+        self.last_self_harm.setVisible(bool(text))
 
     def focus_field(self, name: str, index: int | None = None) -> None:
         if name.startswith("safety_"):
             self.safety.show()
-            self.safety.focus_field(name)
+            self.reveal(self.safety.focus_field(name))
             return
         super().focus_field(name, index)
 

@@ -1,5 +1,8 @@
 """Step 2, Medical review: conditions (SNOMED-coded pick-list), medicines with the review decision and
-the live anticholinergic burden, allergies, recent results and frailty."""
+the live anticholinergic burden, allergies, recent results and frailty.
+
+At a review each medicine's decision starts as "Not reviewed" (`services/carry_forward.py`); last
+time's decision is shown under today's, read-only, as "Last time (date): Change — …"."""
 
 from __future__ import annotations
 
@@ -7,12 +10,13 @@ from dataclasses import replace
 from typing import Any, cast
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QCheckBox, QCompleter, QLabel, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QCompleter, QLabel, QLineEdit, QSpinBox, QVBoxLayout
 
 from careplanner.clinical.conditions import search_conditions
 from careplanner.clinical.enums import MedicineDecision
 from careplanner.clinical.frailty import frailty_level
 from careplanner.clinical.snomed import code_check_message
+from careplanner.services.last_time import medicine_decisions_last_time
 from careplanner.services.plan_data import (
     AllergyData,
     ConditionData,
@@ -21,11 +25,11 @@ from careplanner.services.plan_data import (
     ResultData,
 )
 from careplanner.ui.acb_panel import AcbPanel
-from careplanner.ui.fields import Field
+from careplanner.ui.fields import Field, format_date
 from careplanner.ui.forms import DataForm
 from careplanner.ui.last_time_label import LastTimeLabel
 from careplanner.ui.list_editor import ListEditor
-from careplanner.ui.read_only import READ_ONLY_VIEW
+from careplanner.ui.read_only import EDIT_ONLY, READ_ONLY_VIEW
 from careplanner.ui.steps.base import StepContext, StepWidget
 
 REVIEW = (
@@ -89,15 +93,9 @@ ALLERGIES = Field(
     nouns="allergies",
 )
 # "None known" is a statement the clinician makes after asking; with nothing listed and this unticked, the
-# person's copy says allergies were not recorded. It cannot be ticked while allergies are listed.
-ALLERGY_STATEMENT = (
-    Field(
-        "no_known_allergies",
-        "No known allergies (I asked, and there are none)",
-        "bool",
-        hint="Cannot be ticked while allergies are listed.",
-    ),
-)
+# person's copy says allergies were not recorded. It cannot be ticked while allergies are listed, and
+# adding an allergy unticks it (the step's hint says so only while allergies are listed).
+ALLERGY_STATEMENT = (Field("no_known_allergies", "No known allergies (I asked, and there are none)", "bool"),)
 RESULTS = Field(
     "results",
     "Recent results",
@@ -125,7 +123,12 @@ class MedicalStep(StepWidget):
         self.allergies = self.add_list("allergies", ListEditor(ALLERGIES))
         self.allergy_statement = self.add_form("allergy_statement", DataForm(ALLERGY_STATEMENT))
         self.no_known_allergies = cast(QCheckBox, self.allergy_statement.widget("no_known_allergies"))
-        self.allergies.changed.connect(self._sync_allergy_statement)
+        self.allergy_hint = QLabel()
+        self.allergy_hint.setObjectName("hint")
+        self.allergy_hint.setWordWrap(True)
+        self.allergy_hint.hide()
+        self.allergy_hint.setProperty(EDIT_ONLY, True)
+        self.allergies.changed.connect(self._allergies_edited)
         self.no_known_allergies.toggled.connect(self._sync_allergy_statement)
         self.results = self.add_list("results", ListEditor(RESULTS))
         self.review = self.add_form("review", DataForm(REVIEW))
@@ -137,6 +140,17 @@ class MedicalStep(StepWidget):
         self.acb_box = AcbPanel()
         self.acb_label = self.acb_box.total_label
         self.medicines.changed.connect(self._show_acb)
+        self._last_decisions: dict[str, str] = {}
+        self.last_decision = QLabel()  # at a review: last time's decision for the selected medicine
+        self.last_decision.setObjectName("hint")
+        self.last_decision.setWordWrap(True)
+        self.last_decision.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.last_decision.hide()
+        decision = self.medicines.form.widget("decision")
+        holder = decision.parentWidget()
+        assert holder is not None and isinstance(holder.layout(), QVBoxLayout)
+        cast(QVBoxLayout, holder.layout()).insertWidget(1, self.last_decision)  # just under the decision
+        self.medicines.current_changed.connect(self._show_last_decision)
 
         self._suggest = QStringListModel(self)
         completer = QCompleter(self._suggest, self)
@@ -150,7 +164,7 @@ class MedicalStep(StepWidget):
 
         self.group(self.tr("Conditions"), self.conditions)
         self.group(self.tr("Medicines"), self.medicines, self.acb_box)
-        self.group(self.tr("Allergies"), self.allergy_statement, self.allergies)
+        self.group(self.tr("Allergies"), self.allergy_statement, self.allergy_hint, self.allergies)
         self.group(self.tr("Recent results"), self.results)
         self.group(self.tr("Frailty and review notes"), self.review, self.frailty_label, self.last_time)
         self.finish()
@@ -177,15 +191,44 @@ class MedicalStep(StepWidget):
             row, replace(current, term=match.name, plain_name=match.plain_name, snomed_code=match.snomed_code)
         )
 
+    def _allergies_edited(self) -> None:
+        """Adding or typing an allergy unticks "No known allergies" at once: both cannot be true. (A plan
+        loaded with both keeps them, so the clinician sees the conflict and decides.)"""
+        box = self.no_known_allergies
+        if box.isChecked() and self.allergies.items() and box.property(READ_ONLY_VIEW) is not True:
+            box.setChecked(False)  # saved like a click: the form reports the change
+        self._sync_allergy_statement()
+
     def _sync_allergy_statement(self, *_: object) -> None:
-        """Let "No known allergies" be ticked only while no allergy is listed (and unticked at any time)."""
+        """Let "No known allergies" be ticked only while no allergy is listed (and unticked at any time);
+        the hint says why only while it applies."""
         if self.no_known_allergies.property(READ_ONLY_VIEW) is True:
+            self.allergy_hint.hide()
             return
         listed = bool(self.allergies.items())
-        self.no_known_allergies.setEnabled(not listed or self.no_known_allergies.isChecked())
-        self.no_known_allergies.setToolTip(
-            self.tr("Allergies are listed: remove them before ticking this.") if listed else ""
-        )
+        checked = self.no_known_allergies.isChecked()
+        self.no_known_allergies.setEnabled(not listed or checked)
+        if not listed:
+            hint = ""
+        elif checked:
+            hint = self.tr("Allergies are listed: untick this, or remove the allergies.")
+        else:
+            hint = self.tr("Cannot be ticked while allergies are listed.")
+        self.no_known_allergies.setToolTip(hint)
+        self.allergy_hint.setText(hint)
+        self.allergy_hint.setVisible(bool(hint))
+
+    def _show_last_decision(self, row: int) -> None:
+        """Last time's review decision for the selected medicine, read-only (today's starts blank)."""
+        items = self.medicines.items()
+        text = self._last_decisions.get(items[row].lineage_id, "") if 0 <= row < len(items) else ""
+        if text:
+            when = format_date(self.base_date)
+            head = self.tr("Last time ({0})").format(when) if when else self.tr("Last time")
+            text = f"{head}: {text}"
+        self.last_decision.setText(text)
+        self.last_decision.setAccessibleName(text)
+        self.last_decision.setVisible(bool(text))
 
     def _show_frailty(self, score: int) -> None:
         self.frailty_label.setText(
@@ -201,12 +244,15 @@ class MedicalStep(StepWidget):
         assert isinstance(section, MedicalSection)
         self._section = section
         self.last_time.show_medical(self.base, self.base_date)
+        base = self.base if isinstance(self.base, MedicalSection) and self.review_mode else None
+        self._last_decisions = medicine_decisions_last_time(base)
         self.review.load(section.review)
         self.allergy_statement.load(section.review)
         self.conditions.set_items(section.conditions)
         self.medicines.set_items(section.medicines)
         self.allergies.set_items(section.allergies)
         self.results.set_items(section.results)
+        self._show_last_decision(self.medicines.current_index())
         self._sync_allergy_statement()
         self._show_acb()
         self._show_frailty(section.review.frailty_score or 0)

@@ -3,6 +3,7 @@ then agreement with the person (or a named representative), or a record that the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
@@ -22,11 +23,12 @@ from PySide6.QtWidgets import (
 
 from careplanner.clinical.enums import AgreedWith, PlanStatus, UserRole
 from careplanner.services.auth import ROLE_NAMES
-from careplanner.services.consultation import ChecklistItem
+from careplanner.services.consultation import ChecklistItem, blocking_items, plan_checklist
 from careplanner.services.plan_data import (
     AdditionalPlanData,
     CareTeamData,
     PersonalContactData,
+    PlanContent,
     PlanVersion,
     SharingSection,
 )
@@ -35,6 +37,7 @@ from careplanner.ui.forms import DataForm
 from careplanner.ui.list_editor import ListEditor
 from careplanner.ui.read_only import EDIT_ONLY
 from careplanner.ui.steps.base import StepContext, StepWidget
+from careplanner.ui.steps.checklist_view import fill_checklist
 
 SHARING = (
     Field("review_date", "Review date", "date", past_ok=False),
@@ -147,6 +150,8 @@ class SharingStep(StepWidget):
 
     def __init__(self, context: StepContext) -> None:
         super().__init__(context)
+        # Set by the agreement controller: shows the whole check list (the person's needs included).
+        self.whole_checklist: Callable[[], None] | None = None
         self.checklist = QWidget()
         self.checklist_layout = QVBoxLayout(self.checklist)
         self.checklist_layout.setContentsMargins(0, 0, 0, 0)
@@ -173,6 +178,7 @@ class SharingStep(StepWidget):
         self.agreed_box = self.group(self.tr("Agreement"), self.agreed_note)
         self._layout.insertWidget(0, self.agreed_box)  # first thing a reader sees on this step
         self.agreed_box.hide()
+        self.changed.connect(self._recheck)
         self.finish()
 
     def _build_agree(self) -> None:
@@ -250,10 +256,15 @@ class SharingStep(StepWidget):
             self.show_blocked([])
 
     def show_blocked(self, items: list[ChecklistItem]) -> None:
-        """Why Agree refused: the first thing that must be put right, with a link to its field."""
-        self._blocked = items[0] if items else None
+        """Why Agree refused: the first thing that must be put right, with a link to its field. With no
+        items the refusal is taken away (it was put right, or the plan was agreed)."""
+        was_blocked, self._blocked = self._blocked, items[0] if items else None
         if self._blocked is None:
             self.blocked_link.hide()
+            if was_blocked is not None:
+                self.agree_message.clear()
+                self.agree_message.setAccessibleName("")
+            self.agree_message.hide()
             return
         message = self.tr("The plan cannot be agreed yet. {0}").format(self.tr(self._blocked.message))
         if len(items) > 1:
@@ -270,22 +281,31 @@ class SharingStep(StepWidget):
             self.link_activated.emit(self._blocked)
 
     def show_checklist(self, items: list[ChecklistItem]) -> None:
-        while self.checklist_layout.count():
-            old = self.checklist_layout.takeAt(0)
-            widget = old.widget() if old is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        if not items:
-            done = QLabel(self.tr("✓ Nothing to check: the plan looks complete."))
-            self.checklist_layout.addWidget(done)
+        """Show the check list; a refusal on screen is brought up to date with it (or taken away when
+        nothing blocks any more), so it never names a problem that was put right."""
+        fill_checklist(self.checklist_layout, items, self.tr, self.link_activated.emit)
+        if self._blocked is not None:
+            self.show_blocked(blocking_items(items))
+
+    def _recheck(self) -> None:
+        """After an edit on this step while a refusal is shown: check the plan again. The agreement
+        controller sets `whole_checklist` to show the whole check list (the person's needs included);
+        shown on its own, the step checks the plan it can see."""
+        if self._blocked is None:
             return
-        for item in items:
-            prefix = "⛔ " + self.tr("Must be put right before agreeing:") + " " if item.blocking else "⚠ "
-            link = QPushButton(prefix + self.tr(item.message) + "  " + self.tr("(go to it)"))
-            link.setObjectName("link")
-            link.setAccessibleName(self.tr(item.message))
-            link.clicked.connect(lambda _=False, it=item: self.link_activated.emit(it))
-            self.checklist_layout.addWidget(link)
+        if self.whole_checklist is not None:
+            self.whole_checklist()
+            return
+        content = self._editor_content()
+        if content is not None:
+            self.show_checklist(plan_checklist(content, self.context.today()))
+
+    def _editor_content(self) -> PlanContent | None:
+        """The whole plan as it is on screen (every step), from the editor this step is shown in."""
+        editor = self.parentWidget()
+        while editor is not None and not hasattr(editor, "current_content"):
+            editor = editor.parentWidget()
+        return cast(PlanContent, editor.current_content()) if editor is not None else None
 
     def show_suggestion(self, review_date: Any, months: int, reasons: tuple[str, ...]) -> None:
         self.form.set_value("review_date", review_date)
