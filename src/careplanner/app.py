@@ -242,5 +242,11 @@ def open_demo(seed_people: int = 60) -> AppContext:
     return ctx
 
 
+def refuse_shared_folder(paths: Paths) -> None:
+    """Raise NetworkFolderError when the data folder is on a network or shared file system (said before
+    anything else about the folder, even that it holds no store yet)."""
+    store_lock.refuse_network_folder(paths.data_dir)
+
+
 def paths_for(data_dir: str | None) -> Paths:
     return resolve_paths(data_dir)

@@ -37,7 +37,7 @@ def test_typed_brand_scores_and_typo_is_listed_to_check(
     _add_medicine(qtbot, medical, "Atropine 1% eye drops")
 
     total = panel.total_label.text()
-    assert "total 3" in total and "quetiapine (3)" in total  # the brand is recognised
+    assert "total is 3" in total and "quetiapine (3)" in total  # the brand is recognised
     check = panel.check_label.text()
     assert panel.check_label.isVisible()
     assert "Not recognised — check these by hand: Oxybutinin 5mg (did you mean oxybutynin?)" in check

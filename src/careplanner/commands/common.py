@@ -13,7 +13,14 @@ import getpass
 import sys
 from datetime import date
 
-from careplanner.app import AppContext, open_context, paths_for, read_passphrase_file, setup_logging
+from careplanner.app import (
+    AppContext,
+    open_context,
+    paths_for,
+    read_passphrase_file,
+    refuse_shared_folder,
+    setup_logging,
+)
 from careplanner.clinical.enums import UserRole
 from careplanner.services.auth import Permission, SignInError, require
 from careplanner.services.errors import NotAllowedError, ValidationError
@@ -38,6 +45,7 @@ def add_sign_in_options(parser: argparse.ArgumentParser, *, main: bool = False) 
 def open_from_args(args: argparse.Namespace, *, create: bool = True) -> AppContext:
     paths = paths_for(args.data_dir)
     passphrase = read_passphrase_file(args.passphrase_file) if args.passphrase_file else None
+    refuse_shared_folder(paths)
     if not create and not paths.store_info_file.exists() and not paths.store_file.exists():
         # Said before anything is made: a command on the wrong folder leaves no log or lock file in it.
         raise StoreError("There is no store in this data folder yet.")
