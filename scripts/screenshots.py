@@ -79,6 +79,7 @@ def main() -> int:
         for combo in phq9.combos[2:8]:
             combo.setCurrentIndex(1)
         phq9.combos[8].setCurrentIndex(2)
+        phq9.combos[8].activated.emit(2)  # chosen from the list: a committed answer raises the prompt
         editor.pages.currentWidget().ensureWidgetVisible(phq9.safety, 0, 200)
         shot("10-safety-prompt")
         if phq9.safety_dialog is not None:
