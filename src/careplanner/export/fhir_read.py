@@ -17,7 +17,7 @@ from careplanner.clinical.enums import Sex
 from careplanner.clinical.snomed import is_valid_sctid
 from careplanner.export.fhir_checks import bundle_problems, nhs_numbers, patient_problems
 from careplanner.export.fhir_export import GENDER, ODS_SYSTEM, SNOMED_SYSTEM
-from careplanner.export.fhir_goals import GoalsReader
+from careplanner.export.fhir_goals import read_goals
 from careplanner.export.fhir_json import concept_text as _concept_text
 from careplanner.export.fhir_json import dict_of as _dict
 from careplanner.export.fhir_json import full_date as _full_date
@@ -98,7 +98,7 @@ def _address(a: dict[str, Any]) -> AddressData:
     return AddressData(lines[0], lines[1], lines[2], lines[3], lines[4], _s(a.get("postalCode"))[:10])
 
 
-class _Reader(GoalsReader):
+class _Reader:
     def __init__(self, data: dict[str, Any], today: date) -> None:
         self.entries = [(_dict(e), _dict(_dict(e).get("resource"))) for e in _list(data.get("entry"))]
         self.today = today
@@ -371,7 +371,7 @@ def read_bundle(data: Any, today: date) -> ImportedRecord:
         medicines=reader.medicines(),
         allergies=reader.allergies(),
         results=reader.results(),
-        goals=reader.goals(),
+        goals=read_goals(reader),
     )
     if reader.problems or person is None or early:
         raise BundleRefusedError(early + reader.problems)
