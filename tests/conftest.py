@@ -49,11 +49,37 @@ def paths(tmp_path: Path) -> Paths:
 
 
 @pytest.fixture
-def ctx(paths: Paths) -> Iterator[AppContext]:
-    """A fresh encrypted store opened with a passphrase (fast, and needs no keyring)."""
+def backend() -> str:
+    """Which store `ctx` opens: "local" (the workstation's encrypted file) or "server" (PostgreSQL).
+    The service suite runs on both (tests/unit/services/conftest.py parametrizes it)."""
+    return "local"
+
+
+@pytest.fixture
+def ctx(paths: Paths, backend: str) -> Iterator[AppContext]:
+    """A fresh encrypted store opened with a passphrase (fast, and needs no keyring), or a fresh database
+    on the test run's private PostgreSQL."""
+    if backend == "server":
+        yield from _server_ctx(paths)
+        return
     context = open_context(paths, passphrase=TEST_PASSPHRASE)
     yield context
     context.close()
+
+
+def _server_ctx(paths: Paths) -> Iterator[AppContext]:
+    from careplanner.app import open_server_context
+    from tests.server_support import test_server
+
+    server = test_server()
+    database = server.new_database()
+    paths.ensure()
+    context = open_server_context(server.address(database), None, paths)
+    try:
+        yield context
+    finally:
+        context.close()
+        server.drop_database(database)
 
 
 @pytest.fixture
@@ -103,6 +129,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from tests.server_support import stop_test_server
+
+    stop_test_server()
     if _SKIPPED_SAFETY_TESTS:
         print("\nTests named in the hazard log were skipped:", *_SKIPPED_SAFETY_TESTS, sep="\n  ")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from careplanner.config import Paths, demo_paths, resolve_paths
 from careplanner.services import recovery
@@ -21,6 +22,10 @@ from careplanner.store.engine import Store, open_store
 from careplanner.store.errors import NotAStoreError, StoreError, StoreReadOnlyError
 from careplanner.store.rekey import pending_file
 
+if TYPE_CHECKING:
+    from careplanner.server.connection import ServerAddress
+    from careplanner.server.store import ServerStore
+
 log = logging.getLogger("careplanner.app")
 
 # The demo store holds only synthetic people, so its passphrase can be public (it is in the README).
@@ -30,7 +35,7 @@ DEMO_PASSPHRASE = b"demo-synthetic-people-only"
 @dataclass
 class AppContext:
     paths: Paths
-    store: Store
+    store: Store | ServerStore
     services: Services
     demo: bool
     lock: store_lock.StoreLock | None = None
@@ -40,6 +45,11 @@ class AppContext:
     backup_copy: Callable[[Path, str], None] | None = None
     # What the start found and settled from an earlier crash, in plain words (see services/recovery.py).
     notices: tuple[str, ...] = ()
+
+    @property
+    def on_server(self) -> bool:
+        """True when the plans are the practice server's (PostgreSQL), not this computer's own store."""
+        return getattr(self.store, "dialect", "sqlite") == "postgresql"
 
     def close(self) -> None:
         self.store.close()
@@ -250,3 +260,17 @@ def refuse_shared_folder(paths: Paths) -> None:
 
 def paths_for(data_dir: str | None) -> Paths:
     return resolve_paths(data_dir)
+
+
+def open_server_context(
+    address: ServerAddress, password: str | None, paths: Paths, *, pool_size: int = 3
+) -> AppContext:
+    """The practice server as this workstation's store, connected as `address.user` (their own role).
+
+    `paths` is this computer's own folder, for its log and settings only: no patient data is kept there.
+    """
+    from careplanner.server.store import open_server
+
+    store = open_server(address, password, pool_size=pool_size)
+    services = Services(store.sessions, paths=paths, on_server=True)
+    return AppContext(paths=paths, store=store, services=services, demo=False)

@@ -18,6 +18,7 @@ CORE_PACKAGES = [
     "careplanner.services",
     "careplanner.app",
     "careplanner.cli",
+    "careplanner.server",
 ]
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +26,15 @@ from careplanner.store import version_seal
 GENESIS = "0" * 64
 # Changes no row (so no trigger fires) but makes SQLite begin a write transaction and take the write lock.
 _TAKE_WRITE_LOCK = text("UPDATE audit_event SET seq = seq WHERE 0")
+# On the practice server every workstation appends to one chain: a transaction-scoped advisory lock makes
+# them take turns, and read-committed then shows each the entry its predecessor committed.
+_TAKE_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(4346500001)")
+
+
+def take_chain_lock(conn: Connection | Session) -> None:
+    """Hold the lock that orders appends to the audit chain until the transaction ends."""
+    dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
+    conn.execute(_TAKE_CHAIN_LOCK if dialect == "postgresql" else _TAKE_WRITE_LOCK)
 
 
 class Action:
@@ -113,7 +122,7 @@ def record(
         acting.require_active(session, user_id)
     # Take the store's write lock before reading the newest entry: a scheduled backup beside the open app
     # (another process) may append its own entries, and reading first would chain two entries from one.
-    session.execute(_TAKE_WRITE_LOCK)
+    take_chain_lock(session)
     last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).scalar()
     prev = last or GENESIS
     at = (now or (lambda: datetime.now(UTC)))().replace(microsecond=0)
@@ -160,25 +169,43 @@ def record_seals(
     heads: dict[str, tuple[str, int | None]] = {}
     for start in range(0, len(plan_ids), 400):
         chunk = plan_ids[start : start + 400]
-        marks = ",".join("?" for _ in chunk)
-        sql = f"SELECT id, person_id, version_number FROM care_plan WHERE id IN ({marks})"
-        for pid, person_id, number in conn.exec_driver_sql(sql, tuple(chunk)):
+        sql = text("SELECT id, person_id, version_number FROM care_plan WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
+        for pid, person_id, number in conn.execute(sql, {"ids": chunk}):
             heads[str(pid)] = (str(person_id), number)
-    prev = conn.exec_driver_sql("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").scalar() or GENESIS
+    take_chain_lock(conn)
+    prev = conn.execute(text("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1")).scalar() or GENESIS
+    sqlite = conn.dialect.name == "sqlite"
     at = (now or (lambda: datetime.now(UTC)))().astimezone(UTC).replace(microsecond=0)
-    rows: list[tuple[object, ...]] = []
+    rows: list[dict[str, object]] = []
     for pid in plan_ids:
         person_id, number = heads[pid]
         version = f"version={number} " if number is not None else ""
         detail = f"{version}{note} {version_seal.seal_text(hashes[pid], revision)}".strip()
         event_id = new_id()
         digest = _digest(prev, event_id, at, user_id, action, person_id, pid, detail)
-        stored_at = at.replace(tzinfo=None).strftime(_STORED_AT)
-        rows.append((event_id, stored_at, user_id, action, person_id, pid, detail, prev, digest))
+        naive = at.replace(tzinfo=None)
+        stored_at: object = naive.strftime(_STORED_AT) if sqlite else naive
+        rows.append(
+            {
+                "id": event_id,
+                "at": stored_at,
+                "user_id": user_id,
+                "action": action,
+                "person_id": person_id,
+                "plan_id": pid,
+                "detail": detail,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
         prev = digest
-    conn.exec_driver_sql(
-        "INSERT INTO audit_event (id, at, user_id, action, person_id, plan_id, detail, prev_hash, hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    conn.execute(
+        text(
+            "INSERT INTO audit_event (id, at, user_id, action, person_id, plan_id, detail, prev_hash, hash) "
+            "VALUES (:id, :at, :user_id, :action, :person_id, :plan_id, :detail, :prev_hash, :hash)"
+        ),
         rows,
     )
     return len(rows)

@@ -49,8 +49,11 @@ class Services:
         clock: Clock | None = None,
         demo: bool = False,
         paths: Paths | None = None,
+        on_server: bool = False,
     ) -> None:
         self.clock = clock or Clock()
+        # The practice server (PostgreSQL): sign-in is the server's, backups are the server's (pg_dump).
+        self.on_server = on_server
         self.demo = demo
         # The store's folders, so every save dialog can refuse a path over the store (see output_guard.py).
         self.paths = paths

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,6 +41,28 @@ def _triggers(conn: Connection) -> dict[str, str | None]:
     return {str(name): (None if sql is None else str(sql)) for name, sql in rows}
 
 
+def trigger_problems(conn: Connection) -> list[str]:
+    """The guard triggers as the store (or the practice server) has them, against the expected set."""
+    if conn.dialect.name != "postgresql":
+        return guards.trigger_problems(_triggers(conn))
+    found = {
+        str(name): (str(table), str(definition), enabled != "D")
+        for name, table, definition, enabled in conn.execute(
+            text(
+                "SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid), t.tgenabled FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+            )
+        )
+    }
+    functions = {
+        str(name): str(body)
+        for name, body in conn.execute(
+            text("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'careplanner\\_%'")
+        )
+    }
+    return guards.pg_trigger_problems(found, functions)
+
+
 def _first(ids: list[str]) -> str:
     return f"{len(ids)} version(s) (first: {sorted(ids)[0]})"
 
@@ -48,14 +71,15 @@ def version_problems(conn: Connection) -> tuple[int, list[str]]:
     """(versions checked, problems): every agreed/declined version against the seals in the trail."""
     settled = {
         str(pid)
-        for (pid,) in conn.exec_driver_sql("SELECT id FROM care_plan WHERE status <> 'draft'").fetchall()
+        for (pid,) in conn.execute(text("SELECT id FROM care_plan WHERE status <> 'draft'")).fetchall()
     }
-    marks = ",".join("?" for _ in SEALING_ACTIONS)
     seals: dict[str, list[tuple[str, str]]] = {}
-    for pid, detail in conn.exec_driver_sql(
-        f"SELECT plan_id, detail FROM audit_event WHERE action IN ({marks}) AND plan_id IS NOT NULL "
-        "ORDER BY seq",
-        tuple(SEALING_ACTIONS),
+    for pid, detail in conn.execute(
+        text(
+            "SELECT plan_id, detail FROM audit_event WHERE action IN :actions AND plan_id IS NOT NULL "
+            "ORDER BY seq"
+        ).bindparams(bindparam("actions", expanding=True)),
+        {"actions": list(SEALING_ACTIONS)},
     ):
         parsed = version_seal.parse_seal(str(detail or ""))
         if parsed is not None:
@@ -98,7 +122,7 @@ def verify_store(sessions: sessionmaker[Session], data_dir: Path) -> TrustReport
     problems.extend(AuditHeadNote(sessions, data_dir).problems())
     with sessions() as session:
         conn = session.connection()
-        problems.extend(guards.trigger_problems(_triggers(conn)))
+        problems.extend(trigger_problems(conn))
         versions, found = version_problems(conn)
         problems.extend(found)
     return TrustReport(chain.checked, versions, tuple(problems))

@@ -98,8 +98,11 @@ def expected_triggers() -> dict[str, str]:
     return out
 
 
-def create_all(execute: Callable[[str], object]) -> None:
+def create_all(execute: Callable[[str], object], dialect: str = "sqlite") -> None:
     """Drop (where present) and create every guard trigger; `execute` runs one SQL statement."""
+    if dialect == "postgresql":
+        create_all_pg(execute)
+        return
     for name, sql in expected_triggers().items():
         execute(f"DROP TRIGGER IF EXISTS {name}")
         execute(sql)
@@ -126,3 +129,114 @@ def trigger_problems(found: dict[str, str | None]) -> list[str]:
     if extra:
         problems.append(f"{len(extra)} unexpected trigger(s) were added to the store (first: {extra[0]})")
     return problems
+
+
+# ---- PostgreSQL (the practice server) ---------------------------------------------------------------------
+# The same rules as plpgsql trigger functions. A PostgreSQL trigger's WHEN cannot look at another table, so
+# the plan content rule is a function that reads the version's status. Only the database owner (not a
+# clinician's role) can disable or drop a trigger, so the rules hold against raw SQL from any workstation.
+
+PG_FUNCTIONS: dict[str, str] = {
+    "careplanner_frozen_version": (
+        "BEGIN "
+        "IF TG_OP = 'INSERT' THEN "
+        "IF NEW.status IS DISTINCT FROM 'draft' THEN "
+        "RAISE EXCEPTION 'a plan version can only be added as a draft'; END IF; RETURN NEW; END IF; "
+        "IF OLD.status <> 'draft' THEN "
+        "RAISE EXCEPTION 'agreed or declined plan versions cannot be changed'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; "
+        "END"
+    ),
+    "careplanner_frozen_content": (
+        "DECLARE old_status text; new_status text; "
+        "BEGIN "
+        "IF TG_OP <> 'INSERT' THEN SELECT status INTO old_status FROM care_plan WHERE id = OLD.plan_id; "
+        "IF old_status <> 'draft' THEN "
+        "RAISE EXCEPTION 'agreed or declined plan versions cannot be changed'; END IF; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
+        "SELECT status INTO new_status FROM care_plan WHERE id = NEW.plan_id; "
+        "IF new_status IS DISTINCT FROM 'draft' THEN "
+        "RAISE EXCEPTION 'agreed or declined plan versions cannot be changed'; END IF; "
+        "RETURN NEW; "
+        "END"
+    ),
+    "careplanner_trail_fixed": ("BEGIN RAISE EXCEPTION 'the audit trail cannot be changed'; END"),
+    "careplanner_head_mark_forward": (
+        "BEGIN "
+        "IF TG_OP = 'DELETE' OR NEW.seq < OLD.seq OR NEW.id IS DISTINCT FROM OLD.id THEN "
+        "RAISE EXCEPTION 'the audit trail cannot be changed'; END IF; RETURN NEW; "
+        "END"
+    ),
+}
+
+
+def expected_pg_triggers() -> dict[str, tuple[str, str, str]]:
+    """name -> (table, events, function): every guard trigger on the practice server."""
+    out: dict[str, tuple[str, str, str]] = {
+        "care_plan_frozen": ("care_plan", "INSERT OR DELETE OR UPDATE", "careplanner_frozen_version"),
+        "audit_event_fixed": ("audit_event", "DELETE OR UPDATE", "careplanner_trail_fixed"),
+        "audit_head_mark_forward": ("audit_head_mark", "DELETE OR UPDATE", "careplanner_head_mark_forward"),
+        # TRUNCATE skips row triggers, so it is refused by a statement trigger of its own.
+        "audit_event_no_truncate": ("audit_event", "TRUNCATE", "careplanner_trail_fixed"),
+    }
+    for table in PLAN_CONTENT_TABLES:
+        out[f"{table}_frozen"] = (table, "INSERT OR DELETE OR UPDATE", "careplanner_frozen_content")
+    return out
+
+
+def _pg_trigger_sql(name: str, table: str, events: str, function: str) -> str:
+    level = "STATEMENT" if events == "TRUNCATE" else "ROW"
+    return f"CREATE TRIGGER {name} BEFORE {events} ON {table} FOR EACH {level} EXECUTE FUNCTION {function}()"
+
+
+def create_all_pg(execute: Callable[[str], object]) -> None:
+    for function, body in PG_FUNCTIONS.items():
+        execute(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
+            f"AS $guard$ {body} $guard$"
+        )
+    for name, (table, events, function) in expected_pg_triggers().items():
+        execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        execute(_pg_trigger_sql(name, table, events, function))
+
+
+def pg_trigger_problems(found: dict[str, tuple[str, str, bool]], functions: dict[str, str]) -> list[str]:
+    """Compare the server's guard triggers (name -> (table, definition, enabled)) and functions
+    (name -> body) with the expected set."""
+    expected = expected_pg_triggers()
+    problems: list[str] = []
+    missing = sorted(set(expected) - set(found))
+    changed = sorted(
+        name
+        for name, (table, events, function) in expected.items()
+        if name in found
+        and (
+            found[name][0] != table
+            or _normal(found[name][1]) != _normal(_pg_shown(name, table, events, function))
+        )
+    )
+    disabled = sorted(n for n in expected if n in found and not found[n][2])
+    bodies = sorted(f for f, body in PG_FUNCTIONS.items() if _normal(functions.get(f)) != _normal(body))
+    if missing:
+        problems.append(
+            f"{len(missing)} protective trigger(s) are missing (first: {missing[0]}): "
+            "someone has removed the server's protection against changes"
+        )
+    if changed:
+        problems.append(f"{len(changed)} protective trigger(s) have been altered (first: {changed[0]})")
+    if disabled:
+        problems.append(
+            f"{len(disabled)} protective trigger(s) have been switched off (first: {disabled[0]})"
+        )
+    if bodies:
+        problems.append(f"{len(bodies)} protective function(s) have been altered (first: {bodies[0]})")
+    return problems
+
+
+def _pg_shown(name: str, table: str, events: str, function: str) -> str:
+    # How pg_get_triggerdef shows our trigger (schema-qualified table).
+    level = "STATEMENT" if events == "TRUNCATE" else "ROW"
+    return (
+        f"CREATE TRIGGER {name} BEFORE {events} ON public.{table} "
+        f"FOR EACH {level} EXECUTE FUNCTION {function}()"
+    )

@@ -21,8 +21,11 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from careplanner.store.guards import PLAN_CONTENT_TABLES
@@ -72,7 +75,34 @@ def _left_out(revision: str) -> dict[str, set[str] | None]:
 
 
 def _columns(conn: Connection, table: str) -> list[str]:
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = :t"
+            ),
+            {"t": table},
+        )
+        return sorted(str(row[0]) for row in rows)
     return sorted(str(row[1]) for row in conn.exec_driver_sql(f'PRAGMA table_info("{table}")'))
+
+
+# SQLAlchemy's stored form of a date-time in SQLite, which the seals were defined on.
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _as_stored_in_sqlite(value: Any) -> Any:
+    """A PostgreSQL value in the form SQLite stores it, so one version has one seal on either back end
+    (a store moved onto the practice server keeps every seal it had)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).strftime(_SQLITE_DATETIME)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
 
 
 def _blob(value: Any) -> Any:
@@ -95,8 +125,10 @@ class _Lines:
         head = json.dumps([table, names], separators=(",", ":"))
         self._prefix = (head[:-1] + ",").encode("utf-8")
 
-    def line(self, row: Any) -> bytes:
+    def line(self, row: Any, *, from_postgresql: bool = False) -> bytes:
         values = list(row) if self._all else [row[i] for i in self._kept]
+        if from_postgresql:
+            values = [_as_stored_in_sqlite(v) for v in values]
         body = _ENCODER.encode(values)
         return self._prefix + body.encode("utf-8") + b"]\n"
 
@@ -117,9 +149,11 @@ def content_hashes(conn: Connection, versions: Mapping[str, str]) -> dict[str, s
     ids = sorted(versions)
     out: dict[str, str] = {}
     cursor = conn.connection.cursor()  # the driver's own cursor: a tenth of the time per row
+    postgresql = conn.dialect.name == "postgresql"
+    mark = "%s" if postgresql else "?"
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        marks = ",".join("?" for _ in chunk)
+        marks = ",".join(mark for _ in chunk)
         hashers: dict[str, Any] = {}
         for table in tables:
             if not columns[table]:
@@ -138,13 +172,13 @@ def content_hashes(conn: Connection, versions: Mapping[str, str]) -> dict[str, s
                     continue  # a row whose version row is gone: that version is reported missing
                 serialiser = lines.get((versions[plan_id], table))
                 if serialiser is not None:  # None: a table added after this version's seal
-                    hasher.update(serialiser.line(row))
+                    hasher.update(serialiser.line(row, from_postgresql=postgresql))
         out.update({plan_id: hasher.hexdigest() for plan_id, hasher in hashers.items()})
     return out
 
 
 def current_revision(conn: Connection) -> str:
-    value = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return str(value)
 
 

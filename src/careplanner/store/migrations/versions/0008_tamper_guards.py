@@ -32,6 +32,8 @@ HEAD_NOTE = "careplanner.audit-head.json"
 
 def _mark_from_note(conn: sa.engine.Connection) -> None:
     """Start the mark from the note beside the store, when there is one and the trail still matches it."""
+    if conn.dialect.name != "sqlite":
+        return  # a practice server has no note beside it
     rows = conn.exec_driver_sql("PRAGMA database_list").fetchall()
     main = next((str(r[2]) for r in rows if r[1] == "main" and r[2]), "")
     if not main:
@@ -58,8 +60,8 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head_mark")),
     )
-    guards.create_all(op.execute)
     conn = op.get_bind()
+    guards.create_all(op.execute, conn.dialect.name)
     versions = [
         str(r[0])
         for r in conn.exec_driver_sql(
