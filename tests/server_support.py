@@ -7,6 +7,7 @@ milliseconds, so the service suite can run on both back ends inside CI's time.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ def test_server() -> TestServer:
         cluster = make_cluster()
         cluster.start()
         _SERVER = TestServer(cluster)
+        atexit.register(stop_test_server)  # also when the run ends without pytest's own finish
     return _SERVER
 
 
@@ -100,3 +102,13 @@ def stop_test_server() -> None:
     if _SERVER is not None:
         _SERVER.cluster.remove()
         _SERVER = None
+
+
+def provisioned_database(**options):  # type: ignore[no-untyped-def]
+    """A new database set up as `careplanner server init` sets one up (its own owner, the group roles and
+    grants, the first administrator, and any `accounts`), on the run's cluster: a ProvisionedDatabase whose
+    `open_as(username, paths)`, `connect(username)` and `url()` connect as a person's own login role.
+    See tests/server_provisioned.py."""
+    from tests.server_provisioned import provision
+
+    return provision(test_server(), **options)

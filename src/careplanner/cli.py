@@ -26,6 +26,8 @@ COMMAND_MODULES = (
     "careplanner.commands.seed_cmd",
     "careplanner.commands.trust_cmds",
     "careplanner.commands.export_cmds",
+    "careplanner.commands.join_cmds",
+    "careplanner.commands.server_cmds",
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -50,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--passphrase-file", metavar="FILE", help="open the store with the passphrase in FILE"
     )
     parser.add_argument("--verbose", action="store_true", help="more detail in the log file")
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="work on the practice server at URL (postgresql://HOST/DATABASE), signed in with --user",
+    )
     add_sign_in_options(parser, main=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:

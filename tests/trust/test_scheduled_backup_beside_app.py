@@ -142,7 +142,8 @@ def test_an_entry_the_backup_writes_meanwhile_cannot_fork_the_apps_audit_chain(
 
     def backup_appends_now(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         flat = " ".join(statement.split())
-        if outcome or not flat.startswith("SELECT audit_event.hash FROM audit_event ORDER BY"):
+        newest = "SELECT audit_event.seq, audit_event.hash FROM audit_event ORDER BY"
+        if outcome or not flat.startswith(newest):
             return
         try:
             with backup_side.sessions.begin() as session:

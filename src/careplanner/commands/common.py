@@ -42,7 +42,33 @@ def add_sign_in_options(parser: argparse.ArgumentParser, *, main: bool = False) 
     )
 
 
+def server_url_from_args(args: argparse.Namespace) -> str | None:
+    """The practice server to open: `--server URL` (the one place commands read it), else the server this
+    workstation joined (`careplanner join`), else None: this computer's own store."""
+    url = getattr(args, "server", None)
+    return str(url) if url else joined_server_url(args)
+
+
+def open_server_from_args(args: argparse.Namespace, url: str) -> AppContext:
+    """The practice server, connected as the person in --user: their own login role, with their password
+    (read now, from --password-file or typed), so the server enforces their role. A wrong password is the
+    same plain refusal as on a workstation (exit 6)."""
+    from careplanner.app import open_server_context
+    from careplanner.server.accounts import login_address
+    from careplanner.server.connection import ServerAddress
+
+    address = ServerAddress.parse(url)
+    username, password = password_from_args(args)
+    paths = paths_for(args.data_dir)
+    if paths.log_dir.parent.exists():
+        setup_logging(paths, verbose=getattr(args, "verbose", False))
+    return open_server_context(login_address(address, username), password, paths)
+
+
 def open_from_args(args: argparse.Namespace, *, create: bool = True) -> AppContext:
+    url = server_url_from_args(args)
+    if url is not None:
+        return open_server_from_args(args, url)
     paths = paths_for(args.data_dir)
     passphrase = read_passphrase_file(args.passphrase_file) if args.passphrase_file else None
     refuse_shared_folder(paths)
@@ -57,6 +83,15 @@ def open_from_args(args: argparse.Namespace, *, create: bool = True) -> AppConte
     for notice in ctx.notices:  # what the start settled from an earlier crash, in plain words
         print(f"careplanner: {notice}", file=sys.stderr)
     return ctx
+
+
+def joined_server_url(args: argparse.Namespace) -> str | None:
+    """The practice server this installation joined (`careplanner join`), as a URL ready to connect (its CA
+    written where the driver reads it), or None for a workstation that never joined (nothing is asked of
+    the keyring then). Raises a plain StoreError when it joined but the keyring has lost the settings."""
+    from careplanner.server.joined import saved_url
+
+    return saved_url(paths_for(getattr(args, "data_dir", None)))
 
 
 def read_secret(path: str | None, prompt: str, *, confirm: bool = False) -> bytes:
@@ -78,8 +113,13 @@ def password_from_args(args: argparse.Namespace) -> tuple[str, str]:
     username = getattr(args, "user", None)
     if not username:
         raise SignInError(SIGN_IN_NEEDED)
+    cached = getattr(args, "_password_read", None)
+    if cached is not None:  # asked once per command (a server connects with it, then signs in)
+        return username, str(cached)
     secret = read_secret(getattr(args, "password_file", None), f"Password for {username}")
-    return username, secret.decode("utf-8", errors="replace")
+    password = secret.decode("utf-8", errors="replace")
+    args._password_read = password
+    return username, password
 
 
 def sign_in(

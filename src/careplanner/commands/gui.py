@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from careplanner.commands.common import open_from_args
+from careplanner.commands.common import open_from_args, server_url_from_args
 
 # No screen to show the window on (checked before the store is opened).
 NO_DISPLAY_EXIT = 8
@@ -60,7 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo.set_defaults(func=run_demo)
 
 
-def _launch(ctx: object) -> int:
+def _launch(ctx: object, access: object = None) -> int:
     if importlib.util.find_spec("careplanner.ui.main") is None:
         print(
             "careplanner: the desktop window is not part of this build yet; the store is ready "
@@ -69,16 +69,34 @@ def _launch(ctx: object) -> int:
         )
         return 0
     # Imported late so the command line never loads Qt unless a window is wanted.
+    if access is not None:  # with Tools → Practice server… (and, with ctx None, signing in to the server)
+        return int(importlib.import_module("careplanner.ui.server_sign_in").run_app(ctx, access))
     launch = importlib.import_module("careplanner.ui.main").launch
     return int(launch(ctx))
+
+
+def _server_access(args: argparse.Namespace, url: str | None) -> object:
+    from careplanner.app import paths_for, setup_logging
+    from careplanner.server.connection import ServerAddress
+    from careplanner.server.workstation import PracticeServerAccess
+
+    paths = paths_for(args.data_dir)
+    if url is not None:
+        paths.ensure()
+        setup_logging(paths, verbose=getattr(args, "verbose", False))
+    return PracticeServerAccess(paths, ServerAddress.parse(url) if url else None)
 
 
 def run_gui(args: argparse.Namespace) -> int:
     if _no_display():
         return NO_DISPLAY_EXIT
+    url = server_url_from_args(args)
+    if url is not None:
+        # --server, or a joined workstation: the app asks who is signing in, then opens the server as them.
+        return _launch(None, _server_access(args, url))
     ctx = open_from_args(args)
     try:
-        return _launch(ctx)
+        return _launch(ctx, _server_access(args, None) if not ctx.demo else None)
     finally:
         ctx.close()
 

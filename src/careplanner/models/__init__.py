@@ -12,6 +12,7 @@ from careplanner.models.medical import Allergy, Condition, MedicalReview, Medici
 from careplanner.models.person import Address, CommunicationNeedRow, Person, PersonNameToken, Telecom
 from careplanner.models.plan import CarePlan
 from careplanner.models.practice import Practice
+from careplanner.models.presence import PlanPresence
 from careplanner.models.sharing import AdditionalSupportPlan, CareTeamMember, PersonalContact
 from careplanner.models.users import User
 
@@ -44,6 +45,7 @@ __all__ = [
     "PersonNameToken",
     "PersonalContact",
     "PlanItem",
+    "PlanPresence",
     "Practice",
     "QuestionnaireResult",
     "Referral",

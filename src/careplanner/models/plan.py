@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careplanner.clinical.enums import AgreedWith, PlanStatus
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 class CarePlan(Row, Base):
     __tablename__ = "care_plan"
+    # One number per version of a person's plan, even when two workstations agree at once (0012).
+    __table_args__ = (Index("uq_care_plan_person_version", "person_id", "version_number", unique=True),)
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     status: Mapped[PlanStatus] = mapped_column(db_enum(PlanStatus, 20), index=True)

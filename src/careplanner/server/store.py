@@ -31,7 +31,14 @@ log = logging.getLogger("careplanner.server")
 def classify(exc: BaseException) -> StoreError | None:
     """A driver error while connecting, as one the person can act on (None: not a connection problem)."""
     text_ = str(getattr(exc, "orig", exc)).lower()
-    if "password authentication failed" in text_ or "no pg_hba.conf entry" in text_:
+    if (
+        "password authentication failed" in text_
+        or "no pg_hba.conf entry" in text_
+        # An account switched off (its login role made NOLOGIN), or another practice database's account:
+        # the same plain answer as a wrong password, as on a workstation.
+        or "is not permitted to log in" in text_
+        or "permission denied for database" in text_
+    ):
         return ServerSignInError()
     if "certificate" in text_ or ("ssl" in text_ and ("verify" in text_ or "handshake" in text_)):
         return ServerCertificateError()

@@ -123,12 +123,15 @@ def record(
     # Take the store's write lock before reading the newest entry: a scheduled backup beside the open app
     # (another process) may append its own entries, and reading first would chain two entries from one.
     take_chain_lock(session)
-    last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).scalar()
-    prev = last or GENESIS
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
+    last_seq, prev = last.one_or_none() or (0, GENESIS)
     at = (now or (lambda: datetime.now(UTC)))().replace(microsecond=0)
     event_id = new_id()
     session.add(
         AuditEvent(
+            # Numbered here, under the chain lock, never by a PostgreSQL sequence: a sequence hands out
+            # numbers that a rolled-back transaction never uses, and the gap reads as a removed entry.
+            seq=last_seq + 1,
             id=event_id,
             at=at,
             user_id=user_id,
@@ -175,7 +178,8 @@ def record_seals(
         for pid, person_id, number in conn.execute(sql, {"ids": chunk}):
             heads[str(pid)] = (str(person_id), number)
     take_chain_lock(conn)
-    prev = conn.execute(text("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1")).scalar() or GENESIS
+    last = conn.execute(text("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")).one_or_none()
+    seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
     sqlite = conn.dialect.name == "sqlite"
     at = (now or (lambda: datetime.now(UTC)))().astimezone(UTC).replace(microsecond=0)
     rows: list[dict[str, object]] = []
@@ -187,8 +191,10 @@ def record_seals(
         digest = _digest(prev, event_id, at, user_id, action, person_id, pid, detail)
         naive = at.replace(tzinfo=None)
         stored_at: object = naive.strftime(_STORED_AT) if sqlite else naive
+        seq += 1
         rows.append(
             {
+                "seq": seq,
                 "id": event_id,
                 "at": stored_at,
                 "user_id": user_id,
@@ -203,8 +209,9 @@ def record_seals(
         prev = digest
     conn.execute(
         text(
-            "INSERT INTO audit_event (id, at, user_id, action, person_id, plan_id, detail, prev_hash, hash) "
-            "VALUES (:id, :at, :user_id, :action, :person_id, :plan_id, :detail, :prev_hash, :hash)"
+            "INSERT INTO audit_event (seq, id, at, user_id, action, person_id, plan_id, detail, "
+            "prev_hash, hash) VALUES (:seq, :id, :at, :user_id, :action, :person_id, :plan_id, :detail, "
+            ":prev_hash, :hash)"
         ),
         rows,
     )

@@ -41,9 +41,15 @@ class AuditHead:
 class AuditHeadNote:
     """Writes and checks the note for one store."""
 
-    def __init__(self, sessions: sessionmaker[Session], data_dir: Path) -> None:
+    def __init__(self, sessions: sessionmaker[Session], data_dir: Path | None) -> None:
+        """`data_dir` None: the practice server, which has no folder beside it; only the mark inside it
+        (which no workstation's role can wind back) keeps the end of the trail."""
         self._sessions = sessions
-        self.path = Path(data_dir) / HEAD_FILENAME
+        # Decided here, not by each caller: a workstation's folder is no place for a server's note (each
+        # workstation would keep its own, and one that never wrote a note would report it missing).
+        bind = sessions.kw.get("bind")
+        on_server = bind is not None and bind.dialect.name == "postgresql"
+        self.path = None if data_dir is None or on_server else Path(data_dir) / HEAD_FILENAME
 
     def current(self) -> AuditHead | None:
         with self._sessions() as session:
@@ -53,6 +59,8 @@ class AuditHeadNote:
             return None if row is None else AuditHead(int(row[0]), str(row[1]))
 
     def read(self) -> AuditHead | None:
+        if self.path is None:
+            return None
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             return AuditHead(int(raw["seq"]), str(raw["hash"]))
@@ -65,6 +73,9 @@ class AuditHeadNote:
         """Note the newest entry. Best effort: failing to write the note must not stop the work."""
         head = self.current()
         if head is None:
+            return
+        if self.path is None:
+            self._save_mark(head)
             return
         tmp = self.path.with_name(self.path.name + ".tmp")
         try:
@@ -120,7 +131,7 @@ class AuditHeadNote:
                 out.append(problem)
         noted = self.read()
         if noted is None:
-            if mark is not None:
+            if mark is not None and self.path is not None:
                 out.append(
                     f"the note of the newest audit entry ({HEAD_FILENAME}) is missing, though this store "
                     "has had one: entries may have been removed from the end of the trail"

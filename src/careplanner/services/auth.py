@@ -115,18 +115,34 @@ class AuthService:
         # Verified against for names that are not accounts, so a reply takes as long as for a real one.
         self._dummy_hash = dummy_hash(self._hasher)
         self._unknown = UnknownNames()
+        bind = sessions.kw.get("bind")
+        # On the practice server (PostgreSQL) set up by `server init`, each account is the server's own login
+        # role and the server keeps its password (server/accounts.py); app_user.password_hash stays empty.
+        self._on_server = bind is not None and bind.dialect.name == "postgresql"
+
+    def _managed(self, session: Session) -> bool:
+        if not self._on_server:
+            return False
+        from careplanner.server.accounts import managed
+
+        return managed(session)
+
+    def _secrets(self, password: str) -> tuple[str, str | None]:
+        """(password_hash, login_password) for a new account: the server keeps it where it signs people in."""
+        with self._sessions() as session:
+            if self._managed(session):
+                return "", password
+        return self._hasher.hash(password), None
 
     # ---- first run ---------------------------------------------------------------------------------------
 
     def needs_first_run(self) -> bool:
         """True until an administrator with a password exists: the app then shows the set-up dialog."""
         with self._sessions() as session:
-            admin = session.scalar(
-                select(User.id).where(
-                    User.role == UserRole.ADMIN, User.active.is_(True), User.password_hash != ""
-                )
-            )
-            return admin is None
+            query = select(User.id).where(User.role == UserRole.ADMIN, User.active.is_(True))
+            if not self._managed(session):  # on a set-up server the server holds the passwords
+                query = query.where(User.password_hash != "")
+            return session.scalar(query) is None
 
     def create_first_admin(
         self, *, username: str, display_name: str, password: str, registration_number: str = ""
@@ -134,13 +150,15 @@ class AuthService:
         if not self.needs_first_run():
             raise NotAllowedError("This practice already has an administrator. Ask them to add your account.")
         check_password_rules(password)
+        password_hash, login_password = self._secrets(password)
         return self._users.create(
             username=username,
             display_name=display_name,
             role=UserRole.ADMIN,
             registration_number=registration_number,
-            password_hash=self._hasher.hash(password),
+            password_hash=password_hash,
             actor=None,
+            login_password=login_password,
         )
 
     # ---- accounts ----------------------------------------------------------------------------------------
@@ -157,20 +175,32 @@ class AuthService:
     ) -> Actor:
         require(actor, Permission.MANAGE_USERS)
         check_password_rules(password)
+        password_hash, login_password = self._secrets(password)
         return self._users.create(
             username=username,
             display_name=display_name,
             role=role,
             registration_number=registration_number,
-            password_hash=self._hasher.hash(password),
+            password_hash=password_hash,
             actor=actor,
+            login_password=login_password,
         )
 
     def users(self, actor: Actor) -> list[UserRecord]:
         require(actor, Permission.MANAGE_USERS)
         with self._sessions() as session:
+            if self._managed(session):
+                from careplanner.server.accounts import can_sign_in
+
+                def has_password(u: User) -> bool:
+                    return can_sign_in(session, u.username)
+            else:
+
+                def has_password(u: User) -> bool:
+                    return bool(u.password_hash)
+
             return [
-                UserRecord(actor_of(u), u.active, bool(u.password_hash), u.failed_attempts)
+                UserRecord(actor_of(u), u.active, has_password(u), u.failed_attempts)
                 for u in session.scalars(select(User).order_by(User.display_name))
             ]
 
@@ -206,6 +236,10 @@ class AuthService:
                 changed.append("active" if active else "deactivated")
             if changed:
                 session.flush()
+                if self._managed(session):  # the server's role follows: its group, and whether it may sign in
+                    from careplanner.server.accounts import save_login
+
+                    save_login(session, user.username, user.role, password=None, active=user.active)
                 audit.record(
                     session,
                     audit.Action.USER_CHANGED,
@@ -223,10 +257,13 @@ class AuthService:
         check_password_rules(new_password)
         with self._sessions.begin() as session:
             user = self._user(session, user_id)
-            user.password_hash = self._hasher.hash(new_password)
-            user.failed_attempts = 0
-            user.locked_until = None
-            session.flush()
+            if self._managed(session):  # app_user is not touched: a clinician may not write it there
+                self._set_server_password(session, user, new_password, actor)
+            else:
+                user.password_hash = self._hasher.hash(new_password)
+                user.failed_attempts = 0
+                user.locked_until = None
+                session.flush()
             audit.record(
                 session,
                 audit.Action.USER_CHANGED,
@@ -234,6 +271,16 @@ class AuthService:
                 detail=f"user={user.id} password",
                 now=self._now,
             )
+
+    @staticmethod
+    def _set_server_password(session: Session, user: User, new_password: str, actor: Actor) -> None:
+        """An administrator resets through the owner's function; anyone else changes only their own role's."""
+        from careplanner.server import accounts
+
+        if actor.is_admin:
+            accounts.save_login(session, user.username, user.role, password=new_password, active=user.active)
+        elif not accounts.set_own_password(session, user.username, new_password):
+            raise NotAllowedError("Sign in as this account to change its password.")
 
     @staticmethod
     def _user(session: Session, user_id: str) -> User:
@@ -268,6 +315,12 @@ class AuthService:
     def _attempt(self, username: str, password: str, success: str) -> Actor | SignInError:
         now = self._now()
         with self._sessions.begin() as session:
+            if self._on_server:
+                from careplanner.server.accounts import server_attempt
+
+                found = server_attempt(session, username, password, success, self._now)
+                if found is not None:  # connected as an account's own role: the server checked it
+                    return found
             user = user_named(session, username)
             if user is None or not user.active or not user.password_hash:
                 self._spend_time(password)

@@ -176,7 +176,9 @@ class BackupService:
 
     def audit_note(self) -> AuditHeadNote:
         """The note of the newest audit entry kept beside this store (see audit_head.py)."""
-        return AuditHeadNote(self._sessions, self.data_dir)
+        bind = self._sessions.kw["bind"]
+        on_server = bind.dialect.name == "postgresql"
+        return AuditHeadNote(self._sessions, None if on_server else self.data_dir)
 
     def store_paths(self) -> Paths:
         """The folders no backup may be written over or into (its own `backups` folder aside)."""

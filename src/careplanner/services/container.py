@@ -20,6 +20,7 @@ from careplanner.services.directory import LocalDirectoryService
 from careplanner.services.people import PeopleService
 from careplanner.services.plans import PlanService
 from careplanner.services.practice import PracticeService
+from careplanner.services.presence import PresenceService, announce_changes
 from careplanner.services.templates import TemplateService
 from careplanner.services.users import UserService
 
@@ -69,6 +70,10 @@ class Services:
         self.auth = AuthService(sessions, now=self.clock.now)
         self.backups = BackupService(sessions, now=self.clock.now)
         self.consultation = ConsultationService(sessions, now=self.clock.now)
+        # Who is editing which draft on the practice server (a no-op on the local store).
+        self.presence = PresenceService(sessions, on_server=on_server, now=self.clock.now)
+        if on_server:
+            announce_changes(sessions)  # other workstations' lists refresh when people or plans change
 
     @functools.cached_property
     def exports(self) -> ExportService:

@@ -417,8 +417,11 @@ class PeopleService:
             return len(self._ordered_hits(session, words))
 
     def reviews_due(self, within_days: int = 30) -> list[PersonSummary]:
-        """People overdue or due within `within_days`, most overdue first (the recall list)."""
+        """People overdue or due within `within_days`, most overdue first (the recall list); people due on
+        the same day in list order, so the list reads the same on every workstation and both back ends
+        (without it, ties came in whatever order each database happened to keep the rows)."""
         horizon = self._today() + timedelta(days=within_days)
         stmt = select(*SUMMARY_COLUMNS).where(Person.review_due.is_not(None), Person.review_due <= horizon)
+        order = (Person.review_due, Person.family_name, Person.first_name, Person.id)
         with self._sessions() as session:
-            return [PersonSummary(*row) for row in session.execute(stmt.order_by(Person.review_due))]
+            return [PersonSummary(*row) for row in session.execute(stmt.order_by(*order))]

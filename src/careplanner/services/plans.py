@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from careplanner.clinical.enums import AgreedWith, PlanStatus
 from careplanner.models import CarePlan, Person, User
 from careplanner.services import audit
 from careplanner.services.carry_forward import carried_forward
+from careplanner.services.draft_copy import AGREED_ELSEWHERE, StaleCopyError, refusing_stale
 from careplanner.services.errors import NotADraftError, NotAllowedError, NotFoundError, ValidationError
-from careplanner.services.mapping import read_content, write_section
+from careplanner.services.mapping import read_content, read_section, write_section
 from careplanner.services.plan_data import SECTION_TYPES, PlanSummary, PlanVersion, Section, section_key
 from careplanner.services.users import Actor
 from careplanner.store.version_seal import seal_for
@@ -107,6 +108,14 @@ def draft_row_in(
     `actor` may edit plans. Today's measurements (scores, frailty, review notes) start blank: see
     `carry_forward.py`."""
     index = version_index(session, person.id)
+    if index.draft_id is None:
+        # On the practice server another workstation may be starting (or agreeing) this person's draft at
+        # this moment. Take turns on the audit chain's lock (every write here takes it anyway), then look
+        # again with their commit in view: one draft, and the person row as it is now (not a stale copy).
+        audit.take_chain_lock(session)
+        session.flush()  # nothing the caller changed is lost by the refresh
+        session.refresh(person)
+        index = version_index(session, person.id)
     if index.draft_id is not None:
         existing = session.get(CarePlan, index.draft_id)
         assert existing is not None
@@ -254,8 +263,18 @@ class PlanService:
                 raise NotFoundError("That person is not in the store.")
             return start_draft_in(session, person, actor, self._now)
 
-    def _editable(self, session: Session, plan_id: str) -> CarePlan:
-        plan = session.get(CarePlan, plan_id)
+    def _editable(self, session: Session, plan_id: str, *, one_section: bool = False) -> CarePlan:
+        """The draft, for changing. `one_section`: load its sections only as they are touched (an autosave
+        changes one of about twenty; loading all of them cost a round trip each, twice the autosave's
+        budget on the practice server). A section loaded as it is touched may be written before the plan's
+        own row, so the plan's row is locked first (FOR NO KEY UPDATE on the server; SQLite has one
+        writer): a save never writes into a version agreed meanwhile, and saves and agreements of one
+        plan take turns in one order (no deadlock)."""
+        if not one_section:
+            plan = session.get(CarePlan, plan_id)
+        else:
+            lock = {"key_share": True}
+            plan = session.get(CarePlan, plan_id, options=[lazyload("*")], with_for_update=lock)
         if plan is None:
             raise NotFoundError("That plan is not in the store.")
         if plan.status is not PlanStatus.DRAFT:
@@ -264,11 +283,28 @@ class PlanService:
             )
         return plan
 
-    def save_section(self, plan_id: str, section: Section, actor: Actor) -> SaveResult:
-        """Autosave one step of the draft. One transaction; the audit says which section, never what."""
+    def save_section(
+        self,
+        plan_id: str,
+        section: Section,
+        actor: Actor,
+        *,
+        seen_revision: int | None = None,
+        seen_section: Section | None = None,
+    ) -> SaveResult:
+        """Autosave one step of the draft. One transaction; the audit says which section, never what.
+
+        `seen_revision` / `seen_section`: what the saving copy last saw (see draft_copy.py). When the draft
+        has moved on since and this section is no longer what was seen, StaleCopyError: never overwrite."""
         self._require_clinician(actor)
-        with self._sessions.begin() as session:
-            plan = self._editable(session, plan_id)
+        with refusing_stale(), self._sessions.begin() as session:
+            plan = self._editable(session, plan_id, one_section=True)
+            if seen_revision is not None and plan.revision != seen_revision:
+                stored = read_section(plan, type(section))
+                if stored == section:  # already there (a retry after a lost reply)
+                    return SaveResult(plan.id, plan.revision, plan.last_updated or self._now())
+                if stored != seen_section:
+                    raise StaleCopyError()
             save_sections_in(session, plan, [section], actor, self._now)
             assert plan.last_updated is not None
             return SaveResult(plan.id, plan.revision, plan.last_updated)
@@ -282,13 +318,19 @@ class PlanService:
         representative_name: str = "",
         representative_role: str = "",
         review_date: date | None = None,
+        seen_revision: int | None = None,
     ) -> PlanVersion:
-        """The draft becomes the next agreed version; from here on nothing may change it."""
+        """The draft becomes the next agreed version; from here on nothing may change it. One transaction:
+        two workstations agreeing the same draft at once make one version, and the other is told plainly
+        (StaleCopyError). `seen_revision`: refuse when the draft changed since the agreeing copy saw it."""
         self._require_clinician(actor)
         if agreed_with is AgreedWith.REPRESENTATIVE and not representative_name.strip():
             raise ValidationError({"representative_name": "Enter the name of the person's representative."})
-        with self._sessions.begin() as session:
+        # Another workstation agreeing (or saving) the same draft in the same moment: StaleDataError.
+        with refusing_stale(AGREED_ELSEWHERE), self._sessions.begin() as session:
             plan = self._editable(session, plan_id)
+            if seen_revision is not None and plan.revision != seen_revision:
+                raise StaleCopyError(AGREED_ELSEWHERE)
             if review_date is not None:
                 plan.review_date = review_date
             if plan.review_date is None:

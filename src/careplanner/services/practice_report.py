@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, case, extract, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from careplanner.clinical.enums import PlanStatus
@@ -51,16 +51,21 @@ def month_starts(today: date, months: int) -> list[date]:
 
 
 def agreed_per_month(session: Session, starts: list[date]) -> tuple[tuple[date, int], ...]:
-    """Plans agreed in each month (by the UTC date they were agreed), counted by SQLite, not in Python."""
+    """Plans agreed in each month (by the UTC date they were agreed), counted by the database, not in Python.
+
+    EXTRACT, not strftime: SQLAlchemy writes it for each back end (SQLite's strftime, PostgreSQL's
+    EXTRACT), and the stored times are naive UTC on both, so no time zone shifts a plan into another month.
+    """
     since = datetime.combine(starts[0], datetime.min.time(), tzinfo=UTC)
-    month = func.strftime("%Y-%m", CarePlan.agreed_at)
+    year = extract("year", CarePlan.agreed_at)
+    month = extract("month", CarePlan.agreed_at)
     stmt = (
-        select(month, func.count())
+        select(year, month, func.count())
         .where(CarePlan.status == PlanStatus.AGREED, CarePlan.agreed_at >= since)
-        .group_by(month)
+        .group_by(year, month)
     )
-    counted = {str(m): int(n) for m, n in session.execute(stmt) if m is not None}
-    return tuple((start, counted.get(f"{start:%Y-%m}", 0)) for start in starts)
+    counted = {(int(y), int(m)): int(n) for y, m, n in session.execute(stmt) if y is not None}
+    return tuple((start, counted.get((start.year, start.month), 0)) for start in starts)
 
 
 def _page(session: Session, where: ColumnElement[bool], total: int, page: int, per_page: int) -> PeoplePage:

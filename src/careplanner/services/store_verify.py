@@ -113,8 +113,10 @@ def version_problems(conn: Connection) -> tuple[int, list[str]]:
     return len(settled), problems
 
 
-def verify_store(sessions: sessionmaker[Session], data_dir: Path) -> TrustReport:
-    """Every check above; an empty `problems` means nothing was found wrong."""
+def verify_store(sessions: sessionmaker[Session], data_dir: Path | None) -> TrustReport:
+    """Every check above; an empty `problems` means nothing was found wrong. `data_dir` is None on the
+    practice server (no note beside it: the mark inside it, which no workstation role can wind back,
+    stands)."""
     problems: list[str] = []
     chain = AuditService(sessions).verify()
     if not chain.ok:

@@ -85,7 +85,11 @@ class UserService:
         registration_number: str = "",
         password_hash: str = "",
         actor: Actor | None,
+        login_password: str | None = None,
     ) -> Actor:
+        """`login_password`: on a practice server set up by `server init`, the account's own database
+        login role is made with this password (a SCRAM verifier), in the same transaction
+        (server/accounts.py)."""
         problems: dict[str, str] = {}
         cleaned: dict[str, str] = {}
         for name, value, clean in (
@@ -111,6 +115,10 @@ class UserService:
             )
             session.add(user)
             session.flush()
+            if login_password is not None:
+                from careplanner.server.accounts import save_login
+
+                save_login(session, user.username, role, password=login_password, active=True)
             audit.record(
                 session,
                 audit.Action.USER_CREATED,

@@ -87,6 +87,20 @@ def _columns(conn: Connection, table: str) -> list[str]:
     return sorted(str(row[1]) for row in conn.exec_driver_sql(f'PRAGMA table_info("{table}")'))
 
 
+def _json_columns(conn: Connection, table: str) -> set[str]:
+    """PostgreSQL `json` columns: read as their stored text, which is what SQLite stores (json.dumps)."""
+    if conn.dialect.name != "postgresql":
+        return set()
+    rows = conn.execute(
+        text(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = :t AND data_type = 'json'"
+        ),
+        {"t": table},
+    )
+    return {str(row[0]) for row in rows}
+
+
 # SQLAlchemy's stored form of a date-time in SQLite, which the seals were defined on.
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -139,6 +153,7 @@ def content_hashes(conn: Connection, versions: Mapping[str, str]) -> dict[str, s
     A plan id not in the store is left out of the answer. Reads in chunks, so memory stays bounded."""
     tables = ("care_plan", *PLAN_CONTENT_TABLES)
     columns = {t: _columns(conn, t) for t in tables}
+    as_text = {t: _json_columns(conn, t) for t in tables}
     left_out = {rev: _left_out(rev) for rev in set(versions.values())}
     lines = {
         (rev, t): _Lines(t, columns[t], skip.get(t))
@@ -159,7 +174,7 @@ def content_hashes(conn: Connection, versions: Mapping[str, str]) -> dict[str, s
             if not columns[table]:
                 continue
             key = "id" if table == "care_plan" else "plan_id"
-            select = ", ".join(f'"{c}"' for c in columns[table])
+            select = ", ".join(f'"{c}"::text' if c in as_text[table] else f'"{c}"' for c in columns[table])
             where = f"{key} IN ({marks}) ORDER BY {key}, id"
             position = columns[table].index(key)
             cursor.execute(f'SELECT {select} FROM "{table}" WHERE {where}', tuple(chunk))

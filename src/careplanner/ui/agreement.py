@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from careplanner.clinical.enums import AgreedWith, CommunicationNeed
 from careplanner.services.consultation import ChecklistItem, blocking_items, plan_checklist
+from careplanner.services.draft_copy import StaleCopyError
 from careplanner.services.errors import ValidationError
 from careplanner.services.plan_data import PlanVersion
 from careplanner.ui.editor import PlanEditor
@@ -87,6 +88,9 @@ class Agreement(QObject):
         editor.flush()
         plan_id, actor, plans = editor.plan.id, editor.session.actor, editor.services.plans
         review = self.sharing.section().sharing.review_date
+        # Read on the worker after the flushed saves: the revision this window last saw, so agreeing a
+        # copy that missed a colleague's change is refused instead of agreeing content nobody here read.
+        copy = editor.draft_copy
         editor.worker.submit(
             lambda: plans.agree(
                 plan_id,
@@ -95,6 +99,7 @@ class Agreement(QObject):
                 representative_name=representative_name,
                 representative_role=representative_role,
                 review_date=review,
+                seen_revision=None if copy is None else copy.revision,
             ),
             self._finished,
             self._failed,
@@ -121,6 +126,9 @@ class Agreement(QObject):
         if isinstance(exc, ValidationError):
             field, message = next(iter(exc.fields.items()))
             self.sharing.show_problem(message, field)
+        elif isinstance(exc, StaleCopyError):
+            # A colleague changed or agreed this draft on another workstation: say so, agree nothing.
+            self.sharing.show_problem(str(exc))
         else:
             log.error("Agreeing failed: %s", type(exc).__name__)
             self.sharing.show_problem(self.tr("The plan could not be agreed. Please try again."))

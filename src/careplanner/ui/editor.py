@@ -29,13 +29,16 @@ from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.services.carry_forward import carried_section
 from careplanner.services.container import Services
 from careplanner.services.diff import diff_plans
+from careplanner.services.draft_copy import DraftCopy, StaleCopyError
 from careplanner.services.errors import AccountInactiveError, ValidationError
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import SECTION_TITLES, SECTION_TYPES, PlanContent, PlanVersion, Section
 from careplanner.services.plans import SaveResult
+from careplanner.services.presence import unreachable
 from careplanner.services.users import Actor
 from careplanner.ui.clock import AppointmentClock
 from careplanner.ui.navigator import StepNavigator
+from careplanner.ui.presence_banner import PresenceBanner
 from careplanner.ui.session import UserSession
 from careplanner.ui.step_states import agreed_day, state_of, step_class
 from careplanner.ui.steps.base import StepContext, StepWidget
@@ -45,6 +48,7 @@ __all__ = ["PlanEditor", "step_class", "with_section"]
 
 log = logging.getLogger("careplanner.ui.editor")
 AUTOSAVE_MS = 600  # short enough that a crash 1 s after the last keystroke loses nothing
+RETRY_MS = 3000  # a save the practice server could not take is tried again (and at once when it is back)
 
 
 def with_section(content: PlanContent, key: str, section: Section) -> PlanContent:
@@ -52,8 +56,8 @@ def with_section(content: PlanContent, key: str, section: Section) -> PlanConten
     return dataclasses.replace(content, **changes)
 
 
-def _saver(services: Services, plan_id: str, section: Section, actor: Actor) -> Callable[[], SaveResult]:
-    return lambda: services.plans.save_section(plan_id, section, actor)
+def _saver(copy: DraftCopy, section: Section, actor: Actor) -> Callable[[], SaveResult]:
+    return lambda: copy.save(section, actor)
 
 
 def _callback(slot: Callable[[str, Any], None], key: str) -> Callable[[Any], None]:
@@ -62,12 +66,16 @@ def _callback(slot: Callable[[str, Any], None], key: str) -> Callable[[Any], Non
 
 class PlanEditor(QWidget):
     """Signals: saved(str) after a section reaches the store; save_state(str) for the status bar;
-    step_built(str) when a step's widgets are first made; message(str) for the status bar."""
+    step_built(str) when a step's widgets are first made; message(str) for the status bar;
+    server_reached(bool) after each save on the practice server (False: it could not be reached);
+    stale() when a save was refused because a colleague changed the section first."""
 
     saved = Signal(str)
     save_state = Signal(str)
     step_built = Signal(str)
     message = Signal(str)
+    server_reached = Signal(bool)
+    stale = Signal()
 
     def __init__(self, services: Services, session: UserSession, worker: Worker) -> None:
         super().__init__()
@@ -81,6 +89,8 @@ class PlanEditor(QWidget):
         self._dirty: set[str] = set()
         self._in_flight = 0
         self._loading = False
+        self._copy: DraftCopy | None = None  # what this editor last saw of the draft (stale-save check)
+        self._conflict = False  # a colleague changed what is on screen: stop saving, keep the text
         self._context = StepContext(services, services.clock.today)
         self.clock = AppointmentClock(parent=self)
         self._timer = QTimer(self)
@@ -96,6 +106,7 @@ class PlanEditor(QWidget):
         self.notice.setObjectName("readOnlyNotice")
         self.notice.setWordWrap(True)
         self.notice.hide()
+        self.presence_banner = PresenceBanner()  # "being edited by …", take over, reload
         self.navigator = StepNavigator()
         self.pages = QStackedWidget()
         self.built: dict[str, StepWidget] = {}
@@ -117,6 +128,7 @@ class PlanEditor(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
+        layout.addWidget(self.presence_banner)
         layout.addLayout(body, 1)
 
     def _page(self, key: str) -> QScrollArea:
@@ -199,6 +211,11 @@ class PlanEditor(QWidget):
         self.actor = self.session.actor
         self._content = plan.content if plan is not None else PlanContent()
         self._dirty.clear()
+        self._conflict = False
+        self.presence_banner.clear()
+        self._copy = None
+        if editable and plan is not None:
+            self._copy = DraftCopy(self.services.plans, plan.id, plan.revision, plan.content)
         self._show_banner()
         self._show_notice()
         for key in self.built:
@@ -302,14 +319,15 @@ class PlanEditor(QWidget):
         self._dirty.add(key)
         self._timer.start()
         self.navigator.set_state(key, self._state(key, self.built[key].section()))
-        self.save_state.emit(self.tr("Editing…"))
+        if not self._conflict:  # after a refused save the status keeps saying so
+            self.save_state.emit(self.tr("Editing…"))
 
     def flush(self) -> None:
         """Save every changed section now (each one a single transaction on the worker)."""
         self._timer.stop()
-        if self.plan is None or self.read_only or not self._dirty:
+        if self.plan is None or self.read_only or not self._dirty or self._conflict or self._copy is None:
             return
-        plan_id, actor = self.plan.id, self.actor
+        copy, actor = self._copy, self.actor
         dirty, self._dirty = sorted(self._dirty, key=list(SECTION_TYPES).index), set()
         self.save_state.emit(self.tr("Saving…"))
         for key in dirty:
@@ -317,7 +335,7 @@ class PlanEditor(QWidget):
             self._content = with_section(self._content, key, section)
             self._in_flight += 1
             self.worker.submit(
-                _saver(self.services, plan_id, section, actor),
+                _saver(copy, section, actor),
                 _callback(self._saved, key),
                 self._save_failed,
             )
@@ -325,6 +343,7 @@ class PlanEditor(QWidget):
 
     def _saved(self, key: str, result: SaveResult) -> None:
         self._in_flight -= 1
+        self.server_reached.emit(True)
         if self._in_flight == 0 and not self._dirty:
             local = result.saved_at.astimezone() if result.saved_at.tzinfo else result.saved_at
             self.save_state.emit(self.tr("Saved {0}").format(local.strftime("%H:%M")))
@@ -339,10 +358,26 @@ class PlanEditor(QWidget):
             # Never retried: the account was switched off, and the app returns to the sign-in screen.
             self._dirty.clear()
             self.save_state.emit(self.tr("Not saved: this account has been switched off."))
+        elif isinstance(exc, StaleCopyError):
+            # Never retried, never overwritten: the typed text stays on screen until the person reloads.
+            self._conflict = True
+            self.save_state.emit(self.tr("Not saved: someone else changed this plan"))
+            self.presence_banner.show_stale()
+            self.stale.emit()
+        elif self.plan is not None and not self.read_only and unreachable(exc):
+            self._dirty.update(self.built)
+            self.save_state.emit(self.tr("Not saved yet: waiting for the practice server"))
+            self.server_reached.emit(False)
+            self._timer.start(RETRY_MS)
         elif self.plan is not None:
             self.save_state.emit(self.tr("Not saved yet: trying again"))
             self._dirty.update(self.built)
             self._timer.start(5000)
+
+    def retry_now(self) -> None:
+        """The practice server is back: save what waited for it at once."""
+        if self._dirty and not self._conflict and not self.read_only:
+            self.flush()
 
     def _show_changes(self, key: str) -> None:
         label, frame = self.changes[key], self.change_frames[key]
@@ -403,6 +438,12 @@ class PlanEditor(QWidget):
                 self.message.emit(self.tr("Please check the marked field in {0}.").format(title))
                 return True
         return False
+
+    @property
+    def draft_copy(self) -> DraftCopy | None:
+        """What this editor last saw of its draft (None when viewing): `draft_copy.revision`, read when a
+        queued call runs, is the revision to pass as `PlanService.agree(seen_revision=...)`."""
+        return self._copy
 
     def has_pending(self) -> bool:
         return bool(self._dirty) or self._in_flight > 0

@@ -14,11 +14,14 @@ from careplanner.clinical.enums import UserRole
 from careplanner.services.consultation import OpenedPlan
 from careplanner.services.container import Services
 from careplanner.services.plan_data import PlanVersion
+from careplanner.services.presence import ClaimedOpen
 from careplanner.services.users import Actor
 from careplanner.ui.agreement import Agreement
 from careplanner.ui.editor import PlanEditor
 from careplanner.ui.patient_list import PatientListPage
 from careplanner.ui.person_dialog import NewPersonDialog
+from careplanner.ui.presence_banner import PlanSharing
+from careplanner.ui.server_status import ServerLink
 from careplanner.ui.session import UserSession
 from careplanner.ui.worker import Worker
 
@@ -35,6 +38,8 @@ class MainWindow(QMainWindow):
         # Set by `ui.main.build_window` when printing is in the build: an object with print_person_copy()
         # and save_person_copy() acting on the person on screen.
         self.documents: Any = None
+        # Set by `ui.server_sign_in.run_app`: joining, testing and leaving the practice server (Tools menu).
+        self.practice_server: Any = None
         self.setWindowTitle(self.tr("Care Planner") + (self.tr(" — DEMO") if services.demo else ""))
         self.setMinimumSize(880, 520)  # fits 1366x768 at 150 % scaling
 
@@ -77,6 +82,9 @@ class MainWindow(QMainWindow):
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.worker.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
         session.actor_changed.connect(self._actor_changed)
+        # The practice server: who else has a plan open, Connected / Not connected, live lists.
+        self.sharing = PlanSharing(self)
+        self.server = ServerLink(self)
         self._restore()
         self.people.run_query()
 
@@ -119,6 +127,11 @@ class MainWindow(QMainWindow):
         )
         for action in (self.next_action, self.prev_action, self.agree_action):
             self.plan_menu.addAction(action)
+        self.practice_server_action = self._action(
+            self.tr("Practice &server…"), None, self.show_practice_server
+        )
+        self.practice_server_action.setVisible(False)  # shown once `practice_server` is set
+        self.tools_menu.addAction(self.practice_server_action)
         self.help_menu.addAction(self._action(self.tr("&Keyboard shortcuts"), "F1", self.show_shortcuts))
         self.help_menu.addAction(self._action(self.tr("&About Care Planner"), None, self.show_about))
         toolbar = QToolBar(self.tr("Main toolbar"))
@@ -139,6 +152,7 @@ class MainWindow(QMainWindow):
     def show_list(self) -> None:
         if self.stack.currentWidget() is self.editor:
             self.editor.close_plan()
+            self.sharing.keeper.closed()
             self.save_label.clear()
             self.people.model.refresh()
         self.stack.setCurrentWidget(self.people)
@@ -162,18 +176,25 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(created)
         dialog.open()
 
-    def open_person(self, person_id: str, step: str = "") -> None:
+    def open_person(self, person_id: str, step: str = "", *, take_over: bool = False) -> None:
         """Open this person: a clinician gets their draft (reopened, or started from the last agreed plan);
         someone who may not edit plans gets the plan to view and print. One service call, one transaction.
-        `step`: the step to show first (used when the plan is reopened for another user)."""
+        `step`: the step to show first (used when the plan is reopened for another user).
+        On the practice server the draft is claimed in the same call: while a colleague has it open it
+        is shown to read, with who has it; `take_over` takes it from them (audited)."""
         consultation, actor = self.services.consultation, self.session.actor
+        presence, holder = self.services.presence, self.sharing.keeper.holder
         self.statusBar().showMessage(self.tr("Opening…"))
         self.worker.submit(
-            lambda: consultation.open_for_consultation(person_id, actor),
-            lambda opened: self._opened(opened, step),
+            lambda: presence.claim_opened(
+                consultation.open_for_consultation(person_id, actor), actor, holder, take_over=take_over
+            ),
+            lambda claimed: self._opened(claimed, step),
         )
 
-    def _opened(self, opened: OpenedPlan, step: str = "") -> None:
+    def _opened(self, opened: OpenedPlan | ClaimedOpen, step: str = "") -> None:
+        claimed = opened if isinstance(opened, ClaimedOpen) else ClaimedOpen(opened)
+        opened = claimed.opened
         plan = opened.plan
         self.editor.open_plan(opened.person, plan, editable=opened.editable, step=step)
         if opened.editable and plan is not None and plan.base_id:
@@ -183,6 +204,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.editor)
         self._plan_actions(True)
         self.statusBar().clearMessage()
+        self.sharing.opened(claimed)
         self.editor.navigator.setFocus()
 
     def _base_loaded(self, base: PlanVersion) -> None:
@@ -226,6 +248,11 @@ class MainWindow(QMainWindow):
 
         box.finished.connect(lambda _result: chosen())
         box.open()
+
+    def show_practice_server(self) -> None:
+        from careplanner.ui.server_sign_in import open_practice_server_dialog
+
+        open_practice_server_dialog(self)
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(
@@ -274,6 +301,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_now()
+        self.sharing.keeper.closed()  # colleagues may edit the plan now
+        self.worker.wait()
+        self.server.stop()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/filter", self.people.filter.currentIndex())

@@ -22,6 +22,8 @@ from careplanner.services.people import ListFilter
 from careplanner.ui.patient_model import RECALL, PatientTableModel
 from careplanner.ui.worker import Worker
 
+LIVE_REFRESH_MS = 800
+
 
 class PatientListPage(QWidget):
     """Signals: open_requested(str) with a person id; new_requested()."""
@@ -91,6 +93,12 @@ class PatientListPage(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self.run_query)
+        # Changes announced by the practice server: re-read once things are quiet, keeping the selection.
+        self._keep: str | None = None
+        self._live = QTimer(self)
+        self._live.setSingleShot(True)
+        self._live.setInterval(LIVE_REFRESH_MS)
+        self._live.timeout.connect(self._refresh_in_place)
         self.search.textChanged.connect(lambda _: self._debounce.start())
         self.search.returnPressed.connect(self._open_first)
         self.filter.currentIndexChanged.connect(lambda _: self.run_query())
@@ -114,8 +122,27 @@ class PatientListPage(QWidget):
         self._pending = True
         self.model.set_query(self.search.text(), self.filter.currentData())
 
+    def refresh_soon(self) -> None:
+        """People or plans changed on another workstation: show them (debounced; only when on screen)."""
+        if not self._live.isActive():
+            self._live.start()
+
+    def _refresh_in_place(self) -> None:
+        if not self.isVisible() or self._pending:
+            return  # the list is re-read whenever it is shown again
+        row = self.table.currentIndex().row()
+        self._keep = self.model.person(row).id if 0 <= row < self.model.rowCount() else None
+        self.run_query()
+
     def _loaded(self, total: int) -> None:
         self._pending = False
+        keep, self._keep = self._keep, None
+        if keep is not None and total:
+            rows = [r for r in range(self.model.rowCount()) if self.model.person(r).id == keep]
+            self.count.setText(self.tr("{0} people").format(total) if total != 1 else self.tr("1 person"))
+            self.empty.setVisible(False)
+            self.table.selectRow(rows[0] if rows else 0)
+            return
         if self._open_when_loaded and total:
             self._open_when_loaded = False
             self.table.selectRow(0)

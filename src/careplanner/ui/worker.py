@@ -101,12 +101,21 @@ class Worker(QObject):
                     on_error(exc)
                 else:
                     log.error("A background task failed: %s", type(exc).__name__)
-                    self.failed.emit(str(exc) if _is_plain(exc) else self.tr("Something went wrong saving."))
+                    self.failed.emit(self._plain_message(exc))
             elif on_done is not None:
                 on_done(result)
         finally:
             if self._pending == 0:
                 self.busy_changed.emit(False)
+
+    def _plain_message(self, exc: BaseException) -> str:
+        from careplanner.services.presence import unreachable
+
+        if _is_plain(exc):
+            return str(exc)
+        if unreachable(exc):
+            return self.tr("The practice server cannot be reached. Nothing you typed has been lost.")
+        return self.tr("Something went wrong saving.")
 
     def wait(self) -> None:
         """Block until every queued call has finished, then deliver their results (used at close)."""

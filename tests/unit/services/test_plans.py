@@ -6,7 +6,8 @@ import dataclasses
 from datetime import date
 
 import pytest
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
 
 from careplanner.app import AppContext
 from careplanner.clinical.enums import AgreedWith, MedicineDecision, PlanStatus, UserRole, Zone
@@ -95,13 +96,15 @@ def test_agree_makes_an_immutable_version(ctx: AppContext, actor: Actor) -> None
     assert summary.review_due == date(2027, 5, 1) and not summary.has_draft
     with pytest.raises(NotADraftError):
         ctx.services.plans.save_section(agreed.id, ABOUT, actor)
-    # Even raw SQL cannot change or delete an agreed version or its content.
-    with pytest.raises(IntegrityError), ctx.store.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE about_me SET what_matters = 'x' WHERE plan_id = ?", (agreed.id,))
-    with pytest.raises(IntegrityError), ctx.store.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM care_plan WHERE id = ?", (agreed.id,))
-    with pytest.raises(IntegrityError), ctx.store.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM medicine WHERE plan_id = ?", (agreed.id,))
+    # Even raw SQL cannot change or delete an agreed version or its content. The guard refuses with the
+    # same words on both back ends (SQLite raises an integrity error, PostgreSQL's plpgsql a raise).
+    refused = "agreed or declined plan versions cannot be changed"
+    with pytest.raises(DatabaseError, match=refused), ctx.store.engine.begin() as conn:
+        conn.execute(text("UPDATE about_me SET what_matters = 'x' WHERE plan_id = :id"), {"id": agreed.id})
+    with pytest.raises(DatabaseError, match=refused), ctx.store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM care_plan WHERE id = :id"), {"id": agreed.id})
+    with pytest.raises(DatabaseError, match=refused), ctx.store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM medicine WHERE plan_id = :id"), {"id": agreed.id})
     assert (
         ctx.services.plans.get(agreed.id).content.about_me.about.what_matters
         == "Getting back to my allotment"
@@ -191,7 +194,15 @@ def test_every_change_is_audited_and_the_chain_verifies(ctx: AppContext, actor: 
     assert ctx.services.audit.verify().ok
     # Tampering outside the app (dropping the guard, then editing) is detected.
     with ctx.store.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER audit_event_no_update")
-        conn.exec_driver_sql("UPDATE audit_event SET action = 'person_opened' WHERE action = 'plan_agreed'")
+        # The guard's name differs: one plpgsql trigger for UPDATE and DELETE on the server.
+        on_server = conn.dialect.name == "postgresql"
+        conn.execute(
+            text(
+                "DROP TRIGGER audit_event_fixed ON audit_event"
+                if on_server
+                else "DROP TRIGGER audit_event_no_update"
+            )
+        )
+        conn.execute(text("UPDATE audit_event SET action = 'person_opened' WHERE action = 'plan_agreed'"))
     report = ctx.services.audit.verify()
     assert not report.ok and "changed" in report.problem

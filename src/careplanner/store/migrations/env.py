@@ -16,3 +16,8 @@ if not isinstance(connection, Connection):  # pragma: no cover - guards misuse f
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()
+    # On the practice server, text added by any revision compares and stores as SQLite's does (0011).
+    if connection.dialect.name == "postgresql":
+        from careplanner.store.collation import text_as_sqlite
+
+        text_as_sqlite(connection)

@@ -1,0 +1,255 @@
+"""Who may do what on the practice server, enforced by PostgreSQL itself (a workstation is not trusted).
+
+For a practice database DB there are three group roles, which cannot sign in:
+  DB_reader      SELECT on every table; INSERT on audit_event (and its sequence), INSERT and UPDATE on
+                 audit_head_mark: reading a record is audited, so every account appends to the trail;
+  DB_clinician   DB_reader, and INSERT / UPDATE / DELETE on the people, plan, presence and directory tables;
+  DB_admin       DB_reader, and INSERT / UPDATE / DELETE on app_user, practice and the directory tables;
+and one login role per account, `DB.<name>` (see `login_role`), a member of exactly one group. Only the
+database owner may change audit_event or an agreed version: the guard triggers (store/guards.py) refuse
+everyone, and only the owner can switch them off. A new table from a later migration is readable by
+DB_reader at once (ALTER DEFAULT PRIVILEGES); `apply_grants`, run by `server upgrade`, gives its writes.
+
+Login roles are made and changed only through `careplanner_save_login`, a SECURITY DEFINER function owned
+by the database owner, which DB_admin alone may execute. It takes a SCRAM verifier, never a password, and
+acts only on this database's login roles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from careplanner.clinical.enums import UserRole
+from careplanner.server import scram
+from careplanner.server.connection import ServerAddressError
+from careplanner.store.guards import PLAN_CONTENT_TABLES
+
+GROUPS = ("reader", "clinician", "admin")
+SAVE_LOGIN_FUNCTION = "careplanner_save_login"
+
+# A practice database's name: lower-case letters, digits and underscores, so every role name built from it
+# is plain, and short enough that `DB.<name>` stays within PostgreSQL's 63 bytes.
+DATABASE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# A user name (its comparison key) used as it is in the login role's name; any other is hashed.
+_READABLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,21}$")
+HASHED_MARK = "~"
+HASH_CHARS = 21
+# What follows `DB` in a login role's name (a regular expression that Python and PostgreSQL read alike).
+ROLE_SUFFIX = r"\.([a-z0-9][a-z0-9._-]{0,21}|~[0-9a-f]{21})$"
+
+READER_WRITES: dict[str, tuple[str, ...]] = {
+    "audit_event": ("INSERT",),
+    "audit_head_mark": ("INSERT", "UPDATE"),
+}
+DIRECTORY_TABLES = ("directory_service", "directory_leaflet", "contingency_template")
+CLINICIAN_TABLES = (
+    "person",
+    "person_address",
+    "person_communication_need",
+    "person_name_token",
+    "person_telecom",
+    "care_plan",
+    "plan_presence",
+    *PLAN_CONTENT_TABLES,
+    *DIRECTORY_TABLES,
+)
+ADMIN_TABLES = ("app_user", "practice", *DIRECTORY_TABLES)
+# Read by every account, written only by the owner (migrations; `server backup`).
+OWNER_ONLY_TABLES = ("alembic_version", "server_backup_log")
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+GROUP_OF_ROLE: dict[UserRole, str] = {
+    UserRole.ADMIN: "admin",
+    UserRole.GP: "clinician",
+    UserRole.NURSE: "clinician",
+    UserRole.HCA: "clinician",
+    UserRole.READ_ONLY: "reader",
+}
+
+
+def classified_tables() -> set[str]:
+    return set(READER_WRITES) | set(CLINICIAN_TABLES) | set(ADMIN_TABLES) | set(OWNER_ONLY_TABLES)
+
+
+def check_database_name(database: str) -> str:
+    if not DATABASE_NAME.match(database):
+        raise ServerAddressError(
+            "A practice database's name must be lower-case letters, digits and underscores, starting with a "
+            "letter, at most 40 characters (for example careplanner)."
+        )
+    return database
+
+
+def group_role(database: str, group: str) -> str:
+    if group not in GROUPS:
+        raise ValueError(f"not a group: {group}")
+    return f"{check_database_name(database)}_{group}"
+
+
+def login_role(database: str, username: str) -> str:
+    """The database account of the app account `username`: `DB.<key>` where the key (NFKC, case-folded)
+    is plain (`t1.ada`), else `DB.~<21 hex digits of its SHA-256>`. Unique per database and across
+    databases (a database's name holds no dot), distinct from the group roles (which hold none either)."""
+    from careplanner.services.usernames import username_key
+
+    key = username_key(username)
+    if not key:
+        from careplanner.server.errors import ServerSignInError
+
+        raise ServerSignInError()
+    slug = (
+        key if _READABLE.match(key) else HASHED_MARK + hashlib.sha256(key.encode()).hexdigest()[:HASH_CHARS]
+    )
+    return f"{check_database_name(database)}.{slug}"
+
+
+def login_role_pattern(database: str) -> str:
+    """A POSIX regular expression matching exactly this database's login role names."""
+    return f"^{check_database_name(database)}{ROLE_SUFFIX}"
+
+
+def quote_ident(name: str) -> str:
+    """A PostgreSQL identifier in double quotes (every role name here is validated before too)."""
+    if "\x00" in name:
+        raise ValueError("NUL in identifier")
+    return '"' + name.replace('"', '""') + '"'
+
+
+# ---- the function that makes and changes login roles ----------------------------------------------------
+
+
+def save_login_sql() -> str:
+    """CREATE OR REPLACE for `careplanner_save_login(role, group, verifier, can_login)`.
+
+    Refuses (and changes nothing) unless: the role name is one of this database's login role names; the
+    group is reader, clinician or admin; the verifier (NULL: keep the password) is a SCRAM verifier; and an
+    existing role is an ordinary login role that belongs to one of this database's groups."""
+    return rf"""
+CREATE OR REPLACE FUNCTION public.{SAVE_LOGIN_FUNCTION}(
+    p_role text, p_group text, p_verifier text, p_login boolean)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    db text := current_database();
+    target record;
+    other text;
+BEGIN
+    IF db !~ '^[a-z][a-z0-9_]{{0,39}}$' THEN
+        RAISE EXCEPTION 'this database is not a Care Planner practice database';
+    END IF;
+    IF p_role IS NULL OR p_role !~ ('^' || db || '{ROLE_SUFFIX}') THEN
+        RAISE EXCEPTION 'not an account name of this practice database';
+    END IF;
+    IF p_group IS NULL OR p_group NOT IN ('reader', 'clinician', 'admin') THEN
+        RAISE EXCEPTION 'not an account group';
+    END IF;
+    IF p_verifier IS NOT NULL AND p_verifier !~ '{scram.VERIFIER_PATTERN.pattern}' THEN
+        RAISE EXCEPTION 'a password is stored only as a SCRAM-SHA-256 verifier';
+    END IF;
+    SELECT oid, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls
+        INTO target FROM pg_roles WHERE rolname = p_role;
+    IF NOT FOUND THEN
+        IF p_verifier IS NULL THEN
+            RAISE EXCEPTION 'a new account needs a password';
+        END IF;
+        EXECUTE format('CREATE ROLE %I %s INHERIT PASSWORD %L',
+            p_role, CASE WHEN p_login THEN 'LOGIN' ELSE 'NOLOGIN' END, p_verifier);
+    ELSE
+        IF target.rolsuper OR target.rolcreaterole OR target.rolcreatedb OR target.rolreplication
+                OR target.rolbypassrls THEN
+            RAISE EXCEPTION 'not an ordinary account';
+        END IF;
+        IF NOT EXISTS (
+            SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+            WHERE m.member = target.oid
+              AND g.rolname IN (db || '_reader', db || '_clinician', db || '_admin')
+        ) THEN
+            RAISE EXCEPTION 'not an account of this practice database';
+        END IF;
+        EXECUTE format('ALTER ROLE %I %s', p_role, CASE WHEN p_login THEN 'LOGIN' ELSE 'NOLOGIN' END);
+        IF p_verifier IS NOT NULL THEN
+            EXECUTE format('ALTER ROLE %I PASSWORD %L', p_role, p_verifier);
+        END IF;
+    END IF;
+    FOREACH other IN ARRAY ARRAY['reader', 'clinician', 'admin'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                   JOIN pg_roles r ON r.oid = m.member
+                   WHERE r.rolname = p_role AND g.rolname = db || '_' || other) THEN
+            IF other <> p_group THEN
+                EXECUTE format('REVOKE %I FROM %I', db || '_' || other, p_role);
+            END IF;
+        ELSIF other = p_group THEN
+            EXECUTE format('GRANT %I TO %I', db || '_' || other, p_role);
+        END IF;
+    END LOOP;
+END
+$fn$
+"""
+
+
+# ---- making the groups and giving the grants (run by the database owner) --------------------------------
+
+
+def existing_roles(conn: Connection, names: list[str]) -> list[str]:
+    rows = conn.execute(text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"), {"names": names})
+    return sorted(str(r[0]) for r in rows)
+
+
+def create_groups(conn: Connection, database: str) -> None:
+    """The three group roles (which cannot sign in); clinician and admin include reader."""
+    reader = quote_ident(group_role(database, "reader"))
+    conn.execute(text(f"CREATE ROLE {reader} NOLOGIN"))
+    for group in ("clinician", "admin"):
+        name = quote_ident(group_role(database, group))
+        conn.execute(text(f"CREATE ROLE {name} NOLOGIN IN ROLE {reader}"))
+
+
+def public_tables(conn: Connection) -> list[str]:
+    rows = conn.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    )
+    return [str(r[0]) for r in rows]
+
+
+def apply_grants(conn: Connection, database: str) -> None:
+    """(Re)give every grant: after `server init`, and after each `server upgrade` (new tables). Runs as the
+    database owner, who owns the tables; revokes first, so a grant removed from this list is taken back."""
+    reader, clinician, admin = (quote_ident(group_role(database, g)) for g in GROUPS)
+    db = quote_ident(check_database_name(database))
+    groups = f"{reader}, {clinician}, {admin}"
+    statements = [
+        f"REVOKE ALL ON DATABASE {db} FROM PUBLIC",
+        f"GRANT CONNECT ON DATABASE {db} TO {reader}",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA public TO {reader}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {groups}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, {groups}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {reader}",
+        f"REVOKE ALL ON FUNCTION public.{SAVE_LOGIN_FUNCTION}(text, text, text, boolean) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION public.{SAVE_LOGIN_FUNCTION}(text, text, text, boolean) TO {admin}",
+    ]
+    present = set(public_tables(conn))
+    for table, rights in READER_WRITES.items():
+        if table in present:
+            statements.append(f"GRANT {', '.join(rights)} ON {quote_ident(table)} TO {reader}")
+    for group, tables in ((clinician, CLINICIAN_TABLES), (admin, ADMIN_TABLES)):
+        for table in tables:
+            if table in present:
+                statements.append(f"GRANT {', '.join(WRITES)} ON {quote_ident(table)} TO {group}")
+    sequence = conn.execute(text("SELECT pg_get_serial_sequence('audit_event', 'seq')")).scalar()
+    if sequence:
+        statements.append(f"GRANT USAGE ON SEQUENCE {sequence} TO {reader}")
+    for sql in statements:
+        conn.execute(text(sql))
+
+
+def install_function(conn: Connection) -> None:
+    conn.execute(text(save_login_sql()))
