@@ -3,13 +3,15 @@
 # again: every step checks what is already there. See docs/practice-server.md for what each step is for.
 #
 #   scripts/practice-server-debian.sh --cert server.crt --key server.key --network 192.168.10.0/24 \
-#       --admin ada [--database careplanner] [--owner careplanner_owner] [--cluster 15/main] \
+#       --admin it-admin [--workstations 25] [--database careplanner] [--owner careplanner_owner] [--cluster 15/main] \
 #       [--owner-password-file FILE] [--admin-password-file FILE] [--backup-dir /var/backups/careplanner] \
 #       [--careplanner /opt/careplanner/bin/careplanner]
 #
 # --cert/--key: the server's TLS certificate (signed by the practice CA, naming the host the workstations
 # use) and its private key, supplied by the practice's IT. Passwords are read from the files given, or typed;
-# never taken from the command line.
+# never taken from the command line. --admin: the first server administrator; if a workstation's store will be
+# moved onto the server, a user name that store does not use. --workstations: how many will connect (each
+# keeps up to about 6 connections; max_connections is set to 6 per workstation plus 20, at least 100).
 set -euo pipefail
 
 die() { echo "practice-server: $*" >&2; exit 1; }
@@ -25,6 +27,7 @@ ADMIN=""
 OWNER_PW_FILE=""
 ADMIN_PW_FILE=""
 BACKUP_DIR=""
+WORKSTATIONS=25
 CAREPLANNER="${CAREPLANNER:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,8 +41,9 @@ while [ $# -gt 0 ]; do
     --owner-password-file) OWNER_PW_FILE="$2"; shift 2 ;;
     --admin-password-file) ADMIN_PW_FILE="$2"; shift 2 ;;
     --backup-dir) BACKUP_DIR="$2"; shift 2 ;;
+    --workstations) WORKSTATIONS="$2"; shift 2 ;;
     --careplanner) CAREPLANNER="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -52,6 +56,10 @@ done
 [[ "$DATABASE" =~ ^[a-z][a-z0-9_]{0,39}$ ]] || die "the database name must be lower-case letters, digits, _"
 [[ "$OWNER" =~ ^[a-z][a-z0-9_]{0,62}$ ]] || die "the owner name must be lower-case letters, digits, _"
 [[ "$NETWORK" =~ ^[0-9a-fA-F:.]+/[0-9]+$ ]] || die "--network must be an address range like 192.168.10.0/24"
+[[ "$WORKSTATIONS" =~ ^[1-9][0-9]{0,3}$ ]] || die "--workstations must be a number of workstations, e.g. 25"
+# Each workstation keeps up to about 6 connections; 20 more for IT, backups and the server's own.
+MAX_CONNECTIONS=$(( WORKSTATIONS * 6 + 20 ))
+[ "$MAX_CONNECTIONS" -ge 100 ] || MAX_CONNECTIONS=100
 if [ -z "$CAREPLANNER" ]; then
   CAREPLANNER="$(command -v careplanner || true)"
   [ -n "$CAREPLANNER" ] || [ ! -x "$(dirname "$0")/../.venv/bin/careplanner" ] ||
@@ -99,6 +107,8 @@ shared_preload_libraries = 'auth_delay'
 auth_delay.milliseconds = 500
 log_connections = on
 log_disconnections = on
+# Up to about 6 connections per workstation ($WORKSTATIONS workstations), plus 20.
+max_connections = $MAX_CONNECTIONS
 EOF
 chown postgres:postgres "$CONF/conf.d/careplanner.conf"
 
@@ -125,7 +135,7 @@ chown postgres:postgres "$HBA.new"
 chmod 0640 "$HBA.new"
 mv "$HBA.new" "$HBA"
 
-say "restarting PostgreSQL (settings that need a restart: TLS, listen_addresses, auth_delay)"
+say "restarting PostgreSQL (settings that need a restart: TLS, listen_addresses, auth_delay, max_connections)"
 pg_ctlcluster "$VERSION" "$NAME" restart 2>/dev/null || pg_ctlcluster "$VERSION" "$NAME" start
 
 as_postgres() { runuser -u postgres -- "$@"; }
@@ -169,6 +179,7 @@ else
 fi
 
 # 7. Nightly backups (optional): pg_dump at 01:30, kept 30 days; the owner's password in root's .pgpass.
+# A backup stopped part-way leaves a .dump.partial (never a .dump): the next backup and the clean-up remove it.
 if [ -n "$BACKUP_DIR" ]; then
   install -d -m 0700 "$BACKUP_DIR"
   PGPASS=/root/.pgpass
@@ -179,7 +190,7 @@ if [ -n "$BACKUP_DIR" ]; then
   chmod 0600 "$PGPASS.new" && mv "$PGPASS.new" "$PGPASS"
   cat >/etc/cron.d/careplanner-backup-"$DATABASE" <<EOF
 # Written by Care Planner's scripts/practice-server-debian.sh. Nightly backup of $DATABASE, kept 30 days.
-30 1 * * * root $CAREPLANNER server backup --url '$URL' --to '$BACKUP_DIR' && find '$BACKUP_DIR' -name 'careplanner-*.dump' -mtime +30 -delete
+30 1 * * * root find '$BACKUP_DIR' -name 'careplanner-*.dump.partial' -mmin +360 -delete; $CAREPLANNER server backup --url '$URL' --to '$BACKUP_DIR' && find '$BACKUP_DIR' -name 'careplanner-*.dump' -mtime +30 -delete
 EOF
   say "nightly backups into $BACKUP_DIR (/etc/cron.d/careplanner-backup-$DATABASE)"
 fi
@@ -196,8 +207,10 @@ fi
 HOST="$(openssl x509 -in "$CONF/tls/server.crt" -noout -subject -nameopt multiline | awk -F' = ' '/commonName/ {print $2}')"
 cat <<EOF
 
-The practice server is ready. On each workstation (with the practice CA certificate, ca.pem):
-  careplanner join --url 'postgresql://${HOST:-THIS-SERVER}:$PORT/$DATABASE?sslmode=verify-full' --ca-file ca.pem --user NAME
+The practice server is ready. On each workstation (with the practice CA certificate, practice-ca.pem):
+  careplanner join --url 'postgresql://${HOST:-THIS-SERVER}:$PORT/$DATABASE?sslmode=verify-full' --ca-file practice-ca.pem --user NAME
+Add the staff accounts (as the first administrator, from any workstation, or in the app: Users):
+  careplanner --server 'postgresql://${HOST:-THIS-SERVER}:$PORT/$DATABASE?sslmode=verify-full&sslrootcert=practice-ca.pem' --user $ADMIN users add NAME --name 'Their name' --role nurse
 Check it at any time with:
   careplanner server check --url '$URL'   (on this server; the password from root's .pgpass or typed)
 EOF

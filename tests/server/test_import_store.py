@@ -279,3 +279,57 @@ def test_a_store_changed_outside_the_app_is_not_moved(
             assert conn.execute(text("SELECT count(*) FROM person")).scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_into_a_database_not_set_up_with_server_init_says_run_it_first(
+    paths: Paths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_store(paths, people=2)
+    server = server_support.test_server()
+    empty = server.new_database(migrated=False)
+    try:
+        assert _import(paths, tmp_path, empty) == 1
+        err = capsys.readouterr().err
+        assert "run `careplanner server init` first" in err and "Nothing was changed" in err
+        engine = _server_engine(empty)
+        try:
+            with engine.connect() as conn:
+                assert (
+                    conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar()
+                    == 0
+                )
+        finally:
+            engine.dispose()
+    finally:
+        server.drop_database(empty)
+
+
+def test_as_a_person_account_it_is_refused_before_anything_is_locked(
+    paths: Paths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_store(paths, people=2)
+    db = server_support.provisioned_database(accounts=[("nia", "Nia Nurse-Synthetic", UserRole.NURSE)])
+    phrase = tmp_path / "store-passphrase"
+    phrase.write_bytes(TEST_PASSPHRASE)
+    secret = tmp_path / "nurse-password"
+    secret.write_text(db.password + "\n")
+    url = db.address("nia").url()
+    code = server_cli(
+        "import-store",
+        "--url",
+        url,
+        "--password-file",
+        str(secret),
+        "--data-dir",
+        str(paths.data_dir),
+        "--passphrase-file",
+        str(phrase),
+    )
+    assert code == 1
+    assert "as the account that owns the practice database" in capsys.readouterr().err
+    engine = _server_engine(db.database)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM person")).scalar() == 0
+    finally:
+        engine.dispose()

@@ -131,6 +131,25 @@ def test_changes_to_people_are_announced_to_other_workstations(practice: Practic
         listener.stop()  # type: ignore[attr-defined]
 
 
+def test_an_autosave_of_a_held_draft_announces_the_persons_record_id(practice: Practice) -> None:
+    """Readers of the plan refresh their view on it; the payload is the record id, never a name."""
+    import dataclasses
+
+    room3 = practice.room3
+    opened = open_as(room3, practice.person.id, new_holder()).opened
+    assert opened.plan is not None
+    events, listener = listen(practice.room5.ctx)
+    try:
+        section = opened.plan.content.about_me
+        typed = dataclasses.replace(
+            section, about=dataclasses.replace(section.about, what_matters="Gardening")
+        )
+        room3.ctx.services.plans.save_section(opened.plan.id, typed, room3.actor)
+        assert wait_for(events, "changes").payload == f"plan {practice.person.id}"
+    finally:
+        listener.stop()  # type: ignore[attr-defined]
+
+
 def test_on_the_local_store_presence_is_absent(ctx: AppContext, actor: Actor) -> None:
     from tests.conftest import make_person
 

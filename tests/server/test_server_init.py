@@ -108,7 +108,7 @@ def test_init_sets_up_roles_grants_the_function_and_the_first_administrator(
             ).one()
             assert function[0] is True and function[1] == db.owner
             assert function[2] == ["search_path=pg_catalog, pg_temp"]
-            signature = "careplanner_save_login(text,text,text,boolean)"
+            signature = "careplanner_save_login(text,text,text,text,boolean)"
             may = {
                 who: conn.execute(
                     text("SELECT has_function_privilege(:w, :f, 'EXECUTE')"), {"w": who, "f": signature}

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,12 +18,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from careplanner.app import open_server_context
+from careplanner.cli import run
+from careplanner.clinical.enums import UserRole
 from careplanner.config import resolve_paths
 from careplanner.server.ops import server_trust
 from careplanner.store.migrate import head_revision
 from tests import server_support
 from tests.conftest import make_person
 from tests.server.ops_support import seed_context, server_cli, snapshot
+from tests.server_provisioned import OWNER_PASSWORD, ProvisionedDatabase, empty_database
 
 
 @pytest.fixture
@@ -144,8 +153,12 @@ def test_backup_restores_into_a_new_database_with_everything(
     restored = server.new_database(migrated=False)
     try:
         capsys.readouterr()
-        assert server_cli("restore", "--url", _url(restored), str(dump)) == 0
-        assert "Restore check: ok" in capsys.readouterr().out
+        # Under another name nobody could sign in: refused unless asked for as a test copy.
+        assert server_cli("restore", "--url", _url(restored), str(dump)) == 1
+        assert "Nothing was restored" in capsys.readouterr().err
+        assert server_cli("restore", "--url", _url(restored), str(dump), "--test-copy") == 0
+        out = capsys.readouterr().out
+        assert "Restore check: ok" in out and "nobody can sign in to it" in out
         engines = [
             create_engine(server_support.sa_url(server.cluster.url(name))) for name in (database, restored)
         ]
@@ -170,7 +183,7 @@ def test_backup_restores_into_a_new_database_with_everything(
         finally:
             ctx.close()
         # Never over a database that holds anything.
-        assert server_cli("restore", "--url", _url(restored), str(dump)) == 1
+        assert server_cli("restore", "--url", _url(restored), str(dump), "--test-copy") == 1
         assert "not empty" in capsys.readouterr().err
     finally:
         server.drop_database(restored)
@@ -191,7 +204,7 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path, capsys: pytest.C
 def test_an_account_with_a_password_backs_up_with_its_password_file(
     database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The password reaches pg_dump through a private password file, never argv or the environment."""
+    """The password reaches pg_dump in its own environment only, never argv or a file."""
     role = f"ops_{database}"
     _sql(
         database,
@@ -228,3 +241,166 @@ def test_check_on_a_database_without_care_planner_says_to_run_init(
         assert "PROBLEM: The database has no Care Planner schema: run `careplanner server init`." in out
     finally:
         server.drop_database(empty)
+
+
+# ---- what the practice-IT review found -------------------------------------------------------------------
+
+NURSE = ("nia", "Nia Nurse-Synthetic", UserRole.NURSE)
+
+
+def _owner_secret(db: ProvisionedDatabase, tmp_path: Path) -> str:
+    secret = tmp_path / "owner-password"
+    secret.write_text(db.owner_password + "\n")
+    return str(secret)
+
+
+def test_a_killed_backup_leaves_no_password_file_and_its_partial_goes_at_the_next(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`server backup` killed while pg_dump runs: no file anywhere holds the owner's password, and the
+    unfinished `.dump.partial` it left is removed by the next backup."""
+    from careplanner.server.backup import pg_tool
+
+    db = server_support.provisioned_database()
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    seen = tmp_path / "pg_dump-env"
+    # The real pg_dump, which then waits to be killed: a backup stopped after the dump was written.
+    (tools / "pg_dump").write_text(
+        f'#!/bin/sh\nenv | cut -d= -f1 > "{seen}"\n"{pg_tool("pg_dump")}" "$@" || exit $?\nexec sleep 120\n'
+    )
+    (tools / "pg_dump").chmod(0o755)
+    (tools / "pg_restore").symlink_to(pg_tool("pg_restore"))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    folder = tmp_path / "backups"
+    env = {
+        **os.environ,
+        "CAREPLANNER_PG_BIN": str(tools),
+        "TMPDIR": str(scratch),
+        "CAREPLANNER_HOME": str(tmp_path / "home"),
+    }
+    url = db.owner_address().url()
+    secret = _owner_secret(db, tmp_path)
+    command = [
+        sys.executable,
+        "-m",
+        "careplanner",
+        "server",
+        "backup",
+        "--url",
+        url,
+        "--password-file",
+        secret,
+    ]
+    child = subprocess.Popen([*command, "--to", str(folder)], env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.stat().st_size for p in folder.glob("*.partial")) or not seen.exists():
+            assert child.poll() is None and time.monotonic() < deadline, "the backup did not start"
+            time.sleep(0.1)
+        time.sleep(0.5)  # pg_dump has finished writing; the wrapper now sleeps
+        os.killpg(child.pid, signal.SIGKILL)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait(10)
+    names = set(seen.read_text().split())
+    assert "PGPASSWORD" in names and "PGPASSFILE" not in names
+    leaked = [p for p in scratch.rglob("*") if p.is_file() and db.owner_password.encode() in p.read_bytes()]
+    assert leaked == [] and list(scratch.iterdir()) == []
+    (partial,) = folder.glob("*.dump.partial")
+    old = time.time() - 3600
+    os.utime(partial, (old, old))
+    # The next backup (the real tools) clears what the killed one left.
+    monkeypatch.delenv("CAREPLANNER_PG_BIN", raising=False)
+    assert server_cli("backup", "--url", url, "--password-file", secret, "--to", str(folder)) == 0
+    assert not partial.exists()
+    assert len(list(folder.glob("*.dump"))) == 1 and list(folder.glob("*.partial")) == []
+
+
+def test_a_backup_as_a_nurse_says_to_back_up_as_the_owner(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = server_support.provisioned_database(accounts=[NURSE])
+    secret = tmp_path / "nurse-password"
+    secret.write_text(db.password + "\n")
+    folder = tmp_path / "backups"
+    url = db.address("nia").url()
+    assert server_cli("backup", "--url", url, "--password-file", str(secret), "--to", str(folder)) == 1
+    err = capsys.readouterr().err
+    assert "back up as the database owner" in err
+    assert list(folder.iterdir()) == []
+
+
+def test_a_workstation_check_on_a_database_never_set_up_says_run_server_init(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The practice database made again empty (its accounts still on the server): `--server … check`."""
+    db = server_support.provisioned_database(accounts=[NURSE])
+    engine = server_support.test_server().admin_engine()
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f"ALTER DATABASE {db.database} RENAME TO {db.database}_aside"))
+            conn.execute(text(f'CREATE DATABASE {db.database} OWNER "{db.owner}"'))
+    finally:
+        engine.dispose()
+    try:
+        secret = tmp_path / "nurse-password"
+        secret.write_text(db.password + "\n")
+        code = run(["--server", db.url(), "--user", "nia", "--password-file", str(secret), "check"])
+        assert code == 42
+        assert "careplanner server init" in capsys.readouterr().err
+    finally:
+        server_support.test_server().drop_database(f"{db.database}_aside")
+
+
+def test_server_init_prints_the_line_workstations_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = server_support.test_server()
+    database, owner = empty_database(server)
+    admin = tmp_path / "admin-password"
+    admin.write_text("a long synthetic admin password\n")
+    url = server.address(database, user=owner).url()
+    code = server_cli(
+        "init",
+        "--url",
+        url,
+        "--password-file",
+        _owner_secret_text(tmp_path),
+        "--admin",
+        "it-admin",
+        "--admin-password-file",
+        str(admin),
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    join = next(line for line in out.splitlines() if "careplanner join" in line)
+    assert f"postgresql://SERVER-NAME:{server.cluster.port}/{database}?sslmode=verify-full" in join
+    assert "--ca-file practice-ca.pem" in join
+    assert "127.0.0.1" not in out and "sslmode=disable" not in out
+    assert "users add" in out
+
+
+def _owner_secret_text(tmp_path: Path) -> str:
+    secret = tmp_path / "owner-password"
+    secret.write_text(OWNER_PASSWORD + "\n")
+    return str(secret)
+
+
+def test_server_init_help_says_to_choose_a_name_the_store_does_not_use(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        server_cli("init", "--help")
+    out = " ".join(capsys.readouterr().out.split())
+    assert "a user name that store does not use" in out
+    assert "sslmode=" in out
+
+
+def test_a_password_file_that_cannot_be_read_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    url = server_support.test_server().address("careplanner_absent").url()
+    assert server_cli("check", "--url", url, "--password-file", "/nonexistent/owner-password") == 2
+    err = capsys.readouterr().err
+    assert "The password file could not be read" in err and "passphrase" not in err

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from careplanner.services.draft_copy import STALE_SECTION, DraftCopy
+from careplanner.services.draft_copy import STALE_SECTION, DraftCopy, stale_section_message
 from careplanner.ui.main import application
 from careplanner.ui.main_window import MainWindow
 from careplanner.ui.session import UserSession
@@ -100,7 +100,9 @@ def test_a_save_from_a_stale_copy_is_refused_on_screen_and_the_typing_is_kept(
     banner = room3.editor.presence_banner
     qtbot.waitUntil(banner.isVisible, timeout=3000)
 
-    assert banner.label.text() == STALE_SECTION
+    # Who changed it, by name (from the audit), not "someone else".
+    assert banner.label.text() == stale_section_message("Sam Okafor")
+    assert banner.label.text() != STALE_SECTION
     assert banner.reload.isVisible()
     assert room3.save_label.text() == "Not saved: someone else changed this plan"
     assert what_matters(room3).toPlainText() == "Seeing my grandchildren"  # kept on screen
@@ -109,7 +111,11 @@ def test_a_save_from_a_stale_copy_is_refused_on_screen_and_the_typing_is_kept(
     press(qtbot, banner.reload)
 
     qtbot.waitUntil(lambda: what_matters(room3).toPlainText() == "My garden")
-    assert not banner.isVisible() and not room3.editor.read_only
+    assert not room3.editor.read_only
+    # Reloading did not throw the refused typing away: it is kept above the plan, to copy from.
+    assert banner.isVisible() and banner.kept.isVisible() and banner.kept.isReadOnly()
+    assert "What matters: Seeing my grandchildren" in banner.kept.toPlainText()
+    assert not banner.reload.isVisible()
 
 
 def test_the_patient_list_shows_a_person_added_on_another_workstation(

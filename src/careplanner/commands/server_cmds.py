@@ -13,15 +13,44 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TypeVar
 
 from careplanner.commands.common import read_secret
 from careplanner.server.connection import ServerAddress
+from careplanner.store.errors import StoreError
 
 T = TypeVar("T")
 
-URL_HELP = "the practice database as its owner, e.g. postgresql://careplanner_owner@HOST/careplanner"
+URL_HELP = (
+    "the practice database as its owner, e.g. "
+    "'postgresql://careplanner_owner@127.0.0.1/careplanner?sslmode=disable' on the server itself, or "
+    "'postgresql://careplanner_owner@cp-server.practice.local/careplanner?sslmode=verify-full"
+    "&sslrootcert=practice-ca.pem' from another computer"
+)
+ADMIN_HELP = (
+    "the first server administrator's user name; when a workstation's store will be moved onto this "
+    "server (server import-store), choose a name that store does not use (e.g. it-admin)"
+)
+# What a workstation should use: the server's own name, TLS verified against the practice CA.
+WORKSTATION_HOST = "SERVER-NAME"
+CA_FILE = "practice-ca.pem"
+
+
+class PasswordFileError(StoreError):
+    """The password file named on the command line cannot be read (a usage problem, not the store's)."""
+
+    exit_code = 2
+
+
+def read_password_file(path: str) -> str:
+    """The database account's password from --password-file; a plain message when it cannot be read."""
+    from careplanner.app import read_passphrase_file
+
+    try:
+        return read_passphrase_file(path).decode("utf-8", errors="replace")
+    except StoreError as exc:
+        reason = str(exc).split("(", 1)[1].rstrip(").") if "(" in str(exc) else "unreadable"
+        raise PasswordFileError(f"The password file could not be read ({reason}).") from exc
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,10 +58,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ssub = server.add_subparsers(dest="server_command", metavar="ACTION", required=True)
 
     init = ssub.add_parser(
-        "init", help="set up an empty practice database: its schema, roles and first administrator"
+        "init",
+        help="set up an empty practice database: its schema, roles and first administrator",
+        description="Set up an empty practice database: its schema, roles and first administrator. Example "
+        "(on the server): careplanner server init --url "
+        "'postgresql://careplanner_owner@127.0.0.1/careplanner?sslmode=disable' --admin it-admin. "
+        "If a workstation's store will be moved onto this server (server import-store), give the first "
+        "administrator a user name that store does not use.",
     )
     owner_options(init)
-    init.add_argument("--admin", required=True, metavar="NAME", help="the first administrator's user name")
+    init.add_argument("--admin", required=True, metavar="NAME", help=ADMIN_HELP)
     init.add_argument("--display-name", metavar="NAME", help="their name as shown in the app")
     init.add_argument(
         "--admin-password-file", metavar="FILE", help="the first administrator's password (else asked twice)"
@@ -80,7 +115,7 @@ def _as_owner(args: argparse.Namespace, address: ServerAddress, work: Callable[[
 
     path = getattr(args, "password_file", None)
     if path:
-        return work(read_secret(path, "Owner password").decode("utf-8", errors="replace"))
+        return work(read_password_file(path))
     try:
         return work(None)
     except PasswordNeededError:
@@ -109,12 +144,25 @@ def run_init(args: argparse.Namespace) -> int:
         return made.username
 
     username = _as_owner(args, address, work)
-    bare = replace(address, user=None).url()
-    print(
-        f"The practice database {address.database} is set up, with the administrator {username}. "
-        f"Workstations connect with: careplanner --server '{bare}' --user NAME …"
-    )
+    print(f"The practice database {address.database} is set up, with the administrator {username}.")
+    print(workstation_lines(address, username))
     return 0
+
+
+def workstation_lines(address: ServerAddress, admin: str) -> str:
+    """What a workstation joins with: the server's name (not loopback), verify-full and the CA file."""
+    loopback = address.host in ("127.0.0.1", "::1", "localhost") or address.host.startswith("/")
+    host = WORKSTATION_HOST if loopback else address.host
+    ca = CA_FILE if loopback or not address.sslrootcert else address.sslrootcert
+    port = "" if address.port == 5432 else f":{address.port}"
+    url = f"postgresql://{host}{port}/{address.database}?sslmode=verify-full"
+    return (
+        f"On each workstation (with the practice CA certificate {ca}"
+        + (f"; {WORKSTATION_HOST} is this server's name in its TLS certificate" if loopback else "")
+        + f"):\n  careplanner join --url '{url}' --ca-file {ca} --user NAME\n"
+        "Add the staff accounts as the administrator: careplanner --server "
+        f"'{url}&sslrootcert={ca}' --user {admin} users add NAME --name 'Their name' --role nurse"
+    )
 
 
 def run_upgrade(args: argparse.Namespace) -> int:

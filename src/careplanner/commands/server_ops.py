@@ -15,12 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from careplanner.commands.server_cmds import owner_address, owner_options
+from careplanner.commands.server_cmds import owner_address, owner_options, read_password_file
 from careplanner.server.connection import ServerAddress
 from careplanner.server.ops import DEFAULT_MAX_BACKUP_AGE_HOURS, PasswordNeededError
 
 T = TypeVar("T")
-
 
 
 def add_server_ops(server_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,11 +44,30 @@ def add_server_ops(server_sub: argparse._SubParsersAction[argparse.ArgumentParse
     backup.set_defaults(func=run_backup)
 
     restore = server_sub.add_parser(
-        "restore", help="restore a `server backup` file into an empty database, then check it"
+        "restore",
+        help="restore a `server backup` file into an empty database of the backed-up database's name, "
+        "give its grants again, then check it",
     )
     _common(restore)
     restore.add_argument("file", metavar="FILE", help="the .dump file made by `careplanner server backup`")
+    restore.add_argument(
+        "--test-copy",
+        action="store_true",
+        help="restore into a database of another name, only to test the backup (nobody can sign in to it)",
+    )
     restore.set_defaults(func=run_restore)
+
+    secret = server_sub.add_parser(
+        "set-password",
+        help="give an account a password on this server (as the database owner: e.g. after a restore onto "
+        "a new server, when no administrator can sign in)",
+    )
+    _common(secret)
+    secret.add_argument("username", metavar="NAME", help="the account's user name in the app")
+    secret.add_argument(
+        "--new-password-file", metavar="FILE", help="the account's new password (else asked twice)"
+    )
+    secret.set_defaults(func=run_set_password)
 
     move = server_sub.add_parser(
         "import-store",
@@ -78,11 +96,9 @@ def _address(args: argparse.Namespace) -> ServerAddress:
 
 def _with_password(args: argparse.Namespace, address: ServerAddress, work: Callable[[str | None], T]) -> T:
     """Run `work(password)`: from --password-file, else libpq's own, else asked for at the terminal."""
-    from careplanner.app import read_passphrase_file
-
     path = getattr(args, "password_file", None)
     if path:
-        return work(read_passphrase_file(path).decode("utf-8", errors="replace"))
+        return work(read_password_file(path))
     try:
         return work(None)
     except PasswordNeededError:
@@ -116,24 +132,55 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from careplanner.server.backup import restore
     from careplanner.server.ops import server_check
+    from careplanner.server.restore import restore
 
     address = _address(args)
 
     def both(pw: str | None) -> int:
-        restore(address, pw, Path(args.file))
-        print(f"Restored into {address.database}. Checking it:")
+        result = restore(address, pw, Path(args.file), test_copy=args.test_copy)
+        if result.test_copy:
+            print(
+                f"Restored a copy of {result.source} into {address.database}, to test the backup only: "
+                f"nobody can sign in to it. Check it, then remove it (dropdb {address.database})."
+            )
+        else:
+            print(
+                f"Restored into {address.database}; its groups and grants were given as `server init` does."
+            )
+        print("Checking it:")
         report = server_check(address, pw, max_backup_age_hours=float("inf"))
         for line in report.lines:
             print(line)
         wrong = [p for p in report.problems if not p.startswith("No backup")]
         for problem in wrong:
             print(f"PROBLEM: {problem}")
+        if result.without_login:
+            print(
+                f"Accounts that cannot sign in on this server yet ({len(result.without_login)}): "
+                f"{', '.join(result.without_login)}. Give each a password: an administrator who can sign "
+                "in uses Users, Set password in the app; otherwise, as the database owner: careplanner "
+                f"server set-password --url URL NAME (first for an administrator)."
+            )
         print("Restore check: ok" if not wrong else "Restore check FAILED")
         return 0 if not wrong else 1
 
     return _with_password(args, address, both)
+
+
+def run_set_password(args: argparse.Namespace) -> int:
+    from careplanner.commands.common import read_secret
+    from careplanner.server.owner_password import set_password_as_owner
+    from careplanner.services.auth import check_password_rules
+
+    address = _address(args)
+    new = read_secret(args.new_password_file, f"New password for {args.username}", confirm=True).decode(
+        "utf-8", errors="replace"
+    )
+    check_password_rules(new)  # before the server is asked anything
+    _with_password(args, address, lambda pw: set_password_as_owner(address, pw, args.username, new))
+    print(f"{args.username} can now sign in on this server with the new password.")
+    return 0
 
 
 def run_import_store(args: argparse.Namespace) -> int:

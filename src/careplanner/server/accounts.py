@@ -71,10 +71,24 @@ def save_login(
     if password is None and not role_exists(session, name):
         return
     verifier = None if password is None else scram.verifier(password)
+    # The server binds the login role to this account (server_login): the account must exist already.
+    user = user_named(session, username) if isinstance(session, Session) else None
+    user_id = user.id if user is not None else _user_id(session, username)
     session.execute(
-        text(f"SELECT public.{roles.SAVE_LOGIN_FUNCTION}(:role, :grp, :verifier, :login)"),
-        {"role": name, "grp": roles.GROUP_OF_ROLE[role], "verifier": verifier, "login": active},
+        text(f"SELECT public.{roles.SAVE_LOGIN_FUNCTION}(:user_id, :role, :grp, :verifier, :login)"),
+        {
+            "user_id": user_id,
+            "role": name,
+            "grp": roles.GROUP_OF_ROLE[role],
+            "verifier": verifier,
+            "login": active,
+        },
     )
+
+
+def _user_id(session: Session | Connection, username: str) -> str | None:
+    found = session.execute(text("SELECT id FROM app_user WHERE username = :u"), {"u": username}).scalar()
+    return None if found is None else str(found)
 
 
 def set_own_password(session: Session, username: str, password: str) -> bool:
@@ -123,7 +137,7 @@ def managed(session: Session | Connection) -> bool:
     """True when `server init` set this database up: accounts are its login roles, and the server keeps
     their passwords. (A database only migrated, as the tests' template is, keeps Argon2 hashes as a
     workstation does.)"""
-    signature = f"public.{roles.SAVE_LOGIN_FUNCTION}(text,text,text,boolean)"
+    signature = f"public.{roles.SAVE_LOGIN_FUNCTION}({roles.SAVE_LOGIN_ARGS})"
     return session.execute(text("SELECT to_regprocedure(:s) IS NOT NULL"), {"s": signature}).scalar() is True
 
 

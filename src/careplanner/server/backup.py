@@ -1,16 +1,16 @@
 """Backups of the practice server with PostgreSQL's own tools: `pg_dump` (custom format) and `pg_restore`.
 
 A backup is one file, readable by its owner only (0600), named by the database and the time, never by
-anything about a person. It is written under a temporary name and renamed once pg_dump has finished and
-`pg_restore --list` has read it back, so a half-written file never looks like a backup. Each backup is
-then recorded on the server (`server_backup_log`, migration 0009) with the server's own clock, which is
-what `careplanner server check` measures the age of the last backup against.
+anything about a person. It is written under a temporary name (`….dump.partial`) and renamed once pg_dump
+has finished and `pg_restore --list` has read it back, so a half-written file never looks like a backup. A
+`.dump.partial` left by a backup that was killed is removed by the next backup into the same folder. Each
+backup is then recorded on the server (`server_backup_log`, migration 0009) with the server's own clock,
+which is what `careplanner server check` measures the age of the last backup against.
 
-A restore goes into an empty database only (never over a live one), in one transaction: it either
-completes or leaves the database as empty as it was.
+Restoring is in server/restore.py.
 
-The password reaches pg_dump and pg_restore through a password file in a private temporary folder (libpq's
-PGPASSFILE), never through the command line or the environment.
+The password reaches pg_dump and pg_restore only in the child process's own environment (PGPASSWORD): never
+in a file (a killed backup would leave it behind), the command line or this process's environment.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ import logging
 import os
 import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +37,8 @@ log = logging.getLogger("careplanner.server.backup")
 # Windows: PostgreSQL's own installer puts its tools here (not on PATH).
 WINDOWS_BIN = r"C:\Program Files\PostgreSQL\*\bin"
 TOOL_TIMEOUT = 6 * 3600
+# A `.dump.partial` not written to for this long belongs to no running backup.
+STALE_PARTIAL_S = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,9 @@ def pg_tool(name: str) -> Path:
     )
 
 
-@contextlib.contextmanager
-def _libpq_env(address: ServerAddress, password: str | None) -> Iterator[dict[str, str]]:
-    """The environment for a PostgreSQL tool: where to connect, and the password in a private file."""
+def libpq_env(address: ServerAddress, password: str | None) -> dict[str, str]:
+    """The environment for a PostgreSQL tool: where to connect and, when given, the password (for the
+    child process only; never written to a file)."""
     # No other PG* setting may redirect the tool; libpq's own password sources only when none was given.
     own = ("PGPASSFILE", "PGPASSWORD") if password is None else ()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG") or k in own}
@@ -85,18 +86,12 @@ def _libpq_env(address: ServerAddress, password: str | None) -> Iterator[dict[st
         env["PGUSER"] = address.user
     if address.sslrootcert:
         env["PGSSLROOTCERT"] = address.sslrootcert
-    with tempfile.TemporaryDirectory(prefix="careplanner-pg-") as folder:
-        if password is not None:
-            passfile = Path(folder) / "pgpass"
-            fd = os.open(passfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            escaped = password.replace("\\", "\\\\").replace(":", "\\:")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(f"*:*:*:*:{escaped}\n")
-            env["PGPASSFILE"] = str(passfile)
-        yield env
+    if password is not None:
+        env["PGPASSWORD"] = password
+    return env
 
 
-def _plain_failure(tool: str, stderr: str) -> ServerOpsError:
+def plain_failure(tool: str, stderr: str) -> ServerOpsError:
     """The tool's complaint in words IT can act on; its own text is kept in the log (no data rows in it)."""
     log.warning("%s failed: %s", tool, stderr.strip()[-2000:])
     lowered = stderr.lower()
@@ -107,8 +102,14 @@ def _plain_failure(tool: str, stderr: str) -> ServerOpsError:
         )
     if "role" in lowered and "does not exist" in lowered:
         return ServerOpsError(
-            "The backup names database accounts that this server does not have. Create them first "
-            "(docs/practice-server.md, 'Restoring onto a new server'). Nothing was restored."
+            "The backup's tables belong to a database owner this server does not have: make the owner "
+            "account under the same name first (docs/practice-server.md, 'Bringing the practice back on a "
+            "new server'). Nothing was restored."
+        )
+    if "permission denied" in lowered:
+        return ServerOpsError(
+            "This database account may not read the whole practice database: back up as the database "
+            "owner (the account that owns the practice database, e.g. careplanner_owner). Nothing was kept."
         )
     if "no password supplied" in lowered:
         return PasswordNeededError()
@@ -117,6 +118,21 @@ def _plain_failure(tool: str, stderr: str) -> ServerOpsError:
     if "could not connect" in lowered or "connection refused" in lowered or "timeout" in lowered:
         return ServerOpsError("The practice server cannot be reached.")
     return ServerOpsError(f"{tool} did not finish; the details are in the log file.")
+
+
+def remove_stale_partials(folder: Path, *, older_than_s: float = STALE_PARTIAL_S) -> list[Path]:
+    """Remove `careplanner-*.dump.partial` files that no backup has written to for a while: what a killed
+    backup left (a running pg_dump keeps writing to its own)."""
+    removed: list[Path] = []
+    limit = time.time() - older_than_s
+    for leftover in Path(folder).glob("careplanner-*.dump.partial"):
+        with contextlib.suppress(OSError):
+            if leftover.is_file() and leftover.stat().st_mtime < limit:
+                leftover.unlink()
+                removed.append(leftover)
+    if removed:
+        log.info("Removed %d unfinished backup file(s) left by an earlier backup", len(removed))
+    return removed
 
 
 def backup_name(database: str, now: datetime) -> str:
@@ -134,26 +150,26 @@ def backup(address: ServerAddress, password: str | None, to_dir: Path) -> Backup
     if final.exists():
         raise ServerOpsError(f"{final.name} already exists: wait a second and try again.")
     partial = final.with_name(final.name + ".partial")
+    remove_stale_partials(to_dir)
     # Made first with 0600, so pg_dump's file is never readable by others, even for a moment.
     os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     os.chmod(partial, 0o600)
     try:
-        with _libpq_env(address, password) as env:
-            done = subprocess.run(
-                [str(pg_dump), "--format=custom", "--no-password", "--file", str(partial)],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=TOOL_TIMEOUT,
-            )
-            if done.returncode != 0:
-                raise _plain_failure("pg_dump", done.stderr)
-            listed = subprocess.run(
-                [str(pg_tool("pg_restore")), "--list", str(partial)],
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
+        done = subprocess.run(
+            [str(pg_dump), "--format=custom", "--no-password", "--file", str(partial)],
+            env=libpq_env(address, password),
+            capture_output=True,
+            text=True,
+            timeout=TOOL_TIMEOUT,
+        )
+        if done.returncode != 0:
+            raise plain_failure("pg_dump", done.stderr)
+        listed = subprocess.run(
+            [str(pg_tool("pg_restore")), "--list", str(partial)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if listed.returncode != 0 or " audit_event " not in listed.stdout:
             raise ServerOpsError("The backup file could not be read back: it was not kept.")
         with open(partial, "rb") as handle:
@@ -191,55 +207,3 @@ def _record(address: ServerAddress, password: str | None, name: str, size: int) 
             )
     finally:
         engine.dispose()
-
-
-def database_is_empty(address: ServerAddress, password: str | None) -> bool:
-    engine = owner_engine(address, password)
-    try:
-        with engine.connect() as conn:
-            found = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                    "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
-                )
-            ).scalar()
-        return not found
-    finally:
-        engine.dispose()
-
-
-def restore(address: ServerAddress, password: str | None, file: Path) -> None:
-    """Restore a `server backup` file into the empty database at `address`, all or nothing."""
-    file = Path(file)
-    if not file.is_file():
-        raise ServerOpsError("The backup file was not found.")
-    pg_restore = pg_tool("pg_restore")
-    listed = subprocess.run(
-        [str(pg_restore), "--list", str(file)], capture_output=True, text=True, timeout=600
-    )
-    if listed.returncode != 0 or " audit_event " not in listed.stdout:
-        raise ServerOpsError("That file is not a Care Planner server backup (made by `server backup`).")
-    if not database_is_empty(address, password):
-        raise ServerOpsError(
-            "The database to restore into is not empty. Restore into a new, empty database (for example "
-            "`createdb careplanner_restored`), check it, then point the practice at it. Nothing was changed."
-        )
-    with _libpq_env(address, password) as env:
-        done = subprocess.run(
-            [
-                str(pg_restore),
-                "--no-password",
-                "--single-transaction",
-                "--exit-on-error",
-                "--dbname",
-                address.database,
-                str(file),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TOOL_TIMEOUT,
-        )
-    if done.returncode != 0:
-        raise _plain_failure("pg_restore", done.stderr)
-    log.info("Server backup restored")

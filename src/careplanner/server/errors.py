@@ -29,6 +29,19 @@ class ServerCertificateError(StoreError):
         )
 
 
+class ServerBusyError(StoreError):
+    """Another connection held a lock longer than the server lets anyone wait (its lock_timeout)."""
+
+    exit_code = 44
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "The practice server is busy; try again. Nothing was changed by this attempt, and nothing "
+            "you typed has been lost."
+        )
+
+
 class ServerSchemaError(StoreError):
     exit_code = 42
 

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, func, inspect, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import sessionmaker
 
 from careplanner.server.connection import ServerAddress
-from careplanner.server.ops import ServerOpsError, owner_engine, server_trust
+from careplanner.server.ops import ServerOpsError, owner_engine, practice_revision, server_trust
 
 log = logging.getLogger("careplanner.server.import")
 
@@ -115,8 +115,10 @@ def _merge_users(local: Connection, server: Connection, table: Table) -> tuple[i
     for uid, name in local.execute(select(table.c.id, table.c.username)):
         if str(name) in by_name and by_name[str(name)] != str(uid):
             raise ServerOpsError(
-                f"The user name {name} is taken on the server by another account: rename one of them "
-                "first. Nothing was changed."
+                f"The user name {name} is taken on the server by another account (often the first "
+                "administrator `server init` made): the store's account cannot be moved beside it. Nothing "
+                "was changed. Set the server up again with a first administrator whose name the store does "
+                "not use (docs/practice-server.md, 'Moving a workstation's store onto the server')."
             )
     return len(there), set(there)
 
@@ -188,6 +190,7 @@ def move_store(local: Connection, address: ServerAddress, password: str | None) 
     _check_local(local, tables)
     engine = owner_engine(address, password)
     try:
+        _check_set_up_and_owner(engine, address)
         check_schema(engine)
         with engine.begin() as server:
             guarded = sorted({table for table, _e, _f in expected_pg_triggers().values()})
@@ -232,6 +235,28 @@ def move_store(local: Connection, address: ServerAddress, password: str | None) 
         engine.dispose()
     log.info("Workstation store moved to the server (%d tables)", len(copied))
     return ImportResult(copied, entries, trust.versions, accounts)
+
+
+def _check_set_up_and_owner(engine: Engine, address: ServerAddress) -> None:
+    """Before anything is locked: the database was set up by `server init`, and this is its owner."""
+    with engine.connect() as conn:
+        if practice_revision(conn) is None:
+            raise ServerOpsError(
+                f"The database {address.database} has not been set up yet: run `careplanner server init` "
+                "first (it makes the schema, the roles and the first administrator), then import-store. "
+                "Nothing was changed."
+            )
+        owner = conn.execute(
+            text(
+                "SELECT d.datdba = r.oid OR r.rolsuper FROM pg_database d, pg_roles r "
+                "WHERE d.datname = current_database() AND r.rolname = current_user"
+            )
+        ).scalar()
+    if not owner:
+        raise ServerOpsError(
+            "Move a store as the account that owns the practice database (e.g. careplanner_owner, in "
+            "--url), not as a person's account. Nothing was changed."
+        )
 
 
 def _verify(

@@ -27,6 +27,7 @@ import logging
 import os
 import shutil
 import ssl
+import stat
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -85,14 +86,38 @@ class JoinedServer:
 
 
 def read_ca_file(path: str | os.PathLike[str]) -> str:
-    """The PEM text of a CA certificate file, checked to hold one or more certificates."""
+    """The PEM text of a CA certificate file, checked to hold one or more certificates.
+
+    Only a regular file is read, at most MAX_CA_BYTES of it: a pipe, a device or a folder is refused before
+    anything is read from it (opened without blocking, so a FIFO with no writer cannot hang the join)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise CertificateFileError(
+            f"The practice CA certificate file could not be read ({exc.strerror or 'unreadable'})."
+        ) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CertificateFileError(
+                "The practice CA certificate must be an ordinary file (a .pem file), not a folder, pipe or "
+                "device."
+            )
+        if info.st_size > MAX_CA_BYTES:
+            raise CertificateFileError(
+                "The practice CA certificate file is far too long: is it the right file?"
+            )
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
             data = handle.read(MAX_CA_BYTES + 1)
     except OSError as exc:
         raise CertificateFileError(
             f"The practice CA certificate file could not be read ({exc.strerror or 'unreadable'})."
         ) from exc
+    finally:
+        if fd >= 0:
+            os.close(fd)
     if len(data) > MAX_CA_BYTES:
         raise CertificateFileError("The practice CA certificate file is far too long: is it the right file?")
     return check_ca_pem(data.decode("ascii", errors="replace"))

@@ -211,6 +211,17 @@ def _backups(conn: Connection, report: CheckReport, max_age_hours: float) -> Non
         )
 
 
+def _roles(conn: Connection, report: CheckReport) -> None:
+    from careplanner.server.role_check import role_findings
+
+    found = role_findings(conn)
+    report.lines.append(
+        "Roles: " + ("nothing outside the design" if not (found.problems or found.warnings) else "see below")
+    )
+    report.lines.extend(f"Warning: {w}" for w in found.warnings)
+    report.problems.extend(found.problems)
+
+
 def _age(hours: float) -> str:
     if hours < 1:
         return f"{max(0, round(hours * 60))} minute(s)"
@@ -238,6 +249,7 @@ def server_check(
                 report.lines.append("Backups, triggers and audit trail: not checked (schema differs)")
                 return report
             _backups(conn, report, max_backup_age_hours)
+            _roles(conn, report)
         trust = server_trust(sessionmaker(engine))
         report.lines.append(
             "Protective triggers: "

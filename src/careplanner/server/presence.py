@@ -43,11 +43,12 @@ def notify(session: Session, channel: str, payload: str) -> None:
     session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload})
 
 
-def _row(session: Session, person_id: str, *, lock: bool = False) -> PresenceRow | None:
+def _row(session: Session, person_id: str, *, lock: bool = False, share: bool = False) -> PresenceRow | None:
+    locking = " FOR UPDATE OF p" if lock else " FOR SHARE OF p" if share else ""
     sql = (
         "SELECT p.person_id, p.draft_id, p.user_id, u.display_name, p.workstation, p.holder, p.updated_at, "
         f"{_FRESH} AS fresh FROM plan_presence p JOIN app_user u ON u.id = p.user_id "
-        "WHERE p.person_id = :person" + (" FOR UPDATE OF p" if lock else "")
+        "WHERE p.person_id = :person" + locking
     )
     found = session.execute(text(sql), {"person": person_id, "stale": STALE_AFTER.total_seconds()}).first()
     if found is None:
@@ -62,6 +63,12 @@ def _row(session: Session, person_id: str, *, lock: bool = False) -> PresenceRow
         since=found.updated_at.replace(tzinfo=UTC),
         fresh=bool(found.fresh),
     )
+
+
+def holder_row(session: Session, person_id: str, *, share: bool = False) -> PresenceRow | None:
+    """This person's presence row, fresh or not (`share`: locked until the caller's transaction ends, so
+    a take-over waits for it)."""
+    return _row(session, person_id, share=share)
 
 
 def holder_of(session: Session, person_id: str) -> PresenceRow | None:

@@ -1,8 +1,9 @@
 """Who may do what on the practice server, enforced by PostgreSQL itself (a workstation is not trusted).
 
 For a practice database DB there are three group roles, which cannot sign in:
-  DB_reader      SELECT on every table; INSERT on audit_event (and its sequence), INSERT and UPDATE on
-                 audit_head_mark: reading a record is audited, so every account appends to the trail;
+  DB_reader      SELECT on every table; INSERT on audit_event (and its sequence), INSERT and UPDATE of
+                 (seq, hash) on audit_head_mark: reading a record is audited, so every account appends to
+                 the trail (as itself, now, and after the newest entry: the guard triggers check it);
   DB_clinician   DB_reader, and INSERT / UPDATE / DELETE on the people, plan, presence and directory tables;
   DB_admin       DB_reader, and INSERT / UPDATE / DELETE on app_user, practice and the directory tables;
 and one login role per account, `DB.<name>` (see `login_role`), a member of exactly one group. Only the
@@ -12,7 +13,14 @@ DB_reader at once (ALTER DEFAULT PRIVILEGES); `apply_grants`, run by `server upg
 
 Login roles are made and changed only through `careplanner_save_login`, a SECURITY DEFINER function owned
 by the database owner, which DB_admin alone may execute. It takes a SCRAM verifier, never a password, and
-acts only on this database's login roles.
+acts only on this database's login roles, each for an existing account (app_user row), whose id it keeps
+in `server_login` (login role -> account; only the owner writes it): the guard triggers read it to know
+whom a connection speaks for.
+
+No grant lets a reader LOCK a table in a mode that blocks others' writes (LOCK needs UPDATE, DELETE or
+TRUNCATE on the table; a reader's UPDATE is on two columns only), and the database makes every session
+give up waiting for a lock after LOCK_TIMEOUT and ends a transaction left idle for IDLE_TIMEOUT, so one
+account holding a lock cannot freeze every workstation.
 """
 
 from __future__ import annotations
@@ -43,7 +51,8 @@ ROLE_SUFFIX = r"\.([a-z0-9][a-z0-9._-]{0,21}|~[0-9a-f]{21})$"
 
 READER_WRITES: dict[str, tuple[str, ...]] = {
     "audit_event": ("INSERT",),
-    "audit_head_mark": ("INSERT", "UPDATE"),
+    # Column-level: a table-level UPDATE would let a reader LOCK the table in ACCESS EXCLUSIVE mode.
+    "audit_head_mark": ("INSERT", "UPDATE (seq, hash)"),
 }
 DIRECTORY_TABLES = ("directory_service", "directory_leaflet", "contingency_template")
 CLINICIAN_TABLES = (
@@ -59,7 +68,12 @@ CLINICIAN_TABLES = (
 )
 ADMIN_TABLES = ("app_user", "practice", *DIRECTORY_TABLES)
 # Read by every account, written only by the owner (migrations; `server backup`).
-OWNER_ONLY_TABLES = ("alembic_version", "server_backup_log")
+OWNER_ONLY_TABLES = ("alembic_version", "server_backup_log", "server_login")
+SAVE_LOGIN_ARGS = "text, text, text, text, boolean"
+# The function before accounts were bound to their login roles (dropped by `server upgrade`).
+OLD_SAVE_LOGIN_ARGS = "text, text, text, boolean"
+LOCK_TIMEOUT = "10s"
+IDLE_TIMEOUT = "2min"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 GROUP_OF_ROLE: dict[UserRole, str] = {
@@ -123,14 +137,15 @@ def quote_ident(name: str) -> str:
 
 
 def save_login_sql() -> str:
-    """CREATE OR REPLACE for `careplanner_save_login(role, group, verifier, can_login)`.
+    """CREATE OR REPLACE for `careplanner_save_login(user_id, role, group, verifier, can_login)`.
 
-    Refuses (and changes nothing) unless: the role name is one of this database's login role names; the
-    group is reader, clinician or admin; the verifier (NULL: keep the password) is a SCRAM verifier; and an
-    existing role is an ordinary login role that belongs to one of this database's groups."""
+    Refuses (and changes nothing) unless: the account (app_user id) exists; the role name is one of this
+    database's login role names, and not another account's; the group is reader, clinician or admin; the
+    verifier (NULL: keep the password) is a SCRAM verifier; and an existing role is an ordinary login role
+    that belongs to one of this database's groups. Notes role -> account in server_login."""
     return rf"""
 CREATE OR REPLACE FUNCTION public.{SAVE_LOGIN_FUNCTION}(
-    p_role text, p_group text, p_verifier text, p_login boolean)
+    p_user_id text, p_role text, p_group text, p_verifier text, p_login boolean)
 RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -153,7 +168,14 @@ BEGIN
     IF p_verifier IS NOT NULL AND p_verifier !~ '{scram.VERIFIER_PATTERN.pattern}' THEN
         RAISE EXCEPTION 'a password is stored only as a SCRAM-SHA-256 verifier';
     END IF;
-    SELECT oid, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls
+    IF p_user_id IS NULL OR NOT EXISTS (SELECT 1 FROM public.app_user u WHERE u.id = p_user_id) THEN
+        RAISE EXCEPTION 'a login is made only for an existing account';
+    END IF;
+    IF EXISTS (SELECT 1 FROM public.server_login l
+               WHERE (l.login_role = p_role) <> (l.user_id = p_user_id)) THEN
+        RAISE EXCEPTION 'that login belongs to another account';
+    END IF;
+    SELECT oid, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, rolcanlogin
         INTO target FROM pg_roles WHERE rolname = p_role;
     IF NOT FOUND THEN
         IF p_verifier IS NULL THEN
@@ -170,7 +192,10 @@ BEGIN
             SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
             WHERE m.member = target.oid
               AND g.rolname IN (db || '_reader', db || '_clinician', db || '_admin')
-        ) THEN
+        -- [switch-off] An account switched off below keeps no group: accept it back only while it
+        -- cannot sign in and belongs to no role at all (what this function leaves behind).
+        ) AND (target.rolcanlogin
+               OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = target.oid)) THEN
             RAISE EXCEPTION 'not an account of this practice database';
         END IF;
         EXECUTE format('ALTER ROLE %I %s', p_role, CASE WHEN p_login THEN 'LOGIN' ELSE 'NOLOGIN' END);
@@ -182,13 +207,30 @@ BEGIN
         IF EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                    JOIN pg_roles r ON r.oid = m.member
                    WHERE r.rolname = p_role AND g.rolname = db || '_' || other) THEN
-            IF other <> p_group THEN
+            -- [switch-off] also every group of an account switched off: open sessions lose access at once
+            IF other <> p_group OR NOT p_login THEN
                 EXECUTE format('REVOKE %I FROM %I', db || '_' || other, p_role);
             END IF;
-        ELSIF other = p_group THEN
+        ELSIF other = p_group AND p_login THEN
             EXECUTE format('GRANT %I TO %I', db || '_' || other, p_role);
         END IF;
     END LOOP;
+    -- [switch-off] End the switched-off account's open connections now. pg_terminate_backend needs the
+    -- privileges of the role: the owner (CREATEROLE; on PostgreSQL 16 the role's creator, with ADMIN
+    -- OPTION) takes its membership for this moment only. Where that is not allowed the revoke above
+    -- still holds: the open connections can read nothing of this practice.
+    IF NOT p_login THEN
+        BEGIN
+            EXECUTE format('GRANT %I TO %I', p_role, current_user);
+            PERFORM pg_catalog.pg_terminate_backend(a.pid) FROM pg_catalog.pg_stat_activity a
+                WHERE a.usename = p_role AND a.pid <> pg_catalog.pg_backend_pid();
+            EXECUTE format('REVOKE %I FROM %I', p_role, current_user);
+        EXCEPTION WHEN insufficient_privilege OR invalid_grant_operation THEN
+            RAISE WARNING 'could not end the open connections of a switched-off account';
+        END;
+    END IF;
+    INSERT INTO public.server_login (login_role, user_id) VALUES (p_role, p_user_id)
+        ON CONFLICT (login_role) DO NOTHING;
 END
 $fn$
 """
@@ -233,8 +275,11 @@ def apply_grants(conn: Connection, database: str) -> None:
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, {groups}",
         f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {reader}",
-        f"REVOKE ALL ON FUNCTION public.{SAVE_LOGIN_FUNCTION}(text, text, text, boolean) FROM PUBLIC",
-        f"GRANT EXECUTE ON FUNCTION public.{SAVE_LOGIN_FUNCTION}(text, text, text, boolean) TO {admin}",
+        f"REVOKE ALL ON FUNCTION public.{SAVE_LOGIN_FUNCTION}({SAVE_LOGIN_ARGS}) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION public.{SAVE_LOGIN_FUNCTION}({SAVE_LOGIN_ARGS}) TO {admin}",
+        # For sessions that start from now on (each workstation connects afresh).
+        f"ALTER DATABASE {db} SET lock_timeout = '{LOCK_TIMEOUT}'",
+        f"ALTER DATABASE {db} SET idle_in_transaction_session_timeout = '{IDLE_TIMEOUT}'",
     ]
     present = set(public_tables(conn))
     for table, rights in READER_WRITES.items():
@@ -252,4 +297,5 @@ def apply_grants(conn: Connection, database: str) -> None:
 
 
 def install_function(conn: Connection) -> None:
+    conn.execute(text(f"DROP FUNCTION IF EXISTS public.{SAVE_LOGIN_FUNCTION}({OLD_SAVE_LOGIN_ARGS})"))
     conn.execute(text(save_login_sql()))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.server.connection import ServerAddress
 from careplanner.server.errors import (
+    ServerBusyError,
     ServerCertificateError,
     ServerSchemaError,
     ServerSignInError,
@@ -40,6 +41,9 @@ def classify(exc: BaseException) -> StoreError | None:
         or "permission denied for database" in text_
     ):
         return ServerSignInError()
+    # Waited longer than the database's lock_timeout (SQLSTATE 55P03): someone holds a lock; not an outage.
+    if getattr(getattr(exc, "orig", exc), "sqlstate", None) == "55P03" or "lock timeout" in text_:
+        return ServerBusyError()
     if "certificate" in text_ or ("ssl" in text_ and ("verify" in text_ or "handshake" in text_)):
         return ServerCertificateError()
     if (

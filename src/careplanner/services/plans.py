@@ -13,7 +13,13 @@ from careplanner.clinical.enums import AgreedWith, PlanStatus
 from careplanner.models import CarePlan, Person, User
 from careplanner.services import audit
 from careplanner.services.carry_forward import carried_forward
-from careplanner.services.draft_copy import AGREED_ELSEWHERE, StaleCopyError, refusing_stale
+from careplanner.services.draft_copy import (
+    AGREED_ELSEWHERE,
+    StaleCopyError,
+    refuse_if_taken,
+    refusing_stale,
+    who_changed,
+)
 from careplanner.services.errors import NotADraftError, NotAllowedError, NotFoundError, ValidationError
 from careplanner.services.mapping import read_content, read_section, write_section
 from careplanner.services.plan_data import SECTION_TYPES, PlanSummary, PlanVersion, Section, section_key
@@ -272,6 +278,11 @@ class PlanService:
         plan take turns in one order (no deadlock)."""
         if not one_section:
             plan = session.get(CarePlan, plan_id)
+            # Then the same row lock (before an agreement seals the content, and before a discard deletes
+            # sections): the server's content guard reads the version FOR SHARE, so two writers of one
+            # plan would otherwise each hold that and wait for the other. Taken after reading, so a change
+            # committed while waiting still makes this copy stale (refused when it is written).
+            session.execute(select(CarePlan.id).where(CarePlan.id == plan_id).with_for_update(key_share=True))
         else:
             lock = {"key_share": True}
             plan = session.get(CarePlan, plan_id, options=[lazyload("*")], with_for_update=lock)
@@ -291,20 +302,24 @@ class PlanService:
         *,
         seen_revision: int | None = None,
         seen_section: Section | None = None,
+        holder: str | None = None,
     ) -> SaveResult:
         """Autosave one step of the draft. One transaction; the audit says which section, never what.
 
         `seen_revision` / `seen_section`: what the saving copy last saw (see draft_copy.py). When the draft
-        has moved on since and this section is no longer what was seen, StaleCopyError: never overwrite."""
+        has moved on since and this section is no longer what was seen, StaleCopyError: never overwrite.
+        `holder`: the saving editor's presence token; on the practice server a save from an editor that no
+        longer holds the person's draft (taken over) is refused, naming who has it."""
         self._require_clinician(actor)
         with refusing_stale(), self._sessions.begin() as session:
             plan = self._editable(session, plan_id, one_section=True)
+            refuse_if_taken(session, plan.person_id, holder)
             if seen_revision is not None and plan.revision != seen_revision:
                 stored = read_section(plan, type(section))
                 if stored == section:  # already there (a retry after a lost reply)
                     return SaveResult(plan.id, plan.revision, plan.last_updated or self._now())
                 if stored != seen_section:
-                    raise StaleCopyError()
+                    raise who_changed(session, plan.id, section_key(section))
             save_sections_in(session, plan, [section], actor, self._now)
             assert plan.last_updated is not None
             return SaveResult(plan.id, plan.revision, plan.last_updated)
@@ -319,6 +334,7 @@ class PlanService:
         representative_role: str = "",
         review_date: date | None = None,
         seen_revision: int | None = None,
+        holder: str | None = None,
     ) -> PlanVersion:
         """The draft becomes the next agreed version; from here on nothing may change it. One transaction:
         two workstations agreeing the same draft at once make one version, and the other is told plainly
@@ -328,7 +344,8 @@ class PlanService:
             raise ValidationError({"representative_name": "Enter the name of the person's representative."})
         # Another workstation agreeing (or saving) the same draft in the same moment: StaleDataError.
         with refusing_stale(AGREED_ELSEWHERE), self._sessions.begin() as session:
-            plan = self._editable(session, plan_id)
+            plan = self._editable(session, plan_id, one_section=holder is not None)
+            refuse_if_taken(session, plan.person_id, holder, agreeing=True)
             if seen_revision is not None and plan.revision != seen_revision:
                 raise StaleCopyError(AGREED_ELSEWHERE)
             if review_date is not None:
@@ -369,12 +386,19 @@ class PlanService:
             return version_of(session, plan)
 
     def decline(
-        self, plan_id: str, actor: Actor, *, reason: str, review_date: date | None = None
+        self,
+        plan_id: str,
+        actor: Actor,
+        *,
+        reason: str,
+        review_date: date | None = None,
+        holder: str | None = None,
     ) -> PlanVersion:
         """The person did not want a written plan: record that (with the reason), as its own version."""
         self._require_clinician(actor)
         with self._sessions.begin() as session:
-            plan = self._editable(session, plan_id)
+            plan = self._editable(session, plan_id, one_section=holder is not None)
+            refuse_if_taken(session, plan.person_id, holder, agreeing=True)
             now = self._now()
             plan.status = PlanStatus.DECLINED
             plan.declined_reason = reason.strip()

@@ -25,11 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, lazyload, sessionmaker
 
+from careplanner.clinical.enums import PlanStatus
+from careplanner.models import CarePlan
 from careplanner.services import audit
 from careplanner.services.consultation import OpenedPlan
 from careplanner.services.errors import NotAllowedError
+from careplanner.services.plans import version_of
 from careplanner.services.users import Actor
 
 if TYPE_CHECKING:
@@ -118,8 +121,14 @@ class PresenceService:
             raise NotAllowedError("Only clinicians can change care plans.")
         from careplanner.server import presence as sql
 
-        person_id = opened.person.id
+        person_id, plan_id = opened.person.id, opened.plan.id
         with self._sessions.begin() as session:
+            draft = None
+            if take_over:
+                # The draft's row first (the order saves take: no deadlock). A save the old holder has in
+                # flight finishes before this, and is in the copy re-read below; one after is refused.
+                lock = {"key_share": True}
+                draft = session.get(CarePlan, plan_id, options=[lazyload("*")], with_for_update=lock)
             claimed, other = sql.claim(
                 session,
                 person_id,
@@ -132,13 +141,18 @@ class PresenceService:
             if not claimed:
                 assert other is not None
                 return ClaimedOpen(dataclasses.replace(opened, editable=False), editing_by=_presence(other))
+            if other is not None and draft is not None and draft.status is PlanStatus.DRAFT:
+                # Every copy the old holder has is stale now: its next save or agreement is checked.
+                draft.revision += 1
+                session.flush()
+                opened = dataclasses.replace(opened, plan=version_of(session, draft))
             if other is not None:
                 audit.record(
                     session,
                     PLAN_TAKEN_OVER,
                     user_id=actor.id,
                     person_id=person_id,
-                    plan_id=opened.plan.id,
+                    plan_id=plan_id,
                     detail=f"from_user={other.user_id}",
                     now=self._now,
                 )
@@ -178,7 +192,7 @@ def announce_changes(sessions: sessionmaker[Session]) -> None:
     (on commit, by PostgreSQL), so other workstations refresh their patient and recall lists."""
     from sqlalchemy import text
 
-    from careplanner.models import CarePlan, Person
+    from careplanner.models import Person
     from careplanner.server.presence import CHANGES_CHANNEL
 
     def touches_lists(session: Session) -> bool:
@@ -188,15 +202,29 @@ def announce_changes(sessions: sessionmaker[Session]) -> None:
             return True
         return any(isinstance(o, Person) and session.is_modified(o) for o in session.dirty)
 
+    def plans_touched(session: Session) -> set[str]:
+        # A draft saved, agreed, declined or started: readers of that person's plan refresh their view,
+        # and an editor of it hears that it is no longer a draft. The person's record id only, never a name.
+        touched = (*session.new, *session.deleted, *session.dirty)
+        return {o.person_id for o in touched if isinstance(o, CarePlan) and o.person_id}
+
     def after_flush(session: Session, _context: Any) -> None:
         if not session.info.get("announce") and touches_lists(session):
             session.info["announce"] = True
             session.connection().execute(
                 text("SELECT pg_notify(:channel, 'people')"), {"channel": CHANGES_CHANNEL}
             )
+        announced: set[str] = session.info.setdefault("announced_plans", set())
+        for person_id in sorted(plans_touched(session) - announced):
+            announced.add(person_id)
+            session.connection().execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": CHANGES_CHANNEL, "payload": f"plan {person_id}"},
+            )
 
     def after_end(session: Session, *_args: Any) -> None:
         session.info.pop("announce", None)
+        session.info.pop("announced_plans", None)
 
     event.listen(sessions, "after_flush", after_flush)
     event.listen(sessions, "after_commit", after_end)

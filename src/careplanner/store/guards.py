@@ -10,6 +10,12 @@ What the triggers refuse:
 - a row added to, or moved into, an agreed or declined version (the new row is tested, not only the old);
 - a version inserted as anything but a draft (a version becomes agreed only by agreeing a draft);
 - any change to, or deletion of, an audit entry, and winding back the store's note of the newest entry.
+
+On the practice server, where each person connects as their own login role and no workstation is trusted,
+they also refuse (the database owner excepted): an audit entry in another account's name, at another time
+than the server's, or not following the newest entry; a draft agreed or declined in another's name or at
+another time; and the newest-entry mark moved to anything but an entry in the trail. The content guard
+reads the version's row FOR SHARE, so a content change and an agreement of that version take turns.
 """
 
 from __future__ import annotations
@@ -136,35 +142,90 @@ def trigger_problems(found: dict[str, str | None]) -> list[str]:
 # the plan content rule is a function that reads the version's status. Only the database owner (not a
 # clinician's role) can disable or drop a trigger, so the rules hold against raw SQL from any workstation.
 
+# Who is connected: session_user (a SECURITY DEFINER function does not change it). The database owner (or a
+# superuser: migrations, `server upgrade`, `import-store`, a restore) is trusted; every other login role is
+# one person's, and `server_login` (written only by the owner's `careplanner_save_login`) names its account.
+_IS_OWNER = (
+    "EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = session_user AND (r.rolsuper OR r.oid = "
+    "(SELECT d.datdba FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())))"
+)
+_ME = "SELECT l.user_id INTO me FROM public.server_login l WHERE l.login_role = session_user; "
+# A time the workstation wrote, against the server's clock (times are stored as naive UTC).
+_SKEW_SECONDS = 300
+
+
+def _far_from_now(column: str) -> str:
+    return (
+        f"({column} IS NULL OR abs(extract(epoch FROM ({column} - "
+        f"(pg_catalog.clock_timestamp() AT TIME ZONE 'UTC')))) > {_SKEW_SECONDS})"
+    )
+
+
 PG_FUNCTIONS: dict[str, str] = {
     "careplanner_frozen_version": (
+        "DECLARE me text; "
         "BEGIN "
         "IF TG_OP = 'INSERT' THEN "
         "IF NEW.status IS DISTINCT FROM 'draft' THEN "
         "RAISE EXCEPTION 'a plan version can only be added as a draft'; END IF; RETURN NEW; END IF; "
         "IF OLD.status <> 'draft' THEN "
         "RAISE EXCEPTION 'agreed or declined plan versions cannot be changed'; END IF; "
-        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
+        # A draft is agreed (or declined) only in the name of the person connected, and only now.
+        f"IF NEW.status IS DISTINCT FROM 'draft' AND NOT {_IS_OWNER} THEN {_ME}"
+        f"IF me IS NULL OR NEW.agreed_by_id IS DISTINCT FROM me OR {_far_from_now('NEW.agreed_at')} THEN "
+        "RAISE EXCEPTION 'a plan is agreed only by the person signed in, at the present time'; "
+        "END IF; END IF; "
+        "RETURN NEW; "
         "END"
     ),
+    # The version's row is read FOR SHARE: a content change waits for an agreement of the same version
+    # in progress (which holds the row's lock from before it seals) and then sees it agreed, and an
+    # agreement waits for the content change to commit, so its seal covers it.
     "careplanner_frozen_content": (
         "DECLARE old_status text; new_status text; "
         "BEGIN "
-        "IF TG_OP <> 'INSERT' THEN SELECT status INTO old_status FROM care_plan WHERE id = OLD.plan_id; "
+        "IF TG_OP <> 'INSERT' THEN "
+        "SELECT status INTO old_status FROM public.care_plan WHERE id = OLD.plan_id FOR SHARE; "
         "IF old_status <> 'draft' THEN "
         "RAISE EXCEPTION 'agreed or declined plan versions cannot be changed'; END IF; END IF; "
         "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
-        "SELECT status INTO new_status FROM care_plan WHERE id = NEW.plan_id; "
+        "SELECT status INTO new_status FROM public.care_plan WHERE id = NEW.plan_id FOR SHARE; "
         "IF new_status IS DISTINCT FROM 'draft' THEN "
         "RAISE EXCEPTION 'agreed or declined plan versions cannot be changed'; END IF; "
         "RETURN NEW; "
         "END"
     ),
     "careplanner_trail_fixed": ("BEGIN RAISE EXCEPTION 'the audit trail cannot be changed'; END"),
+    # A new entry names the person connected (or nobody), carries the present time and follows the newest
+    # entry, so nobody can write one in another's name, backdate one, or fork the chain.
+    "careplanner_trail_append": (
+        "DECLARE me text; last_seq bigint; last_hash text; "
+        "BEGIN "
+        f"IF {_IS_OWNER} THEN RETURN NEW; END IF; "
+        f"{_ME}"
+        "IF me IS NULL OR (NEW.user_id IS NOT NULL AND NEW.user_id <> me) THEN "
+        "RAISE EXCEPTION 'an audit entry can only be written by the account it names'; END IF; "
+        f"IF {_far_from_now('NEW.at')} THEN "
+        "RAISE EXCEPTION 'an audit entry must carry the present time'; END IF; "
+        "SELECT e.seq, e.hash INTO last_seq, last_hash FROM public.audit_event e "
+        "ORDER BY e.seq DESC LIMIT 1; "
+        "IF NOT FOUND THEN last_seq := 0; last_hash := repeat('0', 64); END IF; "
+        "IF NEW.seq IS DISTINCT FROM last_seq + 1 OR NEW.prev_hash IS DISTINCT FROM last_hash THEN "
+        "RAISE EXCEPTION 'an audit entry must follow the newest one'; END IF; "
+        "RETURN NEW; "
+        "END"
+    ),
+    # The mark moves forward only, and only to an entry that is in the trail.
     "careplanner_head_mark_forward": (
         "BEGIN "
-        "IF TG_OP = 'DELETE' OR NEW.seq < OLD.seq OR NEW.id IS DISTINCT FROM OLD.id THEN "
-        "RAISE EXCEPTION 'the audit trail cannot be changed'; END IF; RETURN NEW; "
+        "IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'the audit trail cannot be changed'; END IF; "
+        "IF TG_OP = 'UPDATE' AND (NEW.seq < OLD.seq OR NEW.id IS DISTINCT FROM OLD.id) THEN "
+        "RAISE EXCEPTION 'the audit trail cannot be changed'; END IF; "
+        f"IF NOT {_IS_OWNER} AND NOT EXISTS (SELECT 1 FROM public.audit_event e "
+        "WHERE e.seq = NEW.seq AND e.hash = NEW.hash) THEN "
+        "RAISE EXCEPTION 'the audit trail cannot be changed'; END IF; "
+        "RETURN NEW; "
         "END"
     ),
 }
@@ -175,7 +236,12 @@ def expected_pg_triggers() -> dict[str, tuple[str, str, str]]:
     out: dict[str, tuple[str, str, str]] = {
         "care_plan_frozen": ("care_plan", "INSERT OR DELETE OR UPDATE", "careplanner_frozen_version"),
         "audit_event_fixed": ("audit_event", "DELETE OR UPDATE", "careplanner_trail_fixed"),
-        "audit_head_mark_forward": ("audit_head_mark", "DELETE OR UPDATE", "careplanner_head_mark_forward"),
+        "audit_event_append": ("audit_event", "INSERT", "careplanner_trail_append"),
+        "audit_head_mark_forward": (
+            "audit_head_mark",
+            "INSERT OR DELETE OR UPDATE",
+            "careplanner_head_mark_forward",
+        ),
         # TRUNCATE skips row triggers, so it is refused by a statement trigger of its own.
         "audit_event_no_truncate": ("audit_event", "TRUNCATE", "careplanner_trail_fixed"),
     }

@@ -57,6 +57,12 @@ def head_revision() -> str:
 
 
 def current_revision(connection: Connection) -> str | None:
+    # On PostgreSQL a query of a missing table aborts the transaction: ask first.
+    if (
+        connection.dialect.name == "postgresql"
+        and connection.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar() is None
+    ):
+        return None
     try:
         return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     except sa_exc.OperationalError:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from careplanner.clinical.enums import AgreedWith, CommunicationNeed
 from careplanner.services.consultation import ChecklistItem, blocking_items, plan_checklist
 from careplanner.services.draft_copy import StaleCopyError
-from careplanner.services.errors import ValidationError
+from careplanner.services.errors import NotADraftError, ValidationError
 from careplanner.services.plan_data import PlanVersion
 from careplanner.ui.editor import PlanEditor
 from careplanner.ui.steps.sharing import SharingStep
@@ -90,7 +90,7 @@ class Agreement(QObject):
         review = self.sharing.section().sharing.review_date
         # Read on the worker after the flushed saves: the revision this window last saw, so agreeing a
         # copy that missed a colleague's change is refused instead of agreeing content nobody here read.
-        copy = editor.draft_copy
+        copy, holder = editor.draft_copy, editor.holder
         editor.worker.submit(
             lambda: plans.agree(
                 plan_id,
@@ -100,6 +100,7 @@ class Agreement(QObject):
                 representative_role=representative_role,
                 review_date=review,
                 seen_revision=None if copy is None else copy.revision,
+                holder=holder,
             ),
             self._finished,
             self._failed,
@@ -111,9 +112,9 @@ class Agreement(QObject):
             return
         editor.flush()
         plan_id, actor, plans = editor.plan.id, editor.session.actor, editor.services.plans
-        review = self.sharing.section().sharing.review_date
+        review, holder = self.sharing.section().sharing.review_date, editor.holder
         editor.worker.submit(
-            lambda: plans.decline(plan_id, actor, reason=reason, review_date=review),
+            lambda: plans.decline(plan_id, actor, reason=reason, review_date=review, holder=holder),
             self._finished,
             self._failed,
         )
@@ -129,6 +130,10 @@ class Agreement(QObject):
         elif isinstance(exc, StaleCopyError):
             # A colleague changed or agreed this draft on another workstation: say so, agree nothing.
             self.sharing.show_problem(str(exc))
+        elif isinstance(exc, NotADraftError):
+            # Agreed or declined on another workstation: the editor turns read-only, saying by whom.
+            self.sharing.show_problem(self.tr("This plan was already agreed on another workstation."))
+            self.editor.not_a_draft.emit()
         else:
             log.error("Agreeing failed: %s", type(exc).__name__)
             self.sharing.show_problem(self.tr("The plan could not be agreed. Please try again."))

@@ -30,7 +30,7 @@ from careplanner.services.carry_forward import carried_section
 from careplanner.services.container import Services
 from careplanner.services.diff import diff_plans
 from careplanner.services.draft_copy import DraftCopy, StaleCopyError
-from careplanner.services.errors import AccountInactiveError, ValidationError
+from careplanner.services.errors import AccountInactiveError, NotADraftError, ValidationError
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import SECTION_TITLES, SECTION_TYPES, PlanContent, PlanVersion, Section
 from careplanner.services.plans import SaveResult
@@ -68,7 +68,8 @@ class PlanEditor(QWidget):
     """Signals: saved(str) after a section reaches the store; save_state(str) for the status bar;
     step_built(str) when a step's widgets are first made; message(str) for the status bar;
     server_reached(bool) after each save on the practice server (False: it could not be reached);
-    stale() when a save was refused because a colleague changed the section first."""
+    stale() when a save was refused because a colleague changed the section first;
+    not_a_draft() when a save was refused because the draft was agreed or declined elsewhere."""
 
     saved = Signal(str)
     save_state = Signal(str)
@@ -76,6 +77,7 @@ class PlanEditor(QWidget):
     message = Signal(str)
     server_reached = Signal(bool)
     stale = Signal()
+    not_a_draft = Signal()
 
     def __init__(self, services: Services, session: UserSession, worker: Worker) -> None:
         super().__init__()
@@ -90,6 +92,8 @@ class PlanEditor(QWidget):
         self._in_flight = 0
         self._loading = False
         self._copy: DraftCopy | None = None  # what this editor last saw of the draft (stale-save check)
+        self.holder: str | None = None  # this window's presence token on the practice server
+        self.unsaved: set[str] = set()  # sections typed here and not (yet) saved: shown if never saved
         self._conflict = False  # a colleague changed what is on screen: stop saving, keep the text
         self._context = StepContext(services, services.clock.today)
         self.clock = AppointmentClock(parent=self)
@@ -211,11 +215,12 @@ class PlanEditor(QWidget):
         self.actor = self.session.actor
         self._content = plan.content if plan is not None else PlanContent()
         self._dirty.clear()
+        self.unsaved.clear()
         self._conflict = False
         self.presence_banner.clear()
         self._copy = None
         if editable and plan is not None:
-            self._copy = DraftCopy(self.services.plans, plan.id, plan.revision, plan.content)
+            self._copy = DraftCopy(self.services.plans, plan.id, plan.revision, plan.content, self.holder)
         self._show_banner()
         self._show_notice()
         for key in self.built:
@@ -333,6 +338,7 @@ class PlanEditor(QWidget):
         for key in dirty:
             section = self.built[key].section()
             self._content = with_section(self._content, key, section)
+            self.unsaved.add(key)
             self._in_flight += 1
             self.worker.submit(
                 _saver(copy, section, actor),
@@ -343,6 +349,8 @@ class PlanEditor(QWidget):
 
     def _saved(self, key: str, result: SaveResult) -> None:
         self._in_flight -= 1
+        if key not in self._dirty:
+            self.unsaved.discard(key)
         self.server_reached.emit(True)
         if self._in_flight == 0 and not self._dirty:
             local = result.saved_at.astimezone() if result.saved_at.tzinfo else result.saved_at
@@ -362,8 +370,15 @@ class PlanEditor(QWidget):
             # Never retried, never overwritten: the typed text stays on screen until the person reloads.
             self._conflict = True
             self.save_state.emit(self.tr("Not saved: someone else changed this plan"))
-            self.presence_banner.show_stale()
+            self.presence_banner.show_stale(str(exc))
             self.stale.emit()
+        elif isinstance(exc, NotADraftError):
+            # Agreed or declined on another workstation: it can never be saved. Not retried; the text stays
+            # on screen until the window turns read-only with it kept to copy (ui/plan_watch.py).
+            self._conflict = True
+            self._dirty.clear()
+            self.save_state.emit(self.tr("Not saved: this plan was agreed on another workstation"))
+            self.not_a_draft.emit()
         elif self.plan is not None and not self.read_only and unreachable(exc):
             self._dirty.update(self.built)
             self.save_state.emit(self.tr("Not saved yet: waiting for the practice server"))
@@ -447,3 +462,34 @@ class PlanEditor(QWidget):
 
     def has_pending(self) -> bool:
         return bool(self._dirty) or self._in_flight > 0
+
+    def pending_keys(self) -> list[str]:
+        """Sections typed here that have not reached the store, in step order."""
+        keys = self.unsaved | self._dirty
+        return [key for key in SECTION_TYPES if key in keys and key in self.built]
+
+    def refresh_view(self, plan: PlanVersion | None) -> None:
+        """A read-only view shown again as the plan now stands on the server (a colleague saved): the same
+        step, the same place on the page, the same notices."""
+        if not self.read_only:
+            return
+        bar = self.pages.currentWidget()
+        scroll = bar.verticalScrollBar() if isinstance(bar, QScrollArea) else None
+        where = scroll.value() if scroll is not None else 0
+        self.plan = plan
+        self._content = plan.content if plan is not None else PlanContent()
+        self._show_banner()
+        self._show_notice()
+        for key in self.built:
+            self._load_step(key)
+        self._show_states()
+        if scroll is not None:
+            scroll.setValue(where)
+
+    def discard_pending(self) -> None:
+        """Nothing here can be saved any more (the draft was finished elsewhere): stop trying. The caller
+        has taken a copy of the text to show (PlanWatch.kept_lines)."""
+        self._timer.stop()
+        self._dirty.clear()
+        self.unsaved.clear()
+        self._conflict = True

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from careplanner.ui import wheel_guard
 from careplanner.ui.fields import Field, enum_label, format_date, parse_date, tr
 
 
@@ -47,6 +48,8 @@ class DataForm(QWidget):
 
     def __init__(self, fields: tuple[Field, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The wheel scrolls the page and changes no value it passes over (every step: wheel_guard.py).
+        wheel_guard.install()
         self._fields = fields
         self._widgets: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}

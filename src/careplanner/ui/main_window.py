@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
 
     def show_list(self) -> None:
         if self.stack.currentWidget() is self.editor:
+            if self.sharing.watch.ask_before_leaving(self.show_list):
+                return  # text on screen that can never be saved: asked first (ui/plan_watch.py)
             self.editor.close_plan()
             self.sharing.keeper.closed()
             self.save_label.clear()

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from careplanner.services.container import Services
 from careplanner.services.people import ListFilter
-from careplanner.ui.patient_model import RECALL, PatientTableModel
+from careplanner.ui import wheel_guard
+from careplanner.ui.patient_model import RECALL, PatientTableModel, matches
 from careplanner.ui.worker import Worker
 
 LIVE_REFRESH_MS = 800
@@ -33,6 +34,7 @@ class PatientListPage(QWidget):
 
     def __init__(self, services: Services, worker: Worker) -> None:
         super().__init__()
+        wheel_guard.install()  # the first screen: from here on the wheel changes no unfocused value anywhere
         self.model = PatientTableModel(services, worker)
         title = QLabel(self.tr("People"))
         title.setObjectName("pageTitle")
@@ -143,27 +145,36 @@ class PatientListPage(QWidget):
             self.empty.setVisible(False)
             self.table.selectRow(rows[0] if rows else 0)
             return
-        if self._open_when_loaded and total:
-            self._open_when_loaded = False
-            self.table.selectRow(0)
-            self.open_requested.emit(self.model.person(0).id)
+        open_now, self._open_when_loaded = self._open_when_loaded, False  # one Return opens at most once
         self.count.setText(self.tr("{0} people").format(total) if total != 1 else self.tr("1 person"))
         self.empty.setVisible(total == 0)
         if total:
             self.table.selectRow(0)
+        if open_now:
+            self._open_selected()
 
     def _activated(self, index: QModelIndex) -> None:
         self.open_requested.emit(self.model.person(index.row()).id)
 
     def _open_first(self) -> None:
-        """Enter in the search box opens the selected (or only) match."""
+        """Enter in the search box opens the selected match (once the search has run, if it is running)."""
         if self._debounce.isActive() or self._pending:
             self._open_when_loaded = True
             self.run_query()
             return
-        row = max(self.table.currentIndex().row(), 0)
-        if self.model.rowCount():
-            self.open_requested.emit(self.model.person(row).id)
+        self._open_selected()
+
+    def _open_selected(self) -> None:
+        """Open the selected row, only if it is on show and answers what is in the search box now."""
+        if self.model.shown_query != self.search.text():
+            return  # the rows are from an earlier search: never open someone the box does not name
+        rows = self.table.selectionModel().selectedRows()
+        if len(rows) != 1 or not 0 <= rows[0].row() < self.model.rowCount():
+            return
+        row = rows[0].row()
+        if self.table.isRowHidden(row) or not matches(self.model.person(row), self.search.text()):
+            return
+        self.open_requested.emit(self.model.person(row).id)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

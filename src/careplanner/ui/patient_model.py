@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from careplanner.clinical.name_search import name_tokens, query_words
 from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.services.container import Services
 from careplanner.services.people import PersonSummary
@@ -19,6 +20,39 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _date(value: date | None) -> str:
     return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+def _date_query(text: str) -> date | None:
+    """dd/mm/yyyy (or yyyy-mm-dd) typed in the search box, as the people service reads it."""
+    for sep in ("/", "-", "."):
+        parts = text.split(sep)
+        if len(parts) == 3 and all(part.isdigit() for part in parts):
+            day, month, year = (parts[2], parts[1], parts[0]) if len(parts[0]) == 4 else parts
+            try:
+                return date(int(year), int(month), int(day))
+            except ValueError:
+                return None
+    return None
+
+
+def matches(person: PersonSummary, text: str) -> bool:
+    """Whether `person` answers the search box as the people service's search does: an NHS number
+    prefix (3 or more digits), a date of birth, or every word starting one of the person's names.
+
+    Used on the recall list, which the service returns whole (a few dozen people) and the search
+    box must still narrow (a clinician typed a name there and Return opened someone else)."""
+    query = text.strip()
+    if not query:
+        return True
+    digits = query.replace(" ", "").replace("-", "")
+    if digits.isdigit() and len(digits) >= 3:
+        return (person.nhs_number or "").startswith(digits)
+    as_date = _date_query(query)
+    if as_date is not None:
+        return person.date_of_birth == as_date
+    tokens = name_tokens(person.first_name, person.family_name, person.preferred_name)
+    words = query_words(query)
+    return bool(words) and all(any(t.startswith(w) for t in tokens) for w in words)
 
 
 class PatientTableModel(QAbstractTableModel):
@@ -34,6 +68,7 @@ class PatientTableModel(QAbstractTableModel):
         self._cells: list[tuple[str, ...]] = []  # display text, computed once per row (painting is hot)
         self._total = 0
         self._query = ("", "all")
+        self._shown = ""
         self._generation = 0
         self._fetching = False
         self.headers = [
@@ -54,7 +89,7 @@ class PatientTableModel(QAbstractTableModel):
 
         def load() -> tuple[int, list[PersonSummary]]:
             if list_filter == RECALL:
-                rows = people.reviews_due(within_days=30)
+                rows = [p for p in people.reviews_due(within_days=30) if matches(p, text)]
                 return len(rows), rows
             return people.count(text, list_filter=list_filter), people.search(
                 text, list_filter=list_filter, offset=0, limit=PAGE
@@ -71,6 +106,7 @@ class PatientTableModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._total, self._rows = result
+        self._shown = self._query[0]
         self._cells = [self._texts(p) for p in self._rows]
         self._fetching = False
         self.endResetModel()
@@ -104,6 +140,11 @@ class PatientTableModel(QAbstractTableModel):
     @property
     def total(self) -> int:
         return self._total
+
+    @property
+    def shown_query(self) -> str:
+        """The search text the rows on show answer (not yet what is typed while a search runs)."""
+        return self._shown
 
     # ---- the table ------------------------------------------------------------------------------------
 

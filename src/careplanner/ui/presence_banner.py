@@ -11,11 +11,11 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from careplanner.services.container import Services
-from careplanner.services.draft_copy import STALE_SECTION
 from careplanner.services.presence import HEARTBEAT_SECONDS, ClaimedOpen, Presence, new_holder
+from careplanner.ui.plan_watch import PlanWatch
 from careplanner.ui.worker import Worker
 
 if TYPE_CHECKING:
@@ -26,7 +26,8 @@ log = logging.getLogger("careplanner.ui.presence")
 
 
 class PresenceBanner(QFrame):
-    """A notice above the plan with one action. Signals: take_over_requested(); reload_requested()."""
+    """A notice above the plan with one action, and (when something typed here could not be saved) that
+    text in a read-only box to copy from. Signals: take_over_requested(); reload_requested()."""
 
     take_over_requested = Signal()
     reload_requested = Signal()
@@ -46,14 +47,31 @@ class PresenceBanner(QFrame):
         self.take_over.clicked.connect(self.take_over_requested)
         self.reload = QPushButton(self.tr("Reload"))
         self.reload.clicked.connect(self.reload_requested)
-        layout = QHBoxLayout(self)
+        self.kept = QPlainTextEdit()  # what was typed here and not saved: never dropped silently
+        self.kept.setObjectName("keptText")
+        self.kept.setReadOnly(True)
+        self.kept.setAccessibleName(self.tr("Your text that was not saved"))
+        self.kept.setMaximumHeight(140)
+        self.kept.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.label, 1)
+        row.addWidget(self.take_over)
+        row.addWidget(self.reload)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 8, 24, 8)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.take_over)
-        layout.addWidget(self.reload)
+        layout.addLayout(row)
+        layout.addWidget(self.kept)
         self.hide()
 
-    def _show(self, text: str, *, take_over: str = "", reload: bool = False) -> None:
+    def kept_text(self) -> str:
+        """The unsaved text shown for copying ("" when none)."""
+        return self.kept.toPlainText() if not self.kept.isHidden() else ""
+
+    def _show(
+        self, text: str, *, take_over: str = "", reload: bool = False, kept: list[str] | None = None
+    ) -> None:
+        self.kept.setPlainText("\n".join(kept or []))
+        self.kept.setVisible(bool(kept))
         self.label.setText(text)
         self.setAccessibleName(text)
         self.take_over.setVisible(bool(take_over))
@@ -71,12 +89,31 @@ class PresenceBanner(QFrame):
             take_over=self.tr("Take over"),
         )
 
-    def show_taken(self, by: Presence) -> None:
+    def show_taken(self, by: Presence, kept: list[str] | None = None) -> None:
+        text = self.tr("{0} on {1} took over this plan; your last saved changes are kept.").format(
+            by.display_name, by.workstation
+        )
+        if kept:
+            text += " " + self.tr("What you typed after that is kept below: copy what you still need.")
+        self._show(text, take_over=self.tr("Take over"), kept=kept)
+
+    def show_finished_elsewhere(self, version: PlanVersion, kept: list[str]) -> None:
+        """The draft on screen was agreed (or declined) on another workstation."""
+        when = version.agreed_at.astimezone().strftime("%H:%M") if version.agreed_at else ""
+        name = version.agreed_by_name or self.tr("A colleague")
+        if version.version_number is not None:
+            text = self.tr("{0} agreed this plan at {1}.").format(name, when)
+        else:
+            text = self.tr("{0} recorded at {1} that the person declined a written plan.").format(name, when)
+        if kept:
+            text += " " + self.tr("What you typed since is kept below: copy it into a new review")
+        self._show(text, kept=kept)
+
+    def show_kept(self, kept: list[str]) -> None:
+        """After reloading a refused save: the plan as it is now, and the refused text below to copy."""
         self._show(
-            self.tr("{0} on {1} took over this plan; your last saved changes are kept.").format(
-                by.display_name, by.workstation
-            ),
-            take_over=self.tr("Take over"),
+            self.tr("Reloaded. Your text that was not saved is kept below: copy what you still need."),
+            kept=kept,
         )
 
     def show_free(self) -> None:
@@ -84,8 +121,9 @@ class PresenceBanner(QFrame):
             self.tr("Nobody else is editing this plan now: you can edit it."), take_over=self.tr("Edit")
         )
 
-    def show_stale(self) -> None:
-        self._show(self.tr(STALE_SECTION), reload=True)
+    def show_stale(self, message: str) -> None:
+        """A save was refused (`message` from the service names who changed it, or who took it over)."""
+        self._show(message, reload=True)
 
     def clear(self) -> None:
         self.hide()
@@ -175,6 +213,10 @@ class PlanSharing(QObject):
         super().__init__(window)
         self.window = window
         self.keeper = PresenceKeeper(window.services, window.worker, self)
+        # Saves and agreements carry this window's token: after a take-over the server refuses them.
+        window.editor.holder = self.keeper.holder if self.keeper.enabled else None
+        self.watch = PlanWatch(window, self.keeper)
+        self._kept: list[str] = []  # text a reload would have dropped: shown again after it
         banner = window.editor.presence_banner
         banner.take_over_requested.connect(self.take_over)
         banner.reload_requested.connect(self.reload)
@@ -184,6 +226,9 @@ class PlanSharing(QObject):
     def opened(self, claimed: ClaimedOpen) -> None:
         """After `MainWindow._opened` put the plan on screen."""
         self.keeper.opened(claimed)
+        kept, self._kept = self._kept, []
+        if kept:
+            self.window.editor.presence_banner.show_kept(kept)
         if claimed.editing_by is not None:
             self.window.editor.presence_banner.show_held(claimed.editing_by)
         elif claimed.taken_from is not None:
@@ -202,6 +247,8 @@ class PlanSharing(QObject):
         self._reopen(take_over=True)
 
     def reload(self) -> None:
+        """After a refused save: the plan as it stands now, with the refused text kept to copy."""
+        self._kept = self.watch.kept_lines(None)
         self._reopen(take_over=False)
 
     def _taken_over(self, by: Presence) -> None:
@@ -217,8 +264,11 @@ class PlanSharing(QObject):
         def show(draft: PlanVersion | None) -> None:
             if editor.person is None or editor.person.id != person.id:
                 return
+            # Anything typed here that the server refused (it arrived after the take-over) stays to copy.
+            kept = self.watch.kept_lines(None if draft is None else draft.content)
+            editor.discard_pending()
             editor.open_plan(person, draft, editable=False, step=step)
-            editor.presence_banner.show_taken(by)
+            editor.presence_banner.show_taken(by, kept)
             window.statusBar().showMessage(editor.presence_banner.label.text(), 15000)
 
         window.worker.submit(lambda: plans.draft_of(person.id), show)

@@ -26,10 +26,12 @@ DRAIN_MS = 100
 class ServerEvents(QObject):
     """Signals: presence_changed(str, str) — a person's record id and the new holder's token ("-" when
     nobody holds it now); lists_changed() — people or plans were added or changed somewhere;
+    plan_changed(str) — a person's plan (record id) was saved, agreed or declined somewhere;
     connection_changed(bool) — the server was reached (True) or lost (False)."""
 
     presence_changed = Signal(str, str)
     lists_changed = Signal()
+    plan_changed = Signal(str)
     connection_changed = Signal(bool)
 
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
@@ -76,6 +78,8 @@ class ServerEvents(QObject):
             elif event.kind == "presence":
                 person_id, _, holder = event.payload.partition(" ")
                 self.presence_changed.emit(person_id, holder or "-")
+            elif event.payload.startswith("plan "):
+                self.plan_changed.emit(event.payload.removeprefix("plan "))
             else:
                 self.lists_changed.emit()
 
@@ -134,6 +138,7 @@ class ServerLink(QObject):
         self.events.connection_changed.connect(self._connection)
         self.events.presence_changed.connect(window.sharing.keeper.heard)
         self.events.lists_changed.connect(window.people.refresh_soon)
+        self.events.plan_changed.connect(window.sharing.watch.heard)
         window.editor.server_reached.connect(self.events.report)
         self.events.start()
 

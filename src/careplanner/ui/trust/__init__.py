@@ -77,7 +77,7 @@ class Trust(QObject):
         self.worker: Worker = getattr(window, "worker", None) or Worker(parent=self)
         self.head = services.backups.audit_note()
         self.settings = trust_settings.load(services.backups.data_dir)
-        self.lock_screen = LockScreen(window, services.auth)
+        self.lock_screen = LockScreen(window, services.auth, on_server=services.on_server)
         self.lock_screen.signed_in.connect(self._signed_in)
         self.worker.account_inactive.connect(self.account_switched_off)
         self.idle = IdleWatch(self.settings.lock_minutes, self)
@@ -119,6 +119,8 @@ class Trust(QObject):
 
     def _update_actions(self) -> None:
         actor = self._signed_in_actor
+        # On the practice server the connection is one person's own login: switching needs a restart.
+        self.actions["switch"].setVisible(not self.services.on_server)
         self.actions["audit"].setVisible(actor is not None and can(actor, Permission.VIEW_AUDIT))
         self.actions["users"].setVisible(actor is not None and can(actor, Permission.MANAGE_USERS))
         self.actions["backup"].setVisible(actor is not None and can(actor, Permission.BACKUP))
@@ -179,8 +181,11 @@ class Trust(QObject):
         self.daily_backup()  # a locked screen is idle time
 
     def switch_user(self) -> None:
-        """Lock (saving the draft), then let anyone sign in; their own password unlocks as before."""
+        """Lock (saving the draft), then let anyone sign in; their own password unlocks as before.
+        On the practice server the lock screen says to restart instead (see LockScreen)."""
         self.lock()
+        if self.services.on_server:
+            return
         self.lock_screen.username.clear()
         self.lock_screen.username.setFocus()
 

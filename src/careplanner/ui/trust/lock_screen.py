@@ -3,6 +3,10 @@
 While it shows, the window's own contents are hidden (not destroyed), so nothing about a patient can be
 read or reached, and everything typed is still there on unlock. Unlocking needs the signed-in user's
 password; anyone else signing in here switches user (the editor saved the draft when the screen locked).
+
+On the practice server (`on_server`) the connection is the first person's own database login, so nobody
+else can sign in over it: the screen says so plainly ("close Care Planner and start it again") instead of
+trying, and never records it as a wrong password. The person who started the app unlocks as before.
 """
 
 from __future__ import annotations
@@ -36,11 +40,13 @@ class LockScreen(QWidget):
 
     signed_in = Signal(object)
 
-    def __init__(self, window: QMainWindow, auth: AuthService) -> None:
+    def __init__(self, window: QMainWindow, auth: AuthService, *, on_server: bool = False) -> None:
         super().__init__(window)
         self._window = window
         self._auth = auth
         self._actor: Actor | None = None
+        self._on_server = on_server
+        self._connected_as: Actor | None = None  # on the server: whose database login the app holds
         self._hidden: list[QWidget] = []
         self.setObjectName("lockScreen")
         self.setAutoFillBackground(True)
@@ -78,6 +84,7 @@ class LockScreen(QWidget):
         outer.addStretch(2)
 
         self.button.clicked.connect(self.submit)
+        self.signed_in.connect(self._remember)
         self.password.returnPressed.connect(self.submit)
         self.username.returnPressed.connect(self.password.setFocus)
         window.installEventFilter(self)
@@ -103,14 +110,18 @@ class LockScreen(QWidget):
             self.username.clear()
         else:
             self.title.setText(
-                self.tr(
-                    "Locked. {name}, enter your password to carry on, or sign in as someone else."
+                (
+                    self.tr("Locked. {name}, enter your password to carry on.")
+                    if self._on_server
+                    else self.tr(
+                        "Locked. {name}, enter your password to carry on, or sign in as someone else."
+                    )
                 ).format(name=actor.display_name)
             )
             self.button.setText(self.tr("Unlock"))
             self.username.setText(actor.username)
         self.password.clear()
-        self.message.clear()
+        self.message.setText(self.switch_hint() if self._connected_as is not None else "")
         self._cover()
         (self.password if actor else self.username).setFocus()
 
@@ -137,6 +148,19 @@ class LockScreen(QWidget):
 
     # ---- signing in --------------------------------------------------------------------------------------
 
+    def switch_hint(self) -> str:
+        return self.tr("To sign in as someone else, close Care Planner and start it again.")
+
+    def _remember(self, actor: Actor) -> None:
+        if self._on_server and self._connected_as is None:
+            self._connected_as = actor
+
+    def _someone_else_on_server(self, username: str) -> bool:
+        """On the server, a name other than the connected person's: they cannot sign in over this
+        connection (their password was never checked, so this is no failed attempt)."""
+        held = self._connected_as
+        return held is not None and username.casefold() != held.username.casefold()
+
     def submit(self) -> None:
         username = self.username.text().strip()
         password = self.password.text()
@@ -144,6 +168,15 @@ class LockScreen(QWidget):
         if not username or not password:
             self.message.setText(self.tr("Enter your user name and password."))
             return
+        if self._someone_else_on_server(username):
+            self.message.setText(self.switch_hint())
+            self.username.setFocus()
+            log.info("Sign-in as another account on the practice server: restart needed")
+            return
+        if self._connected_as is not None:
+            # Signed out on the server: only the connected person's own password opens it again.
+            self._actor = self._actor or self._connected_as
+            username = self._connected_as.username
         try:
             if self._actor is not None and username == self._actor.username:
                 if not self._auth.check_password(self._actor, password):
