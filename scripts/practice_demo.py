@@ -46,9 +46,14 @@ def _secret_file(folder: Path, name: str, value: str) -> Path:
 
 
 def _careplanner(*argv: str) -> None:
+    import contextlib
+    import io
+
     from careplanner.cli import run
 
-    code = run(list(argv))
+    # Quietly: `server init` tells a real practice's IT how to join workstations, which the demo does itself.
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = run(list(argv))
     if code != 0:
         raise SystemExit(f"practice demo: `careplanner {argv[0]} {argv[1] if len(argv) > 1 else ''}` failed")
 
@@ -134,7 +139,12 @@ def open_windows(folder: Path, workstation_url: str) -> int:
     for number in (1, 2):
         data = folder / f"workstation-{number}"
         data.mkdir(exist_ok=True)
-        env = {**os.environ, "CAREPLANNER_HOME": str(data / "home")}
+        # Two rooms, so each window and its colleague's banners say which workstation is which.
+        env = {
+            **os.environ,
+            "CAREPLANNER_HOME": str(data / "home"),
+            "CAREPLANNER_WORKSTATION": f"ROOM-{number * 2 + 1}",
+        }
         windows.append(
             subprocess.Popen(
                 [sys.executable, "-m", "careplanner", "--data-dir", str(data), "--server", workstation_url],

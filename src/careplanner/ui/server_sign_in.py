@@ -119,7 +119,12 @@ class ServerSignInDialog(QDialog):
 
 def show_server(window: Any, name: str) -> None:
     """Say which practice server the window works on, in the title and the status bar."""
-    window.setWindowTitle(window.tr("Care Planner — practice server {0}").format(name))
+    # The workstation's name too: colleagues' banners say "on ROOM-3", so the window says where it is.
+    from careplanner.services.presence import workstation_name
+
+    window.setWindowTitle(
+        window.tr("Care Planner — {0} — practice server {1}").format(workstation_name(), name)
+    )
     label = QLabel(window.tr("Server: {0}").format(name))
     label.setObjectName("serverLabel")
     label.setAccessibleName(window.tr("Practice server"))
