@@ -49,6 +49,16 @@ def disable_core_dumps() -> None:
             log.debug("Could not mark the process as not dumpable")
 
 
+def _server_problem(exc: BaseException) -> StoreError | None:
+    """A practice-server driver error in plain words (unreachable, busy, certificate, sign-in), if it is."""
+    driver = getattr(exc, "orig", None) or exc
+    if not type(driver).__module__.startswith("psycopg"):
+        return None
+    from careplanner.server.store import classify as classify_server
+
+    return classify_server(exc)
+
+
 def known_problem(exc: BaseException) -> StoreError | ServiceError | None:
     """The plain-English problem behind `exc` (disk full, read-only, ...), or None for a bug."""
     seen: set[int] = set()
@@ -57,7 +67,7 @@ def known_problem(exc: BaseException) -> StoreError | ServiceError | None:
         seen.add(id(current))
         if isinstance(current, StoreError | ServiceError):
             return current
-        found = classify(current)
+        found = classify(current) or _server_problem(current)
         if found is not None:
             return found
         current = current.__cause__ or current.__context__

@@ -383,3 +383,17 @@ def test_server_upgrade_brings_an_older_server_up_to_these_guards(tmp_path: Path
         with admin.connect() as conn:
             conn.execute(text(f'DROP ROLE IF EXISTS "{made.role("ghost")}"'))
         admin.dispose()
+
+
+def test_a_busy_server_is_a_plain_problem_wherever_the_app_reports_errors() -> None:
+    """The window's error reporting (crashlog.known_problem) words a lock timeout from the server plainly,
+    as the command line does, instead of calling it a fault in Care Planner."""
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    from careplanner.crashlog import known_problem
+    from careplanner.server.errors import ServerBusyError
+
+    raw = psycopg.errors.LockNotAvailable("canceling statement due to lock timeout")
+    found = known_problem(OperationalError("INSERT …", {}, raw))
+    assert isinstance(found, ServerBusyError)
