@@ -17,6 +17,7 @@ from careplanner.services.plan_data import PlanVersion
 from careplanner.services.presence import ClaimedOpen
 from careplanner.services.users import Actor
 from careplanner.ui.agreement import Agreement
+from careplanner.ui.discard_draft import DraftDiscard
 from careplanner.ui.editor import PlanEditor
 from careplanner.ui.patient_list import PatientListPage
 from careplanner.ui.person_dialog import NewPersonDialog
@@ -127,6 +128,10 @@ class MainWindow(QMainWindow):
         )
         for action in (self.next_action, self.prev_action, self.agree_action):
             self.plan_menu.addAction(action)
+        self.discard = DraftDiscard(self)  # Plan → Discard this draft… (ui/discard_draft.py)
+        self.plan_menu.addSeparator()
+        self.plan_menu.addAction(self.discard.action)
+        self.plan_menu.aboutToShow.connect(self.discard.refresh)
         self.practice_server_action = self._action(
             self.tr("Practice &server…"), None, self.show_practice_server
         )
@@ -146,6 +151,7 @@ class MainWindow(QMainWindow):
     def _plan_actions(self, on: bool) -> None:
         for action in (self.next_action, self.prev_action, self.agree_action, self.back_action):
             action.setEnabled(on)
+        self.discard.refresh()
 
     # ---- views ----------------------------------------------------------------------------------------
 
@@ -301,7 +307,15 @@ class MainWindow(QMainWindow):
         self.editor.flush()
         self.worker.wait()
 
+    def _close_anyway(self) -> None:
+        self.close()  # asked and answered "Leave without it": closeEvent does not ask again
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.stack.currentWidget() is self.editor and self.sharing.watch.ask_before_leaving(
+            self._close_anyway
+        ):
+            event.ignore()  # text on screen that can never be saved: asked first (ui/plan_watch.py)
+            return
         self.save_now()
         self.sharing.keeper.closed()  # colleagues may edit the plan now
         self.worker.wait()
