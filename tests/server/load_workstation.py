@@ -38,7 +38,7 @@ from careplanner.app import AppContext
 from careplanner.config import resolve_paths
 from careplanner.server.accounts import connected_role
 from careplanner.server.connection import ServerAddress
-from careplanner.server.errors import ServerUnreachableError
+from careplanner.server.errors import ServerBusyError, ServerUnreachableError
 from careplanner.server.store import classify
 from careplanner.server.workstation import open_signed_in
 from careplanner.services.draft_copy import DraftCopy, StaleCopyError
@@ -213,6 +213,13 @@ def work(args: argparse.Namespace, home: Path) -> int:
             station.step()
         except DBAPIError as exc:
             known = classify(exc)
+            if isinstance(known, ServerBusyError):
+                # A lock held longer than the database's lock_timeout (ten processes on two shared cores can
+                # wait that long): a plain, typed answer; the pending save is kept and tried again.
+                station.counts["busy"] = station.counts.get("busy", 0) + 1
+                log.write("busy", error=type(known).__name__, pending=bool(station.pending))
+                time.sleep(0.2)
+                continue
             if not isinstance(known, ServerUnreachableError):
                 failed = True
                 log.write("bug", error=type(exc).__name__, trace=traceback.format_exc())
