@@ -109,7 +109,7 @@ def owner_address(args: argparse.Namespace) -> ServerAddress:
     return address
 
 
-def _as_owner(args: argparse.Namespace, address: ServerAddress, work: Callable[[str | None], T]) -> T:
+def as_owner(args: argparse.Namespace, address: ServerAddress, work: Callable[[str | None], T]) -> T:
     """Run `work(password)`: from --password-file, else libpq's own sources, else asked at the terminal."""
     from careplanner.server.ops import PasswordNeededError
 
@@ -143,7 +143,7 @@ def run_init(args: argparse.Namespace) -> int:
             engine.dispose()
         return made.username
 
-    username = _as_owner(args, address, work)
+    username = as_owner(args, address, work)
     print(f"The practice database {address.database} is set up, with the administrator {username}.")
     print(workstation_lines(address, username))
     return 0
@@ -178,7 +178,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
         finally:
             engine.dispose()
 
-    before, after = _as_owner(args, address, work)
+    before, after = as_owner(args, address, work)
     if before == after:
         print(f"The practice database is already at schema {after}; its grants were given again.")
     else:

@@ -9,17 +9,10 @@ codes of server/errors.py (40 unreachable, 41 certificate, 42 schema, 6 sign-in)
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
-from careplanner.commands.server_cmds import owner_address, owner_options, read_password_file
-from careplanner.server.connection import ServerAddress
-from careplanner.server.ops import DEFAULT_MAX_BACKUP_AGE_HOURS, PasswordNeededError
-
-T = TypeVar("T")
+from careplanner.commands.server_cmds import as_owner, owner_address, owner_options
+from careplanner.server.ops import DEFAULT_MAX_BACKUP_AGE_HOURS
 
 
 def add_server_ops(server_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,7 +21,7 @@ def add_server_ops(server_sub: argparse._SubParsersAction[argparse.ArgumentParse
         "check",
         help="report the server's version, schema, connections, last backup, triggers and audit trail",
     )
-    _common(check)
+    owner_options(check)
     check.add_argument(
         "--max-backup-age",
         metavar="HOURS",
@@ -39,7 +32,7 @@ def add_server_ops(server_sub: argparse._SubParsersAction[argparse.ArgumentParse
     check.set_defaults(func=run_check)
 
     backup = server_sub.add_parser("backup", help="back up the practice database with pg_dump into DIR")
-    _common(backup)
+    owner_options(backup)
     backup.add_argument("--to", metavar="DIR", required=True, help="folder for the backup file")
     backup.set_defaults(func=run_backup)
 
@@ -48,7 +41,7 @@ def add_server_ops(server_sub: argparse._SubParsersAction[argparse.ArgumentParse
         help="restore a `server backup` file into an empty database of the backed-up database's name, "
         "give its grants again, then check it",
     )
-    _common(restore)
+    owner_options(restore)
     restore.add_argument("file", metavar="FILE", help="the .dump file made by `careplanner server backup`")
     restore.add_argument(
         "--test-copy",
@@ -62,7 +55,7 @@ def add_server_ops(server_sub: argparse._SubParsersAction[argparse.ArgumentParse
         help="give an account a password on this server (as the database owner: e.g. after a restore onto "
         "a new server, when no administrator can sign in)",
     )
-    _common(secret)
+    owner_options(secret)
     secret.add_argument("username", metavar="NAME", help="the account's user name in the app")
     secret.add_argument(
         "--new-password-file", metavar="FILE", help="the account's new password (else asked twice)"
@@ -73,7 +66,7 @@ def add_server_ops(server_sub: argparse._SubParsersAction[argparse.ArgumentParse
         "import-store",
         help="move this workstation's store onto a new, empty practice database (the store is unchanged)",
     )
-    _common(move)
+    owner_options(move)
     move.add_argument(
         "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="the workstation store's folder"
     )
@@ -86,32 +79,11 @@ def add_server_ops(server_sub: argparse._SubParsersAction[argparse.ArgumentParse
     move.set_defaults(func=run_import_store)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    owner_options(parser)
-
-
-def _address(args: argparse.Namespace) -> ServerAddress:
-    return owner_address(args)
-
-
-def _with_password(args: argparse.Namespace, address: ServerAddress, work: Callable[[str | None], T]) -> T:
-    """Run `work(password)`: from --password-file, else libpq's own, else asked for at the terminal."""
-    path = getattr(args, "password_file", None)
-    if path:
-        return work(read_password_file(path))
-    try:
-        return work(None)
-    except PasswordNeededError:
-        if not sys.stdin.isatty():
-            raise
-    return work(getpass.getpass(f"Password for {address.user} on {address.host}: "))
-
-
 def run_check(args: argparse.Namespace) -> int:
     from careplanner.server.ops import server_check
 
-    address = _address(args)
-    report = _with_password(
+    address = owner_address(args)
+    report = as_owner(
         args, address, lambda pw: server_check(address, pw, max_backup_age_hours=args.max_backup_age)
     )
     for line in report.lines:
@@ -125,8 +97,8 @@ def run_check(args: argparse.Namespace) -> int:
 def run_backup(args: argparse.Namespace) -> int:
     from careplanner.server.backup import backup
 
-    address = _address(args)
-    result = _with_password(args, address, lambda pw: backup(address, pw, Path(args.to)))
+    address = owner_address(args)
+    result = as_owner(args, address, lambda pw: backup(address, pw, Path(args.to)))
     print(f"Backup written: {result.path} ({result.size_bytes} bytes, readable by this account only)")
     return 0
 
@@ -135,7 +107,7 @@ def run_restore(args: argparse.Namespace) -> int:
     from careplanner.server.ops import server_check
     from careplanner.server.restore import restore
 
-    address = _address(args)
+    address = owner_address(args)
 
     def both(pw: str | None) -> int:
         result = restore(address, pw, Path(args.file), test_copy=args.test_copy)
@@ -165,7 +137,7 @@ def run_restore(args: argparse.Namespace) -> int:
         print("Restore check: ok" if not wrong else "Restore check FAILED")
         return 0 if not wrong else 1
 
-    return _with_password(args, address, both)
+    return as_owner(args, address, both)
 
 
 def run_set_password(args: argparse.Namespace) -> int:
@@ -173,12 +145,12 @@ def run_set_password(args: argparse.Namespace) -> int:
     from careplanner.server.owner_password import set_password_as_owner
     from careplanner.services.auth import check_password_rules
 
-    address = _address(args)
+    address = owner_address(args)
     new = read_secret(args.new_password_file, f"New password for {args.username}", confirm=True).decode(
         "utf-8", errors="replace"
     )
     check_password_rules(new)  # before the server is asked anything
-    _with_password(args, address, lambda pw: set_password_as_owner(address, pw, args.username, new))
+    as_owner(args, address, lambda pw: set_password_as_owner(address, pw, args.username, new))
     print(f"{args.username} can now sign in on this server with the new password.")
     return 0
 
@@ -190,7 +162,7 @@ def run_import_store(args: argparse.Namespace) -> int:
     from careplanner.services.store_verify import verify_store
     from careplanner.store.errors import StoreError
 
-    address = _address(args)
+    address = owner_address(args)
     paths = paths_for(getattr(args, "data_dir", None))
     if not paths.store_info_file.exists():
         raise StoreError("There is no store in this data folder.")
@@ -204,7 +176,7 @@ def run_import_store(args: argparse.Namespace) -> int:
                 "The store shows changes made outside the app (run `careplanner check`): it was not moved."
             )
         with ctx.store.engine.connect() as local:
-            result = _with_password(args, address, lambda pw: move_store(local, address, pw))
+            result = as_owner(args, address, lambda pw: move_store(local, address, pw))
     finally:
         ctx.close()
     moved = sum(result.rows.values())
