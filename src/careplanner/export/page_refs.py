@@ -32,6 +32,10 @@ class PageRef(Flowable):  # type: ignore[misc]
     every page back until the end, so the number is written when the whole document is laid out (one
     pass, no second render). `template` has one `{page}`; `fallback` is printed if the anchor is absent."""
 
+    # Tagged PDF (`pdf_tags`): a paragraph whose text the canvas writes, and marks, when it saves.
+    tag_role = "P"
+    tag_deferred = True
+
     def __init__(self, anchor: str, template: str, fallback: str, style: ParagraphStyle) -> None:
         super().__init__()
         self.anchor, self.template, self.fallback, self.style = anchor, template, fallback, style
@@ -44,4 +48,5 @@ class PageRef(Flowable):  # type: ignore[misc]
         x, y = self.canv.absolutePosition(0, float(self.style.leading - self.style.fontSize) / 2 + 2)
         refs = self.canv.__dict__.setdefault("_refs", [])
         size = float(self.style.fontSize)
-        refs.append((self.canv.getPageNumber(), x, y, self.anchor, self.template, self.fallback, size))
+        mcid = int(self.canv.__dict__.get("_tag_mcid", 0))
+        refs.append((self.canv.getPageNumber(), x, y, self.anchor, self.template, self.fallback, size, mcid))

@@ -35,8 +35,10 @@ from reportlab.platypus import (
     tables,
 )
 
+from careplanner.export import pdf_tags
 from careplanner.export.pdf_outline import OutlinedDocTemplate
 
+LANG = "en-GB"  # /Lang and the XMP language of every document
 FONT = "NotoSans"
 FONT_BOLD = "NotoSans-Bold"
 
@@ -270,7 +272,7 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
             total = len(self._pages)
             # Page references (`page_refs.PageRef`) are written now that every anchor's page is known.
             anchors: dict[str, int] = self.__dict__.get("_anchors", {})
-            refs: list[tuple[int, float, float, str, str, str, float]] = self.__dict__.get("_refs", [])
+            refs: list[tuple[int, float, float, str, str, str, float, int]] = self.__dict__.get("_refs", [])
             outline: list[tuple[int, str, int]] = self.__dict__.get("_outline", [])  # see pdf_outline
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
@@ -278,13 +280,17 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
                     if on_page == number:
                         self.bookmarkPage(f"h{key}")
                         self.addOutlineEntry(heading, f"h{key}", level)
-                for _, x, y, anchor, template, fallback, size in (r for r in refs if r[0] == number):
+                for _, x, y, anchor, template, fallback, size, mcid in (r for r in refs if r[0] == number):
                     page = anchors.get(anchor)
+                    pdf_tags.begin_marked(self, "P", mcid)
                     self.setFont(FONT_BOLD, size)
                     self.setFillColor(colors.black)
                     self.drawString(x, y, template.format(page=page) if page else fallback)
+                    pdf_tags.end_marked(self)
                 self._decorate(number, total)
                 super().showPage()
+                pdf_tags.mark_page(self, number)
+            pdf_tags.write_structure(self, frame.title, LANG)
             super().save()
 
         def _watermark(self, width: float, height: float) -> None:
@@ -308,9 +314,12 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
             bottom = 11 * mm
             rule = bottom + step * (max(len(left), len(right)) - 1) + size * 1.4
             self.saveState()
+            pdf_tags.begin_artifact(self, "Footer")
             self.setStrokeColor(NHS_BLUE)
             self.setLineWidth(0.8)
             self.line(PAGE_MARGIN, rule, width - PAGE_MARGIN, rule)
+            pdf_tags.end_marked(self)
+            pdf_tags.begin_footer(self, number)
             for row, (line, is_status) in enumerate(reversed(left)):
                 red = frame.draft and is_status
                 self.setFont(FONT_BOLD if red else FONT, size)
@@ -320,7 +329,9 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
             self.setFont(FONT, size)
             for row, line in enumerate(reversed(right)):
                 self.drawRightString(width - PAGE_MARGIN, bottom + row * step, line.replace(PAGE_SLOT, page))
+            pdf_tags.end_marked(self)
             if frame.draft:
+                pdf_tags.begin_artifact(self, "Header")
                 band = max(size * 2.0, 22.0)
                 self.setFillColor(NHS_RED)
                 self.rect(0, height - band, width, band, stroke=0, fill=1)
@@ -328,6 +339,7 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
                 self.setFont(FONT_BOLD, max(size, 12.0))
                 self.drawCentredString(width / 2, height - band + band * 0.3, DRAFT_TEXT)
                 self._watermark(width, height)
+                pdf_tags.end_marked(self)
             self.restoreState()
 
     return FramedCanvas
@@ -395,8 +407,8 @@ def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:
 
     The metadata carries no patient data: the title is the document's kind. /Lang is en-GB, the viewer
     shows the title, the creation date is the real one, and every font is embedded (the canvas starts in
-    Noto Sans, so no unused, unembedded Helvetica is listed). Tagged PDF (PDF/UA) is not made: reportlab
-    cannot write a structure tree (docs/outputs.md)."""
+    Noto Sans, so no unused, unembedded Helvetica is listed). The PDF is tagged as it is drawn
+    (`pdf_tags`): headings, paragraphs, lists and tables in a structure tree, the rest marked as artifacts."""
     out = io.BytesIO()
     doc = OutlinedDocTemplate(
         out,
@@ -409,7 +421,7 @@ def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:
         author="Care Planner",
         subject=frame.title,
         creator="Care Planner",
-        lang="en-GB",
+        lang=LANG,
         displayDocTitle=1,
         initialFontName=FONT,
         invariant=0,
