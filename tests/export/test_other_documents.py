@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from careplanner.app import AppContext
@@ -11,6 +11,7 @@ from careplanner.clinical import snomed
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export.clinician_summary import render_clinician_summary
 from careplanner.export.coding import coding_block, coding_summary
+from careplanner.export.preparation_letter import Appointment
 from careplanner.export.sample import SAMPLE_PRACTICE, sample_content, sample_person, sample_plan
 from careplanner.services import audit
 from careplanner.services.exports import ExportService
@@ -61,12 +62,15 @@ def test_clinician_summary_fits_two_pages_and_carries_the_codes(tmp_path: Path) 
         assert phrase in text, phrase
 
 
+APPOINTMENT = Appointment(datetime(2026, 12, 3, 10, 20), "Riverside Surgery", "Jane Doyle (practice nurse)")
+
+
 def test_preparation_letter_has_results_in_plain_english_and_prompts(
     ctx: AppContext, actor: Actor, practice: PracticeSettings, exports: ExportService, tmp_path: Path
 ) -> None:
     stored = store_plan(ctx, actor)
     text = pdf_text(
-        exports.preparation_letter_pdf(stored.person.id, actor, appointment="on 3 December"), tmp_path
+        exports.preparation_letter_pdf(stored.person.id, actor, appointment=APPOINTMENT), tmp_path
     )
     assert "Dear Siobhán," in text
     assert "HbA1c: 52 mmol/mol (taken on 1 November 2026) — my average blood sugar is a little high" in text

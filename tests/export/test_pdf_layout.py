@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -17,7 +17,7 @@ from careplanner.export.clinician_summary import render_clinician_summary
 from careplanner.export.copy_medicines import STOPPED_HEADING
 from careplanner.export.person_copy import render_person_copy
 from careplanner.export.practice_report import PracticeReportData, ReportRow, render_practice_report
-from careplanner.export.preparation_letter import render_preparation_letter
+from careplanner.export.preparation_letter import Appointment, ResultPair, render_preparation_letter
 from careplanner.export.sample import SAMPLE_PRACTICE, sample_content, sample_person, sample_plan
 from careplanner.export.sample_rich import rich_content
 from careplanner.services.plan_data import PlanVersion
@@ -142,9 +142,9 @@ def test_preparation_letter_in_large_print_keeps_each_write_in_box_whole() -> No
     person = sample_person()
     pdf = render_preparation_letter(
         person,
-        sample_plan().content.medical.results,
+        tuple(ResultPair(r) for r in sample_plan().content.medical.results),
         SAMPLE_PRACTICE,
-        appointment="on Tuesday 3 December at 10:20",
+        appointment=Appointment(datetime(2026, 12, 3, 10, 20), "Riverside Surgery"),
         written_on=date(2026, 11, 22),
         large_print=True,
     )

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from careplanner.app import AppContext
+from careplanner.export.easy_read import render_easy_read
 from careplanner.export.emergency_card import render_emergency_card
 from careplanner.export.person_copy import render_person_copy
 from careplanner.export.sample_hard import HARD_CASES
@@ -99,10 +100,20 @@ def _hard(case: str, *, large: bool, card: bool = False) -> Render:
     return render
 
 
+def _easy(case: str) -> Render:
+    def render() -> bytes:
+        return render_easy_read(*HARD_CASES[case]())
+
+    return render
+
+
 HARD = {
-    f"{case} {'large' if large else 'standard'}": _hard(case, large=large)
-    for case in HARD_CASES
-    for large in (False, True)
+    **{
+        f"{case} {'large' if large else 'standard'}": _hard(case, large=large)
+        for case in HARD_CASES
+        for large in (False, True)
+    },
+    **{f"{case} easy read": _easy(case) for case in HARD_CASES},
 }
 
 

@@ -20,8 +20,10 @@ class OutlinedDocTemplate(SimpleDocTemplate):  # type: ignore[misc]  # reportlab
     the pages are written out (`pdf_base._make_canvas`): an 11-page large-print copy can jump to a section."""
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
-        name = getattr(getattr(flowable, "style", None), "name", "")
-        if isinstance(flowable, Paragraph) and name in ("h2", "h3"):
+        # A Paragraph heading, or a heading with its picture (`pictures.PictureHeading`, easy read).
+        heading = getattr(flowable, "heading", flowable)
+        name = getattr(getattr(heading, "style", None), "name", "")
+        if isinstance(heading, Paragraph) and name in ("h2", "h3"):
             outline: list[tuple[int, str, int]] = self.canv.__dict__.setdefault("_outline", [])
             level = 1 if name == "h3" and outline else 0  # an outline must start at level 0
             outline.append((self.page, flowable.getPlainText(), level))

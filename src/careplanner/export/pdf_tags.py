@@ -180,7 +180,8 @@ class TaggingFrame(Frame):  # type: ignore[misc]  # reportlab ships no type hint
                 original(canvas, x, y, _sW=_sW)
                 end_marked(canvas)
                 return
-            text = flowable.getPlainText() if isinstance(flowable, Paragraph) else ""
+            plain = getattr(flowable, "getPlainText", None)
+            text = str(plain()) if callable(plain) else ""
             node = log.leaf(role, canvas.getPageNumber(), text)
             if getattr(flowable, "tag_deferred", False):
                 # Its text is written when the canvas saves (a page reference): it marks it there.

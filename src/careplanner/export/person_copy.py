@@ -31,7 +31,7 @@ from careplanner.export.plan_frame import build_frame
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
 
-__all__ = ["TITLE", "Replaces", "build_story", "render_person_copy"]
+__all__ = ["TITLE", "Replaces", "body_part", "build_story", "card_part", "render_person_copy"]
 
 
 def build_story(
@@ -42,18 +42,43 @@ def build_story(
     *,
     replaces: Replaces | None = None,
     printed_on: date | None = None,
+    title: str = TITLE,
 ) -> list[Flowable]:
     """Every section of the person's copy: the emergency card, then the order of the conversation."""
-    frame = build_frame(person, plan, TITLE)
     if plan.status is PlanStatus.DECLINED:
         return declined_story(person, plan, practice, s, printed_on=printed_on)
+    return [
+        *card_part(person, plan, practice, s, title),
+        *body_part(person, plan, s, replaces=replaces, printed_on=printed_on),
+    ]
+
+
+def card_part(
+    person: PersonRecord,
+    plan: PlanVersion,
+    practice: PracticeSettings | None,
+    s: pb.Styles,
+    title: str = TITLE,
+) -> list[Flowable]:
+    """Page 1: the emergency card, pointing at the page the medicines are on."""
     has_medicines = bool(current_medicines(plan) or stopped_medicines(plan))
-    card = card_story(person, plan, practice, s, frame, standalone=False, medicines_on_page=has_medicines)
+    frame = build_frame(person, plan, title)
+    return card_story(person, plan, practice, s, frame, standalone=False, medicines_on_page=has_medicines)
+
+
+def body_part(
+    person: PersonRecord,
+    plan: PlanVersion,
+    s: pb.Styles,
+    *,
+    replaces: Replaces | None = None,
+    printed_on: date | None = None,
+) -> list[Flowable]:
+    """After the card, in the order of the conversation, ending with the agreement box."""
     meds = medicines(plan, s)
     if meds:
         meds = [PageAnchor(MEDICINES_ANCHOR), *meds]
     return [
-        *card,
         *copy_sections.about_me(plan, s, person),
         *copy_sections.goals(plan, s),
         *copy_sections.conditions(plan, s),

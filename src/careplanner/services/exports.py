@@ -13,24 +13,43 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from careplanner.clinical.enums import PlanStatus
+from careplanner.clinical.enums import CommunicationNeed, PlanStatus
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export.clinician_summary import render_clinician_summary
+from careplanner.export.easy_read import render_easy_read
 from careplanner.export.emergency_card import render_emergency_card
 from careplanner.export.fhir_export import build_bundle
 from careplanner.export.person_copy import Replaces, render_person_copy
 from careplanner.export.practice_report import PracticeReportData, render_practice_report
-from careplanner.export.preparation_letter import render_preparation_letter
+from careplanner.export.preparation_letter import Appointment, ResultPair, render_preparation_letter
 from careplanner.services import audit, practice_report
 from careplanner.services.errors import NotFoundError, ValidationError
 from careplanner.services.people import PeopleService, PersonRecord
-from careplanner.services.plan_data import PlanVersion
+from careplanner.services.plan_data import PlanVersion, ResultData
 from careplanner.services.plans import PlanService
 from careplanner.services.practice import PracticeService
 from careplanner.services.users import Actor
 
 
 def _quiet(_fraction: float, _stage: str) -> None:
+    return None
+
+
+def _earlier(result: ResultData, older: list[ResultData]) -> ResultData | None:
+    """The newest earlier reading of the same test: same name, a value, and taken before this one."""
+    name = result.name.strip().casefold()
+    for candidate in older:
+        if candidate.name.strip().casefold() != name or not candidate.value.strip():
+            continue
+        if (candidate.value, candidate.unit, candidate.taken_on) == (
+            result.value,
+            result.unit,
+            result.taken_on,
+        ):
+            continue  # carried forward unchanged: not an earlier reading
+        if result.taken_on and candidate.taken_on and candidate.taken_on >= result.taken_on:
+            continue
+        return candidate
     return None
 
 
@@ -129,21 +148,30 @@ class ExportService:
         actor: Actor,
         *,
         large_print: bool | None = None,
+        easy_read: bool | None = None,
         plan_id: str | None = None,
         practice: PracticeSettings | None = None,
     ) -> bytes:
-        """The person's copy; large print when asked, or when their communication needs say so."""
+        """The person's copy: easy read or large print when asked, or when their communication needs say
+        so (easy read is in large type already)."""
         person, plan, settings = self._needs(person_id, plan_id, practice)
+        easy = CommunicationNeed.EASY_READ in person.needs if easy_read is None else easy_read
         large = person.wants_large_print if large_print is None else large_print
-        pdf = render_person_copy(
-            person,
-            plan,
-            settings,
-            large_print=large,
-            replaces=self._replaces(plan),
-            printed_on=self._today(),
-        )
-        kind = "person_copy_large_print" if large else "person_copy"
+        if easy:
+            pdf = render_easy_read(
+                person, plan, settings, replaces=self._replaces(plan), printed_on=self._today()
+            )
+            kind = "person_copy_easy_read"
+        else:
+            pdf = render_person_copy(
+                person,
+                plan,
+                settings,
+                large_print=large,
+                replaces=self._replaces(plan),
+                printed_on=self._today(),
+            )
+            kind = "person_copy_large_print" if large else "person_copy"
         self._audit(
             audit.Action.PRINTED, actor, person_id, plan.id, f"document={kind} status={plan.status.value}"
         )
@@ -186,16 +214,37 @@ class ExportService:
         self._audit(audit.Action.PRINTED, actor, person_id, plan.id, "document=clinician_summary")
         return pdf
 
-    def preparation_letter_pdf(
-        self, person_id: str, actor: Actor, *, appointment: str = "", practice: PracticeSettings | None = None
-    ) -> bytes:
-        """Before the appointment: the results from the latest version of the plan, if there is one."""
-        person = self._people.get(person_id)
+    def letter_results(self, person_id: str) -> tuple[ResultPair, ...]:
+        """The results of the version the letter is printed from, each with the same test (by name) from
+        an earlier version when one was taken before it: "58 mmol/mol; the time before it was 64"."""
         plan = self.plan_to_print(person_id)
-        results = plan.content.medical.results if plan else ()
+        if plan is None:
+            return ()
+        older: list[ResultData] = []
+        for summary in self._plans.history(person_id):  # newest first
+            if summary.id != plan.id and summary.status is PlanStatus.AGREED:
+                older += self._plans.get(summary.id).content.medical.results
+        return tuple(ResultPair(r, _earlier(r, older)) for r in plan.content.medical.results)
+
+    def preparation_letter_pdf(
+        self,
+        person_id: str,
+        actor: Actor,
+        *,
+        appointment: Appointment | None = None,
+        practice: PracticeSettings | None = None,
+        large_print: bool | None = None,
+    ) -> bytes:
+        """Before the appointment: its details, and the results from the latest version of the plan."""
+        person = self._people.get(person_id)
         settings = practice if practice is not None else self.practice()
         pdf = render_preparation_letter(
-            person, results, settings, appointment=appointment, written_on=self._today()
+            person,
+            self.letter_results(person_id),
+            settings,
+            appointment=appointment,
+            written_on=self._today(),
+            large_print=large_print,
         )
         self._audit(audit.Action.PRINTED, actor, person_id, None, "document=preparation_letter")
         return pdf

@@ -246,18 +246,13 @@ def medicine_gaps(content: PlanContent) -> list[Gap]:
 
 def unmet_need_messages(needs: tuple[tuple[CommunicationNeed, str], ...]) -> list[str]:
     """What the app cannot do for the person's recorded communication needs (Accessible Information
-    Standard), one message a need, as (need, detail) pairs: braille, easy read (no easy-read copy yet)
-    and an interpreter (the copy is printed in English only). Large print it meets by itself."""
+    Standard), one message a need, as (need, detail) pairs: braille and an interpreter (the copy is printed
+    in English only). Large print and easy read it meets by itself (the copy switches to them)."""
     out: list[str] = []
     for need, detail in needs:
         if need is CommunicationNeed.BRAILLE:
             out.append(
                 "The person needs braille: this app cannot print braille. Arrange a braille copy of the plan."
-            )
-        elif need is CommunicationNeed.EASY_READ:
-            out.append(
-                "The person needs easy read: the app has no easy-read copy yet, so the standard copy "
-                "prints. Go through it with them, or arrange an easy-read version."
             )
         elif need is CommunicationNeed.INTERPRETER:
             language = detail.strip() or "language not recorded"

@@ -2,8 +2,9 @@
 
 The needs belong to the person, not to one plan: they are saved to the person's record through the
 people service (audited as a change to the person) the moment one is added or removed, so choosing
-"Large print" switches every printed copy to large print. Needs the app cannot meet (braille, easy
-read, an interpreter's language: the copy is printed in English) are warned about here, at the field.
+"Large print" switches every printed copy to large print, "Easy read" to the easy-read copy. Needs the
+app cannot meet (braille, an interpreter's language: the copy is printed in English) are warned about
+here, at the field.
 Signals: saved(object) with the updated PersonRecord once the store has it.
 """
 

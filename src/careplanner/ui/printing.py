@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PySide6.QtCore import QObject, QRect, Qt
+from PySide6.QtCore import QDate, QObject, QRect, Qt
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from careplanner.services.container import Services
 from careplanner.services.errors import ServiceError
 from careplanner.services.output_guard import check_output_path, write_output
+from careplanner.ui.letter_details import LetterDetailsDialog, clinician_words
 from careplanner.ui.session import UserSession
 
 log = logging.getLogger("careplanner.ui.printing")
@@ -107,6 +108,7 @@ class DocumentActions(QObject):
         )
         self._add("pdf", tr("Save the person's copy as P&DF…"), self.save_person_copy, "Ctrl+Shift+S")
         self._add("large", tr("Print a &large-print copy…"), lambda: self.print_person_copy(large_print=True))
+        self._add("easy", tr("Print an eas&y-read copy…"), lambda: self.print_person_copy(easy_read=True))
         self._add("card", tr("Print the &emergency card only…"), self.print_emergency_card)
         self._add("summary", tr("Print the &clinician summary…"), self.print_clinician_summary)
         self._add("letter", tr("Print a preparation &letter…"), self.print_preparation_letter)
@@ -171,12 +173,14 @@ class DocumentActions(QObject):
 
     # ---- the actions ---------------------------------------------------------------------------------
 
-    def print_person_copy(self, large_print: bool | None = None) -> None:
+    def print_person_copy(self, large_print: bool | None = None, easy_read: bool | None = None) -> None:
         if (person_id := self._person()) is None:
             return
         exports, actor, plan_id = self._services.exports, self._session.actor, self._current_plan()
         self._print(
-            lambda: exports.person_copy_pdf(person_id, actor, large_print=large_print, plan_id=plan_id),
+            lambda: exports.person_copy_pdf(
+                person_id, actor, large_print=large_print, easy_read=easy_read, plan_id=plan_id
+            ),
             self.tr("My care and support plan"),
         )
 
@@ -211,7 +215,20 @@ class DocumentActions(QObject):
         if (person_id := self._person()) is None:
             return
         exports, actor = self._services.exports, self._session.actor
-        self._print(lambda: exports.preparation_letter_pdf(person_id, actor), self.tr("Preparation letter"))
+        practice = exports.practice()
+        dialog = LetterDetailsDialog(
+            self._window,
+            place=practice.practice_name if practice else "",
+            with_whom=clinician_words(actor.display_name, actor.role.value) if actor.can_edit_plans else "",
+            today=QDate.currentDate(),
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        appointment = dialog.appointment()
+        self._print(
+            lambda: exports.preparation_letter_pdf(person_id, actor, appointment=appointment),
+            self.tr("Preparation letter"),
+        )
 
     def print_practice_report(self) -> None:
         exports, actor = self._services.exports, self._session.actor
@@ -259,7 +276,7 @@ def install(window: QWidget, services: Services, session: UserSession) -> Docume
     plan_menu = getattr(window, "plan_menu", None)
     if plan_menu is not None:
         plan_menu.addSeparator()
-        for key in ("print", "pdf", "large", "card", "summary", "letter"):
+        for key in ("print", "pdf", "large", "easy", "card", "summary", "letter"):
             plan_menu.addAction(actions.actions[key])
     file_menu = getattr(window, "file_menu", None)
     if file_menu is not None:
