@@ -24,7 +24,9 @@ from careplanner.store.rekey import pending_file
 
 if TYPE_CHECKING:
     from careplanner.server.connection import ServerAddress
+    from careplanner.server.joined import JoinedServer
     from careplanner.server.store import ServerStore
+    from careplanner.sync.replica_open import ReplicaLink
 
 log = logging.getLogger("careplanner.app")
 
@@ -45,6 +47,8 @@ class AppContext:
     backup_copy: Callable[[Path, str], None] | None = None
     # What the start found and settled from an earlier crash, in plain words (see services/recovery.py).
     notices: tuple[str, ...] = ()
+    # Set when this computer works on its own copy of the practice server's records (sync/replica_open.py).
+    replica: ReplicaLink | None = None
 
     @property
     def on_server(self) -> bool:
@@ -52,6 +56,8 @@ class AppContext:
         return getattr(self.store, "dialect", "sqlite") == "postgresql"
 
     def close(self) -> None:
+        if self.replica is not None:
+            self.replica.close()
         self.store.close()
         if self.lock is not None:
             self.lock.release()
@@ -274,3 +280,13 @@ def open_server_context(
     store = open_server(address, password, pool_size=pool_size)
     services = Services(store.sessions, paths=paths, on_server=True)
     return AppContext(paths=paths, store=store, services=services, demo=False)
+
+
+def open_replica_context(
+    paths: Paths, saved: JoinedServer, *, passphrase: bytes | None = None, create: bool = True
+) -> AppContext:
+    """This computer's own encrypted store as its copy of the practice server's records (replica mode):
+    every change also goes into the outbox, and `ctx.replica` signs people in and syncs."""
+    from careplanner.sync.replica_open import open_replica_context as open_replica
+
+    return open_replica(paths, saved, passphrase=passphrase, create=create)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from types import TracebackType
 
 from careplanner.services.errors import ServiceError
-from careplanner.store.engine import classify
 from careplanner.store.errors import StoreError
 
 log = logging.getLogger("careplanner.crash")
@@ -67,6 +66,8 @@ def known_problem(exc: BaseException) -> StoreError | ServiceError | None:
         seen.add(id(current))
         if isinstance(current, StoreError | ServiceError):
             return current
+        from careplanner.store.engine import classify  # late: `careplanner --help` needs no ORM
+
         found = classify(current) or _server_problem(current)
         if found is not None:
             return found

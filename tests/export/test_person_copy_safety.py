@@ -101,7 +101,7 @@ def test_stopped_medicines_print_only_inside_the_whole_stopped_box(
     assert STOP_END in page, "the box is never split across pages"
     box = page[page.index(STOPPED_HEADING) : page.index(STOP_END)]
     text = " ".join(pages)
-    when = "today" if plan.is_draft else "on 22 November 2026"
+    when = "on 22 November 2026"  # agreed then; a draft says the date it last changed, never "today"
     for name in STOPPED:
         assert text.count(name) == 1, f"{name} is printed outside the stopped box"
         assert f"{name} — stopped {when}." in box
@@ -115,7 +115,7 @@ def test_new_and_changed_medicines_say_what_it_means_for_me(
 ) -> None:
     pages, plan, _ = printed
     text = " ".join(pages)
-    when = "today" if plan.is_draft else "on 22 November 2026"
+    when = "on 22 November 2026"  # agreed then; a draft says the date it last changed, never "today"
     assert f"NEW — started {when}. {PERSON_NOTES['Furosemide 40mg tablets']}" in text
     assert f"NEW — started {when}. This is a new medicine for me." in text  # paracetamol: no note
     assert f"CHANGED {when}. {PERSON_NOTES['Ramipril 5mg capsules']}" in text
@@ -145,7 +145,7 @@ def test_emergency_decisions_are_with_if_i_get_worse(
         "Decided on 22 November 2026 by Dr A Shah. It was discussed with me.",
         "Where my CPR or ReSPECT form is kept: ReSPECT form in the kitchen drawer",
         "How far my treatment should go: Treatment on a ward; not intensive care.",
-        "Going into hospital, If I fall only: I would rather be looked after at home if that is safe.",
+        "Going into hospital (If I fall): I would rather be looked after at home if that is safe.",
         "My advance decision to refuse treatment is kept: In the blue folder by my bed",
         "What my advance decision refuses: I do not want to be put on a breathing machine.",
     ):
@@ -276,7 +276,10 @@ def test_the_stored_plan_prints_safely_through_the_service(
     pages = pages_of(exports.person_copy_pdf(person_id, actor), tmp_path)
     text = " ".join(pages)
     assert NO_KNOWN_ALLERGIES in pages[0]
-    when = "today" if not agree else f"on {plan.agreed_at.day} {plan.agreed_at:%B %Y}"  # type: ignore[union-attr]
+    # The date agreed, or a draft's last change: never "today" (the paper is read later).
+    day = plan.agreed_at if agree else plan.last_updated
+    assert day is not None
+    when = f"on {day.day} {day:%B %Y}"
     assert f"Oxybutynin 5mg tablets — stopped {when}." in text
     assert text.count("Oxybutynin") == 1
     assert PERSON_NOTES["Ramipril 5mg capsules"] in text

@@ -20,7 +20,13 @@ from careplanner.services.store_verify import verify_store
 from careplanner.store import guards
 from careplanner.store.engine import make_engine, open_store
 from careplanner.store.migrate import head_revision, upgrade
+from careplanner.store.version_seal import ADDED_SINCE
 from tests.conftest import make_person
+
+
+def _added_since_0008() -> list[tuple[str, tuple[str, ...]]]:
+    """Plan-content columns later revisions added to existing tables (whole new tables need nothing)."""
+    return [(t, cols) for tables in ADDED_SINCE.values() for t, cols in tables.items() if cols]
 
 
 def _store_of_release_0007(paths: Paths, key: bytes) -> str:
@@ -29,6 +35,11 @@ def _store_of_release_0007(paths: Paths, key: bytes) -> str:
     engine = make_engine(paths.store_file, key)
     with engine.begin() as conn:
         upgrade(conn, "0007")
+        # Today's ORM reads and writes columns added since (version_seal.ADDED_SINCE): they are added for
+        # the writing below and dropped again after it, so the store is 0007's.
+        for table, columns in _added_since_0008():
+            for column in columns:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR NOT NULL DEFAULT ''"))
     sessions = sessionmaker(engine, expire_on_commit=False)
     services = Services(sessions)
     actor = services.users.ensure_first_clinician()
@@ -53,6 +64,10 @@ def _store_of_release_0007(paths: Paths, key: bytes) -> str:
         )
     other = services.people.create(make_person(nhs_number="999 993 9082", first_name="Ada"), actor)
     services.plans.start_draft(other.id, actor)
+    with engine.begin() as conn:
+        for table, columns in _added_since_0008():
+            for column in columns:
+                conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
     with engine.connect() as conn:
         seq, digest = conn.execute(text("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")).one()
     (paths.data_dir / HEAD_FILENAME).write_text(json.dumps({"seq": seq, "hash": digest}), encoding="utf-8")

@@ -49,7 +49,14 @@ def seed_store(paths: Paths, people: int = 12) -> dict[str, int]:
         ctx.close()
 
 
-def snapshot(conn: Connection, skip: frozenset[str] = frozenset({"server_backup_log"})) -> dict[str, Any]:
+# Bookkeeping that is not records: the server's backups, and offline sync's change log, epoch and
+# workstations (the server's own) and outbox and state (a replica's own).
+NOT_RECORDS = frozenset(
+    {"server_backup_log", "sync_change", "sync_epoch", "sync_client", "sync_outbox", "sync_state", "sync_doc"}
+)
+
+
+def snapshot(conn: Connection, skip: frozenset[str] = NOT_RECORDS) -> dict[str, Any]:
     """Every table's rows, as a sorted list of tuples of every column's value."""
     out: dict[str, Any] = {}
     for table in Base.metadata.sorted_tables:

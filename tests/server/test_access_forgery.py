@@ -349,6 +349,13 @@ def test_server_upgrade_brings_an_older_server_up_to_these_guards(tmp_path: Path
                 )
             )
             conn.execute(text("DROP TABLE server_login CASCADE"))
+            # ... nor what later revisions add (0014: offline sync's tables and change-log triggers).
+            conn.execute(text("DROP FUNCTION careplanner_sync_change() CASCADE"))
+            for table in ("sync_change", "sync_client", "sync_epoch", "sync_conflict"):
+                conn.execute(text(f"DROP TABLE {table}"))
+            for table in ("sync_outbox", "sync_state", "sync_doc"):
+                conn.execute(text(f"DROP TABLE {table}"))
+            conn.execute(text("ALTER TABLE medicine DROP COLUMN dmd_code"))  # 0015
             conn.execute(text("UPDATE alembic_version SET version_num = '0012'"))
             conn.execute(text(f'ALTER DATABASE "{made.database}" RESET lock_timeout'))
             # A hidden login (no account), as the old function let an administrator make.

@@ -26,6 +26,30 @@ def choose(qtbot: QtBot, combo: QWidget, text: str) -> None:
     raise AssertionError(f"{text!r} is not in the list")
 
 
+def answer(qtbot: QtBot, row: QWidget, text: str) -> None:
+    """Move along a questionnaire item's options with the arrow keys (Home, then Down) until `text` is
+    the one chosen: passed over, not yet committed (Return, Tab or a click commits it)."""
+    from careplanner.ui.radio_questionnaire import AnswerRow
+
+    assert isinstance(row, AnswerRow)
+    row.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(row, Qt.Key.Key_Home)
+    for _ in range(len(row.radios)):
+        if row.current_text().startswith(text):
+            return
+        qtbot.keyClick(row, Qt.Key.Key_Down)
+    raise AssertionError(f"{text!r} is not an option")
+
+
+def click_answer(qtbot: QtBot, row: QWidget, text: str) -> None:
+    """Answer a questionnaire item with one click on the option that starts with `text`."""
+    from careplanner.ui.radio_questionnaire import AnswerRow
+
+    assert isinstance(row, AnswerRow)
+    radio = next(r for r in row.radios if r.text().startswith(text))
+    qtbot.mouseClick(radio, Qt.MouseButton.LeftButton)
+
+
 def press(qtbot: QtBot, widget: QWidget) -> None:
     """Focus a button and press Space, as a keyboard user does."""
     widget.setFocus(Qt.FocusReason.TabFocusReason)

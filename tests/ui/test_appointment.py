@@ -17,7 +17,7 @@ from careplanner.services.people import PersonRecord
 from careplanner.services.users import Actor
 from careplanner.ui.main_window import MainWindow
 from careplanner.ui.steps.holistic import HolisticStep
-from tests.ui.helpers import alt, choose, press, type_into
+from tests.ui.helpers import alt, answer, choose, press, type_into
 
 # The offscreen platform cannot raise windows or grab the keyboard for the condition pick-list's popup.
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support")]
@@ -25,9 +25,13 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 
 
 def open_by_search(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Find the person, open them (their plan to read), then Start a plan / Start review."""
     type_into(qtbot, window.people.search, text)
     qtbot.keyClick(window.people.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor)
+    assert window.editor.read_only and window.editor.mode_bar.start_button.isVisible()
+    press(qtbot, window.editor.mode_bar.start_button)
+    qtbot.waitUntil(lambda: not window.editor.read_only)
 
 
 def next_step(qtbot: QtBot, window: MainWindow) -> None:
@@ -75,17 +79,17 @@ def test_a_whole_appointment_then_a_review(
     assert isinstance(holistic, HolisticStep)
     phq2, phq9 = holistic.forms[QuestionnaireKind.PHQ2], holistic.forms[QuestionnaireKind.PHQ9]
     assert phq9.isHidden()
-    choose(qtbot, phq2.combos[0], "More than half")
-    choose(qtbot, phq2.combos[1], "More than half")
+    answer(qtbot, phq2.rows[0], "More than half")
+    answer(qtbot, phq2.rows[1], "More than half")
     assert "positive screen" in phq2.score_label.text().casefold()
     assert phq2.offer_button.isVisible()
     press(qtbot, phq2.offer_button)
     assert phq9.isVisible() and phq9.answers()[:2] == (2, 2)
-    for combo in phq9.combos[2:8]:
-        choose(qtbot, combo, "Not at all")
-    choose(qtbot, phq9.combos[8], "Several days")  # arrowing to an answer does not raise the prompt yet
+    for row in phq9.rows[2:8]:
+        answer(qtbot, row, "Not at all")
+    answer(qtbot, phq9.rows[8], "Several days")  # arrowing to an answer does not raise the prompt yet
     with qtbot.waitSignal(phq9.safety_raised, timeout=1000):
-        qtbot.keyClick(phq9.combos[8], Qt.Key.Key_Return)  # the answer is committed
+        qtbot.keyClick(phq9.rows[8], Qt.Key.Key_Return)  # the answer is committed
     assert phq9.safety.isVisible() and "Ask about this today" in phq9.safety_label.text()
     assert isinstance(phq9.safety_dialog, QMessageBox) and phq9.safety_dialog.isVisible()
     assert "Score: 5 of 27" in phq9.score_label.text()
@@ -94,8 +98,8 @@ def test_a_whole_appointment_then_a_review(
     type_into(
         qtbot, holistic.safety.form.widget("safety_action"), "Asked about plans: none. GP to call today."
     )
-    choose(qtbot, holistic.forms[QuestionnaireKind.GAD2].combos[0], "Not at all")
-    choose(qtbot, holistic.forms[QuestionnaireKind.GAD2].combos[1], "Not at all")
+    answer(qtbot, holistic.forms[QuestionnaireKind.GAD2].rows[0], "Not at all")
+    answer(qtbot, holistic.forms[QuestionnaireKind.GAD2].rows[1], "Not at all")
     spin, note = holistic.wellbeing.rows[next(iter(holistic.wellbeing.rows))]
     type_into(qtbot, spin, "7")
     type_into(qtbot, note, "Walks the dog")
@@ -187,6 +191,7 @@ def test_a_whole_appointment_then_a_review(
     window.people.search.clear()
     open_by_search(qtbot, window, "Ada")
     assert "Review of the plan agreed on" in editor.banner.text()
+    about, goals = editor.step("about_me"), editor.step("goals")  # built again after the read-only view
     assert about.about.value_of("what_matters", "") == "Seeing my grandchildren every week"  # type: ignore[attr-defined]
     assert "No changes since the last agreed plan" in editor.changes["about_me"].text()
     editor.go_to("goals")

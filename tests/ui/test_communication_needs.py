@@ -98,7 +98,7 @@ def test_an_interpreter_needs_a_language_and_is_warned_about_at_the_field_and_be
 
     window.editor.go_to("sharing")
     links = [w.text() for w in window.agreement.sharing.checklist.findChildren(QPushButton)]
-    assert any("interpreter (Polish)" in t and "English only" in t for t in links)
+    assert any("interpreter (Polish)" in t and "English or Welsh only" in t for t in links)
     assert any("cannot print braille" in t for t in links)
     link = next(
         w for w in window.agreement.sharing.checklist.findChildren(QPushButton) if "braille" in w.text()
@@ -117,4 +117,4 @@ def test_large_print_alone_is_not_warned_about(
     assert not step.needs.warning.isVisibleTo(step)
     window.editor.go_to("sharing")
     links = [w.text() for w in window.agreement.sharing.checklist.findChildren(QPushButton)]
-    assert not any("needs" in t and "English only" in t for t in links)
+    assert not any("needs" in t and "English or Welsh only" in t for t in links)

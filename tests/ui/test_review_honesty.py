@@ -20,7 +20,7 @@ from careplanner.ui.main_window import MainWindow
 from careplanner.ui.step_states import agreed_day
 from careplanner.ui.steps.holistic import HolisticStep
 from careplanner.ui.steps.medical import MedicalStep
-from tests.ui.helpers import choose, press, type_into
+from tests.ui.helpers import answer, choose, press, type_into
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support")]
 
@@ -113,12 +113,12 @@ def test_step_marks_say_what_was_done_today(
     assert "reviewed today" in nav.item(0).text()
     # One answered item does not make the holistic step complete.
     holistic = _holistic(window)
-    choose(qtbot, holistic.forms[QuestionnaireKind.PHQ2].combos[0], "Not at all")
-    choose(qtbot, holistic.forms[QuestionnaireKind.GAD2].combos[0], "Not at all")
+    answer(qtbot, holistic.forms[QuestionnaireKind.PHQ2].rows[0], "Not at all")
+    answer(qtbot, holistic.forms[QuestionnaireKind.GAD2].rows[0], "Not at all")
     type_into(qtbot, holistic.wellbeing.rows[WellbeingArea.MONEY][0], "5")
     assert nav.states["holistic"] == "started"
-    choose(qtbot, holistic.forms[QuestionnaireKind.PHQ2].combos[1], "Not at all")
-    choose(qtbot, holistic.forms[QuestionnaireKind.GAD2].combos[1], "Not at all")
+    answer(qtbot, holistic.forms[QuestionnaireKind.PHQ2].rows[1], "Not at all")
+    answer(qtbot, holistic.forms[QuestionnaireKind.GAD2].rows[1], "Not at all")
     assert nav.states["holistic"] == "reviewed"
 
 
@@ -139,8 +139,8 @@ def test_agree_and_share_is_never_complete_before_agreeing(
 def _phq9_to_item_9(qtbot: QtBot, holistic: HolisticStep) -> None:
     holistic.show_full(QuestionnaireKind.PHQ9)
     phq9 = holistic.forms[QuestionnaireKind.PHQ9]
-    for combo in phq9.combos[:8]:
-        choose(qtbot, combo, "Not at all")
+    for row in phq9.rows[:8]:
+        answer(qtbot, row, "Not at all")
 
 
 def test_arrowing_past_an_answer_does_not_raise_the_prompt(
@@ -152,17 +152,17 @@ def test_arrowing_past_an_answer_does_not_raise_the_prompt(
     phq9 = holistic.forms[QuestionnaireKind.PHQ9]
     raised: list[bool] = []
     phq9.safety_raised.connect(lambda: raised.append(True))
-    item9 = phq9.combos[8]
+    item9 = phq9.rows[8]
     item9.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(item9, Qt.Key.Key_Down)  # Not at all
     qtbot.keyClick(item9, Qt.Key.Key_Down)  # Several days: passed over
     qtbot.keyClick(item9, Qt.Key.Key_Down)  # More than half the days: passed over
-    assert item9.currentText().startswith("More than half") and raised == []
+    assert item9.current_text().startswith("More than half") and raised == []
     qtbot.keyClick(item9, Qt.Key.Key_Up)
     qtbot.keyClick(item9, Qt.Key.Key_Up)  # settles on Not at all
-    assert item9.currentData() == 0
+    assert item9.value() == 0
     qtbot.keyClick(item9, Qt.Key.Key_Tab)  # leaves the question with "Not at all"
-    assert QApplication.focusWidget() is not item9
+    assert QApplication.focusWidget() not in item9.radios  # the cursor left the question
     assert raised == [] and phq9.safety_dialog is None
 
 
@@ -174,7 +174,7 @@ def test_an_answer_given_by_keyboard_raises_the_prompt(
     holistic = _holistic(window)
     _phq9_to_item_9(qtbot, holistic)
     phq9 = holistic.forms[QuestionnaireKind.PHQ9]
-    item9 = phq9.combos[8]
+    item9 = phq9.rows[8]
     item9.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(item9, Qt.Key.Key_Down)
     qtbot.keyClick(item9, Qt.Key.Key_Down)  # Several days
@@ -194,8 +194,8 @@ def test_agree_refuses_while_item_9_has_no_action_recorded(
     holistic = _holistic(window)
     _phq9_to_item_9(qtbot, holistic)
     phq9 = holistic.forms[QuestionnaireKind.PHQ9]
-    choose(qtbot, phq9.combos[8], "Nearly every day")
-    qtbot.keyClick(phq9.combos[8], Qt.Key.Key_Return)
+    answer(qtbot, phq9.rows[8], "Nearly every day")
+    qtbot.keyClick(phq9.rows[8], Qt.Key.Key_Return)
     assert phq9.safety_dialog is not None
     phq9.safety_dialog.accept()
     window.editor.go_to("sharing")

@@ -22,6 +22,7 @@ from careplanner.app import (
     setup_logging,
 )
 from careplanner.clinical.enums import UserRole
+from careplanner.commands.options import add_sign_in_options as add_sign_in_options
 from careplanner.services.auth import Permission, SignInError, require
 from careplanner.services.errors import NotAllowedError, ValidationError
 from careplanner.services.users import Actor
@@ -31,15 +32,6 @@ SIGN_IN_NEEDED = (
     "This command needs you to sign in: add --user NAME (and --password-file FILE, or type the password "
     "when asked)."
 )
-
-
-def add_sign_in_options(parser: argparse.ArgumentParser, *, main: bool = False) -> None:
-    """`--user` and `--password-file`, accepted before the command or after it."""
-    default = None if main else argparse.SUPPRESS
-    parser.add_argument("--user", metavar="NAME", default=default, help="sign in as this account")
-    parser.add_argument(
-        "--password-file", metavar="FILE", default=default, help="the account's password (else you are asked)"
-    )
 
 
 def server_url_from_args(args: argparse.Namespace) -> str | None:
@@ -66,6 +58,10 @@ def open_server_from_args(args: argparse.Namespace, url: str) -> AppContext:
 
 
 def open_from_args(args: argparse.Namespace, *, create: bool = True) -> AppContext:
+    if not getattr(args, "server", None):
+        replica = open_replica_from_args(args)
+        if replica is not None:  # joined in replica mode: this computer's own copy of the practice
+            return replica
     url = server_url_from_args(args)
     if url is not None:
         return open_server_from_args(args, url)
@@ -83,6 +79,26 @@ def open_from_args(args: argparse.Namespace, *, create: bool = True) -> AppConte
     for notice in ctx.notices:  # what the start settled from an earlier crash, in plain words
         print(f"careplanner: {notice}", file=sys.stderr)
     return ctx
+
+
+def open_replica_from_args(args: argparse.Namespace) -> AppContext | None:
+    """This computer's own store as its copy of the practice server's records, when it joined in replica
+    mode (`careplanner join --replica`); None otherwise (the keyring is not asked if it never joined)."""
+    paths = paths_for(getattr(args, "data_dir", None))
+    from careplanner.server.joined import is_joined
+
+    if not is_joined(paths):
+        return None
+    from careplanner.app import open_replica_context
+    from careplanner.sync.replica_open import replica_settings
+
+    saved = replica_settings(paths)
+    if saved is None:
+        return None
+    passphrase = read_passphrase_file(args.passphrase_file) if args.passphrase_file else None
+    if paths.log_dir.parent.exists():
+        setup_logging(paths, verbose=getattr(args, "verbose", False))
+    return open_replica_context(paths, saved, passphrase=passphrase)
 
 
 def joined_server_url(args: argparse.Namespace) -> str | None:
@@ -133,6 +149,8 @@ def sign_in(
     if ctx.demo:
         return ctx.services.users.ensure_first_clinician()
     username, password = password_from_args(args)
+    if ctx.replica is not None:  # online through the practice server, or offline on this computer's copy
+        return authorise(ctx.replica.sign_in(username, password), permission, admin=admin)
     return authorise(ctx.services.auth.sign_in(username, password), permission, admin=admin)
 
 

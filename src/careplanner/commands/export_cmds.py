@@ -1,15 +1,16 @@
-"""`careplanner export`, `import` and `report`: plans on paper and to and from other systems.
+"""`careplanner export` and `report`: plans on paper and to other systems (`import` is in import_cmd.py).
 
-    careplanner export --nhs-number N --pdf FILE [--large-print] [--draft | --version N]
+    careplanner export --nhs-number N --pdf FILE [--large-print | --easy-read] [--language cy]
+                       [--draft | --version N]
     careplanner export --nhs-number N --card FILE [--large-print] [--draft | --version N]
     careplanner export --nhs-number N --fhir FILE
     careplanner export --nhs-number N --clinician-summary FILE
-    careplanner export --nhs-number N --letter FILE
-    careplanner import FILE
+    careplanner export --nhs-number N --letter FILE [--appointment "2026-12-03 10:20"] [--place TEXT]
+                       [--with TEXT]
     careplanner report --out FILE [--due-within DAYS] [--page N] [--per-page N] [--progress]
 
 Each signs in first (`--user NAME`, see commands/common.py): export and report need an account that may
-print, import one that may edit plans. Output names only counts and file names the user chose, never
+print. Output names only counts and file names the user chose, never
 patient details.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 
 from careplanner.app import AppContext, paths_for
 from careplanner.commands.common import add_sign_in_options, open_from_args, sign_in
@@ -25,13 +27,6 @@ from careplanner.commands.progress import add_progress_option, watched
 from careplanner.services.auth import Permission
 from careplanner.services.errors import ValidationError
 from careplanner.services.exports import ExportService
-from careplanner.services.fhir_import import (
-    DetailsDecision,
-    FhirImportService,
-    ImportResult,
-    parse_json,
-    read_bundle_file,
-)
 from careplanner.services.output_guard import check_output_path, write_output
 from careplanner.services.practice_report import DEFAULT_PER_PAGE
 
@@ -50,6 +45,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export.add_argument(
         "--large-print", action="store_true", help="large print (chosen anyway when the person needs it)"
     )
+    export.add_argument(
+        "--language",
+        choices=["en-GB", "cy"],
+        help="the language of the person's copy and card: en-GB or cy (Welsh); "
+        "by default Welsh when the person's record says so",
+    )
+    export.add_argument(
+        "--easy-read",
+        action="store_true",
+        help="the easy-read copy (chosen anyway when the person needs it)",
+    )
+    export.add_argument(
+        "--appointment",
+        type=_appointment_time,
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="the letter: when the appointment is",
+    )
+    export.add_argument("--place", default="", metavar="TEXT", help="the letter: where the appointment is")
+    export.add_argument(
+        "--with", dest="with_whom", default="", metavar="TEXT", help="the letter: who the appointment is with"
+    )
     chosen = export.add_mutually_exclusive_group()
     chosen.add_argument(
         "--draft", action="store_true", help="print the open draft (marked DRAFT) rather than the agreed plan"
@@ -57,29 +73,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     chosen.add_argument("--version", type=int, metavar="N", help="print agreed version N of the plan")
     add_sign_in_options(export)
     export.set_defaults(func=run_export)
-
-    imp = sub.add_parser("import", help="import a FHIR R4 Bundle of a person's record into their draft plan")
-    imp.add_argument("file", metavar="FILE")
-    details = imp.add_mutually_exclusive_group()
-    details.add_argument(
-        "--update-details",
-        action="store_true",
-        help="when the person is already held and the record changes their details (name, sex, address…), "
-        "update them; without this the import stops and lists what would change",
-    )
-    details.add_argument(
-        "--keep-details",
-        action="store_true",
-        help="when the record changes the person's details, keep the details already held",
-    )
-    imp.add_argument(
-        "--new-person",
-        action="store_true",
-        help="the record has no NHS number and a person with the same family name and date of birth is "
-        "held: add it as a new person anyway (without this the import stops)",
-    )
-    add_sign_in_options(imp)
-    imp.set_defaults(func=run_import)
 
     report = sub.add_parser("report", help="the practice report (plans agreed, reviews due, declined) as PDF")
     report.add_argument("--out", required=True, metavar="FILE")
@@ -93,6 +86,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_progress_option(report)
     add_sign_in_options(report)
     report.set_defaults(func=run_report)
+
+
+def _appointment_time(value: str) -> datetime:
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError("give the date and time as 2026-12-03 10:20") from None
 
 
 def _write(ctx: AppContext, path: str, data: bytes) -> None:
@@ -117,7 +117,13 @@ def run_export(args: argparse.Namespace) -> int:
             _write(ctx, args.clinician_summary, exports.clinician_summary_pdf(person.id, actor))
             print(f"Saved the clinician summary to {args.clinician_summary}.")
         elif args.letter:
-            _write(ctx, args.letter, exports.preparation_letter_pdf(person.id, actor))
+            from careplanner.export.preparation_letter import Appointment
+
+            appointment = Appointment(args.appointment, args.place, args.with_whom)
+            letter = exports.preparation_letter_pdf(
+                person.id, actor, appointment=appointment, large_print=True if args.large_print else None
+            )
+            _write(ctx, args.letter, letter)
             print(f"Saved the preparation letter to {args.letter}.")
         else:
             large = True if args.large_print else None
@@ -135,66 +141,28 @@ def run_export(args: argparse.Namespace) -> int:
                 _write(
                     ctx,
                     args.card,
-                    exports.emergency_card_pdf(person.id, actor, large_print=large, plan_id=plan_id),
+                    exports.emergency_card_pdf(
+                        person.id, actor, large_print=large, language=args.language, plan_id=plan_id
+                    ),
                 )
                 print(f"Saved the emergency card to {args.card}.")
             else:
                 _write(
                     ctx,
                     args.pdf,
-                    exports.person_copy_pdf(person.id, actor, large_print=large, plan_id=plan_id),
+                    exports.person_copy_pdf(
+                        person.id,
+                        actor,
+                        large_print=large,
+                        easy_read=True if args.easy_read else None,
+                        language=args.language,
+                        plan_id=plan_id,
+                    ),
                 )
                 print(f"Saved the person's copy to {args.pdf}.")
         return 0
     finally:
         ctx.close()
-
-
-def run_import(args: argparse.Namespace) -> int:
-    data = parse_json(read_bundle_file(args.file))
-    ctx = open_from_args(args, create=False)
-    try:
-        services = ctx.services
-        actor = sign_in(args, ctx, Permission.EDIT_PLANS)
-        importer = FhirImportService(ctx.store.sessions, now=services.clock.now, today=services.clock.today)
-        decision = DetailsDecision(
-            update=args.update_details, keep=args.keep_details, new_person=args.new_person
-        )
-        result = importer.import_bundle(data, actor, decision)
-        for line in import_summary(result):
-            print(line)
-        return 0
-    finally:
-        ctx.close()
-
-
-def import_summary(result: ImportResult) -> list[str]:
-    """What the import did, in plain lines: counts, what was not imported and why, changed details."""
-    got = ", ".join(f"{n} {what}" for what, n in result.imported.items() if n) or "nothing to add"
-    if result.created_person:
-        lines = [f"Added a new person and filled in their draft plan's medical review ({got})."]
-    else:
-        lines = [f"Filled in the person's draft plan's medical review ({got})."]
-    added = ", ".join(f"{n} {what}" for what, n in result.added.items() if n) or "nothing"
-    updated = ", ".join(f"{n} {what}" for what, n in result.updated.items() if n) or "nothing"
-    lines.append(f"Added to the draft: {added}. Updated in the draft: {updated}. Nothing was removed.")
-    lines += result.notices
-    if result.no_known_allergies:
-        lines.append("The record says no known allergies: recorded as that, not as an allergy.")
-    if result.details_changed:
-        lines.append("Updated the person's details: " + ", ".join(result.details_changed) + ".")
-    if result.details_kept:
-        lines.append(
-            "Kept the person's details as held (the record differs in: "
-            + ", ".join(result.details_kept)
-            + ")."
-        )
-    elif not result.created_person and not result.details_changed:
-        lines.append("The person's details were not changed.")
-    if result.skipped:
-        lines.append(f"Not imported ({len(result.skipped)}):")
-        lines += [f"  {p}" for p in result.skipped]
-    return lines
 
 
 def run_report(args: argparse.Namespace) -> int:

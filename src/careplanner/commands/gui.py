@@ -9,8 +9,6 @@ import os
 import sys
 from collections.abc import Mapping
 
-from careplanner.commands.common import open_from_args, server_url_from_args
-
 # No screen to show the window on (checked before the store is opened).
 NO_DISPLAY_EXIT = 8
 NO_DISPLAY = (
@@ -90,10 +88,66 @@ def _server_access(args: argparse.Namespace, url: str | None) -> object:
 def run_gui(args: argparse.Namespace) -> int:
     if _no_display():
         return NO_DISPLAY_EXIT
+    if getattr(args, "server", None):
+        # --server: the app asks who is signing in, then opens the server as them.
+        return _launch(None, _server_access(args, str(args.server)))
+    if importlib.util.find_spec("careplanner.ui.app_start") is None:
+        return _launch_after_open(args)
+    # The sign-in form first; the store opens behind it (ui/app_start.py). Imported here, late, so the
+    # command line never loads Qt unless a window is wanted.
+    start = importlib.import_module("careplanner.ui.app_start").StartUp(lambda: _open_for_window(args))
+    try:
+        code = int(start.run())
+    finally:
+        if start.opened is not None:
+            start.opened.ctx.close()
+    if start.server_url is not None:  # a joined workstation: the practice server's own sign-in
+        replica = _launch_replica(args)  # joined in replica mode: this computer's own copy (issue 15)
+        return replica if replica is not None else _launch(None, _server_access(args, start.server_url))
+    return code
+
+
+def _launch_replica(args: argparse.Namespace) -> int | None:
+    """A workstation joined in replica mode: its own copy of the practice, signed in online or offline,
+    synced in the background (ui/replica_start.py). None when it did not join that way."""
+    from careplanner.commands.common import open_replica_from_args
+
+    ctx = open_replica_from_args(args)
+    if ctx is None:
+        return None
+    try:
+        return int(importlib.import_module("careplanner.ui.replica_start").run_replica_app(ctx))
+    finally:
+        ctx.close()
+
+
+def _open_for_window(args: argparse.Namespace) -> object:
+    """On the start window's background thread: the joined server's URL, or this computer's store opened
+    with the main window's modules imported (so building the window on the UI thread is quick)."""
+    from careplanner.commands.common import open_from_args, server_url_from_args
+
     url = server_url_from_args(args)
     if url is not None:
-        # --server, or a joined workstation: the app asks who is signing in, then opens the server as them.
-        return _launch(None, _server_access(args, url))
+        return url
+    ctx = open_from_args(args)
+    try:
+        access = None if ctx.demo else _server_access(args, None)
+        for name in ("careplanner.ui.main", "careplanner.ui.server_sign_in"):
+            importlib.import_module(name)
+    except BaseException:
+        ctx.close()
+        raise
+    return importlib.import_module("careplanner.ui.app_start").Opened(ctx, access)
+
+
+def _launch_after_open(args: argparse.Namespace) -> int:
+    from careplanner.commands.common import open_from_args, server_url_from_args
+
+    url = server_url_from_args(args)
+    if url is not None:
+        # A joined workstation: the app asks who is signing in, then opens the server as them.
+        replica = _launch_replica(args)
+        return replica if replica is not None else _launch(None, _server_access(args, url))
     ctx = open_from_args(args)
     try:
         return _launch(ctx, _server_access(args, None) if not ctx.demo else None)

@@ -31,9 +31,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--ca-file", metavar="FILE", help="the practice CA certificate (PEM) from the practice's IT"
     )
     join.add_argument("--show", action="store_true", help="print the saved server address and exit")
+    join.add_argument(
+        "--replica",
+        action="store_true",
+        help="keep an encrypted copy of the practice's records on this computer and work on it, so work "
+        "goes on when the server or the network is down (changes are synced: careplanner sync)",
+    )
     add_sign_in_options(join)
     join.set_defaults(func=run_join)
     leave = sub.add_parser("leave", help="stop using the practice server: this computer's own store again")
+    leave.add_argument(
+        "--force",
+        action="store_true",
+        help="leave even though changes made on this computer (replica mode) have not reached the server",
+    )
     leave.set_defaults(func=run_leave)
 
 
@@ -60,12 +71,22 @@ def run_join(args: argparse.Namespace) -> int:
             "or type the password when asked)."
         )
     username, password = password_from_args(args)
-    saved = workstation.join(args.url, args.ca_file, username, password, paths)
-    print(f"This computer now uses the practice server {joined.describe(saved.address)}.")
+    if getattr(args, "replica", False):
+        from careplanner.sync.replica_open import join_replica
+
+        saved = join_replica(args.url, args.ca_file, username, password, paths)
+        print(
+            f"This computer now keeps its own encrypted copy of the practice server "
+            f"{joined.describe(saved.address)}'s records, and works on it even when the server cannot be "
+            "reached. Changes are sent and fetched by the app, or with `careplanner sync`."
+        )
+    else:
+        saved = workstation.join(args.url, args.ca_file, username, password, paths)
+        print(f"This computer now uses the practice server {joined.describe(saved.address)}.")
     if saved.ca_fingerprint:
         print(f"Practice CA certificate (SHA-256): {saved.ca_fingerprint}")
     print("Each person signs in with their own user name and password; no password is kept here.")
-    note = joined.local_store_note(paths)
+    note = None if saved.mode == "replica" else joined.local_store_note(paths)
     if note:
         print(f"careplanner: {note}", file=sys.stderr)
     return 0
@@ -84,6 +105,18 @@ def _show(paths: Paths) -> int:
 
 def run_leave(args: argparse.Namespace) -> int:
     paths = _paths(args)
+    if not getattr(args, "force", False):
+        from careplanner.sync.replica_open import waiting_here
+
+        waiting = waiting_here(paths, args.passphrase_file)
+        if waiting:
+            print(
+                f"careplanner: {waiting} record(s) changed on this computer have not reached the practice "
+                "server yet: run `careplanner sync` first (or `leave --force` to keep them here only). "
+                "Nothing was changed.",
+                file=sys.stderr,
+            )
+            return 47
     if joined.forget(paths):
         print("This computer has left the practice server: it uses its own store again.")
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from careplanner.clinical.enums import ContactRole
 from careplanner.clinical.practice import PracticeSettings
+from careplanner.export.copy_language import t
 from careplanner.services.plan_data import ContingencyContactData
 
 DEFAULT_LABELS = {
@@ -29,7 +30,7 @@ def role_of(contact: ContingencyContactData) -> ContactRole | None:
 def resolve_contact(contact: ContingencyContactData, practice: PracticeSettings | None) -> tuple[str, str]:
     """(who, phone number) as printed for one contact."""
     role = role_of(contact)
-    label = contact.name.strip() or contact.role.strip() or (DEFAULT_LABELS.get(role, "") if role else "")
+    label = contact.name.strip() or contact.role.strip() or (t(DEFAULT_LABELS.get(role, "")) if role else "")
     number = ""
     if role is not None and practice is not None:
         number = (practice.number_for(role) or "").strip()
@@ -39,4 +40,4 @@ def resolve_contact(contact: ContingencyContactData, practice: PracticeSettings 
         number = number or "999"
     elif role is ContactRole.NHS_111:
         number = number or "111"
-    return label or "Contact", number
+    return label or t("Contact"), number

@@ -19,7 +19,8 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableSt
 from careplanner.clinical.enums import AgreedWith, UserRole
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
-from careplanner.export.copy_page_one import FALLBACK_PLAN, heading, review_line, zone_calls
+from careplanner.export.copy_language import t
+from careplanner.export.copy_page_one import fallback_plan, heading, review_line, zone_calls
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
 
@@ -43,7 +44,7 @@ class Replaces:
 def clinician_words(plan: PlanVersion) -> str:
     """ "Jane Doyle (practice nurse)", or "" when no one is recorded."""
     name = plan.agreed_by_name.strip()
-    role = ROLE_WORDS.get(plan.agreed_by_role, "")
+    role = t(ROLE_WORDS.get(plan.agreed_by_role, ""))
     return f"{name} ({role})" if name and role else name
 
 
@@ -57,20 +58,26 @@ def replaces_of(plan: PlanVersion, given: Replaces | None) -> Replaces | None:
 
 
 def _signature_lines(s: pb.Styles) -> Table:
-    """Room to sign and date: for me (or my representative) and for whoever made the plan with me."""
-    rows = [["Signed (me):", "", "Date:", ""], ["Signed (for the practice):", "", "Date:", ""]]
+    """Room to sign and date: for me (or my representative) and for whoever made the plan with me. Large
+    print gives each signature and each date a line of its own, so no label is squeezed into a narrow
+    column (the Welsh labels are longer)."""
+    signed_me, signed_practice, dated = t("Signed (me):"), t("Signed (for the practice):"), t("Date:")
+    if s.large:
+        rows = [[signed_me, ""], [dated, ""], [signed_practice, ""], [dated, ""]]
+        widths = ["56%", "44%"]
+        lines = [("LINEBELOW", (1, 0), (1, -1), 0.8, pb.NHS_GREY)]
+    else:
+        rows = [[signed_me, "", dated, ""], [signed_practice, "", dated, ""]]
+        widths = ["34%", "32%", "14%", "20%"]  # room for "Dyddiad:" as well as "Date:"
+        lines = [
+            ("LINEBELOW", (1, 0), (1, -1), 0.8, pb.NHS_GREY),
+            ("LINEBELOW", (3, 0), (3, -1), 0.8, pb.NHS_GREY),
+        ]
     cells = [[Paragraph(c, s.body) if c else "" for c in row] for row in rows]
-    widths = ["36%", "34%", "10%", "20%"] if not s.large else ["44%", "28%", "12%", "16%"]
-    table = Table(cells, colWidths=widths, rowHeights=[s.body.fontSize * 3.2] * len(rows))
+    height = s.body.fontSize * (2.6 if s.large else 3.2)
+    table = Table(cells, colWidths=widths, rowHeights=[height] * len(rows))
     table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (1, 0), (1, -1), 0.8, pb.NHS_GREY),
-                ("LINEBELOW", (3, 0), (3, -1), 0.8, pb.NHS_GREY),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (0, -1), 0),
-            ]
-        )
+        TableStyle([*lines, ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (0, -1), 0)])
     )
     return table
 
@@ -80,43 +87,51 @@ def agreement_box(
 ) -> list[Flowable]:
     """The closing box of the person's copy, kept whole on one page."""
     about = plan.content.about_me.about
-    lines: list[Flowable] = [Paragraph(AGREEMENT_HEADING, s.h2)]
+    lines: list[Flowable] = [Paragraph(t(AGREEMENT_HEADING), s.h2)]
     if plan.is_draft:
         lines.append(
             Paragraph(
-                "<b>This is a draft. It has not been agreed yet.</b> Keep using my agreed plan until "
-                "this one is agreed and printed again.",
+                "<b>"
+                + t("This is a draft. It has not been agreed yet.")
+                + "</b> "
+                + t("Keep using my agreed plan until this one is agreed and printed again."),
                 s.body,
             )
         )
     else:
-        made = "I made this plan"
         who = clinician_words(plan)
-        if who:
-            made += f" with {who}"
-        if plan.agreed_at is not None:
-            made += f" on {pb.long_date(plan.agreed_at.date())}"
-        lines.append(Paragraph(pb.text(made + "."), s.body))
+        when = pb.long_date(plan.agreed_at.date()) if plan.agreed_at is not None else ""
+        made = {
+            (True, True): t("I made this plan with {who} on {date}."),
+            (True, False): t("I made this plan with {who}."),
+            (False, True): t("I made this plan on {date}."),
+            (False, False): t("I made this plan."),
+        }[(bool(who), bool(when))]
+        lines.append(Paragraph(pb.text(made.format(who=who, date=when)), s.body))
     if about.supported_to_write_by.strip():
         lines.append(pb.labelled("Who helped me write it:", about.supported_to_write_by, s))
     if plan.agreed_with is AgreedWith.REPRESENTATIVE and plan.representative_name.strip():
         rep = ", ".join(p for p in (plan.representative_name, plan.representative_role) if p.strip())
         lines.append(pb.labelled("Agreed for me by my representative:", rep, s))
     elif plan.agreed_with is AgreedWith.PERSON:
-        lines.append(Paragraph("I agreed this plan myself.", s.body))
+        lines.append(Paragraph(t("I agreed this plan myself."), s.body))
     lines += review_line(plan, s)
     if not plan.is_draft:
         lines.append(_signature_lines(s))
-        version = f"This is version {plan.version_number or 1} of my plan."
+        version = t("This is version {number} of my plan.").format(number=plan.version_number or 1)
         earlier = replaces_of(plan, replaces)
         if earlier is not None:
-            when = f" (agreed {pb.long_date(earlier.agreed_on)})" if earlier.agreed_on else ""
-            version += (
-                f" <b>This replaces version {earlier.version}{when} — please throw older copies away.</b>"
-            )
+            if earlier.agreed_on:
+                replaced = t(
+                    "This replaces version {number} (agreed {date}) — please throw older copies away."
+                )
+            else:
+                replaced = t("This replaces version {number} — please throw older copies away.")
+            replaced = replaced.format(number=earlier.version, date=pb.long_date(earlier.agreed_on))
+            version += f" <b>{replaced}</b>"
         lines.append(Paragraph(version, s.body))
     if printed_on is not None:
-        lines.append(Paragraph(f"Printed on {pb.long_date(printed_on)}.", s.body))
+        lines.append(Paragraph(t("Printed on {date}.").format(date=pb.long_date(printed_on)), s.body))
     box = Table([[lines]], colWidths=["100%"])
     box.setStyle(
         TableStyle(
@@ -141,26 +156,33 @@ def declined_story(
 ) -> list[Flowable]:
     """One page for a person who chose not to have a written plan."""
     out = heading(person, practice, s, DECLINED_TITLE)
-    when = pb.long_date(plan.agreed_at.date()) if plan.agreed_at else "the day we met"
+    when = pb.long_date(plan.agreed_at.date()) if plan.agreed_at else t("the day we met")
     out += [
-        Paragraph(f"We talked about my care and support on {when}.", s.body),
-        Paragraph("<b>I chose not to have a written care and support plan.</b>", s.body),
+        Paragraph(t("We talked about my care and support on {date}.").format(date=when), s.body),
+        Paragraph("<b>" + t("I chose not to have a written care and support plan.") + "</b>", s.body),
         Paragraph(
-            "I can change my mind at any time: I ring my GP practice and ask for a care and support "
-            "planning appointment.",
+            t(
+                "I can change my mind at any time: I ring my GP practice and ask for a care and support "
+                "planning appointment."
+            ),
             s.body,
         ),
-        Paragraph("If I get worse", s.h2),
+        Paragraph(t("If I get worse"), s.h2),
     ]
-    calls = zone_calls(FALLBACK_PLAN.contacts[0].zone, FALLBACK_PLAN, practice)
+    fallback = fallback_plan()
+    calls = zone_calls(fallback.contacts[0].zone, fallback, practice)
+    ring = t("If I am getting worse, I ring {who} — {number}")
     out += [
-        Paragraph(f"If I am getting worse, I ring <b>{pb.text(label)}</b> — <b>{pb.phone(phone)}</b>", s.body)
+        Paragraph(ring.format(who=f"<b>{pb.text(label)}</b>", number=f"<b>{pb.phone(phone)}</b>"), s.body)
         for label, phone in calls
     ]
-    out.append(Paragraph(f'<b>In an emergency I ring <font size="{s.red_number:g}">999</font>.</b>', s.body))
+    emergency = t("In an emergency I ring {number}.").format(
+        number=f'<font size="{s.red_number:g}">999</font>'
+    )
+    out.append(Paragraph(f"<b>{emergency}</b>", s.body))
     review = plan.content.sharing.sharing.review_date
     if review is not None:
         out.append(pb.labelled("The practice will ask me again by:", pb.long_date(review), s))
     if printed_on is not None:
-        out.append(Paragraph(f"Printed on {pb.long_date(printed_on)}.", s.small))
+        out.append(Paragraph(t("Printed on {date}.").format(date=pb.long_date(printed_on)), s.small))
     return out

@@ -53,6 +53,7 @@ INTERNAL: dict[str, dict[str, str]] = {
         "lineage_id": IDS,
     },
     "MedicineData": {
+        "dmd_code": CODE,
         "decision_reason": "the clinician's reason, never printed (clinical safety)",
         "lineage_id": IDS,
     },

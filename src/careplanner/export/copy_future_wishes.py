@@ -10,6 +10,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph
 
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_language import t
 from careplanner.export.copy_more import where_papers_are
 from careplanner.export.copy_safety import cpr_sentence
 from careplanner.services.plan_data import FutureWishesData
@@ -20,22 +21,25 @@ def future_wishes(w: FutureWishesData, s: pb.Styles) -> list[Flowable]:
         return []
     cpr = ""
     if cpr_sentence(w) or w.cpr_form_location.strip() or w.respect_form_location.strip():
-        cpr = "My CPR decision and where the form is kept are on my emergency card, on page 1."
+        cpr = t(
+            "My CPR decision and where the form is kept are on my emergency card, at the start of this plan."
+        )
     lpa = ""
     if w.lpa_health_welfare_exists:
-        lpa = f"Health and welfare: {w.lpa_health_welfare_name.strip() or 'yes'}"
+        lpa = t("Health and welfare: {name}").format(name=w.lpa_health_welfare_name.strip() or t("yes"))
         lpa += _registered(w.lpa_health_welfare_registered)
     if w.lpa_property_finance_exists:
-        lpa += ("; " if lpa else "") + f"Property and money: {w.lpa_property_finance_name.strip() or 'yes'}"
+        name = w.lpa_property_finance_name.strip() or t("yes")
+        lpa += ("; " if lpa else "") + t("Property and money: {name}").format(name=name)
         lpa += _registered(w.lpa_property_finance_registered)
     adrt = w.adrt_summary.strip()
     if adrt and w.adrt_date is not None:
-        adrt += f" (written {pb.long_date(w.adrt_date)})"
+        adrt += " " + t("(written {date})").format(date=pb.long_date(w.adrt_date))
     statement = w.advance_statement_summary.strip()
     if not statement and w.advance_statement_exists:
-        statement = "I have written one."
+        statement = t("I have written one.")
     if statement and w.advance_statement_date is not None:
-        statement += f" (written {pb.long_date(w.advance_statement_date)})"
+        statement += " " + t("(written {date})").format(date=pb.long_date(w.advance_statement_date))
     review = pb.long_date(w.cpr_review_date) if w.cpr_review_date is not None else ""
     rows = [
         ("Where I would like to be cared for:", w.preferred_place_of_care),
@@ -52,10 +56,10 @@ def future_wishes(w: FutureWishesData, s: pb.Styles) -> list[Flowable]:
         ("Other wishes:", w.other_wishes),
     ]
     out = [pb.labelled(label, value, s) for label, value in rows if value.strip()]
-    return [Paragraph("My future wishes", s.h2), *out] if out else []
+    return [Paragraph(t("My future wishes"), s.h2), *out] if out else []
 
 
 def _registered(registered: bool | None) -> str:
     if registered is None:
         return ""
-    return " (registered)" if registered else " (not yet registered)"
+    return " " + (t("(registered)") if registered else t("(not yet registered)"))

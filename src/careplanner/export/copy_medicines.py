@@ -2,7 +2,7 @@
 
 A stopped medicine is never listed with the ones I take: it prints only inside the "Medicines I have
 stopped — do not take" box, kept whole on one page, with the date it was stopped (the date the plan was
-agreed, or "today" on a draft). A new medicine is marked NEW and a changed one says what changed.
+agreed, or the date a draft last changed). A new medicine is marked NEW and a changed one says what changed.
 
 The clinician's reason for a decision (`decision_reason`) is clinical shorthand ("High ACB with
 oxybutynin…") and is never printed here: the copy says what the decision means for the person, in the
@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableSt
 
 from careplanner.clinical.enums import MedicineDecision
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_language import t
 from careplanner.services.plan_data import MedicineData, PlanVersion
 
 STOPPED_HEADING = "Medicines I have stopped — do not take"
@@ -34,10 +35,10 @@ PLAIN_MEANING = {
 
 
 def when_decided(plan: PlanVersion) -> str:
-    """'on 22 November 2026' for an agreed plan; 'today' on a draft (it has no agreed date yet)."""
-    if plan.is_draft or plan.agreed_at is None:
-        return "today"
-    return f"on {pb.long_date(plan.agreed_at.date())}"
+    """'on 22 November 2026': the date agreed, or on a draft the date it last changed."""
+    # A draft has no agreed date: the date it last changed, never "today" (the paper is read later).
+    when = plan.agreed_at if not plan.is_draft and plan.agreed_at else plan.last_updated or plan.created_at
+    return t("on {date}").format(date=pb.long_date(when.date()))
 
 
 def current_medicines(plan: PlanVersion) -> list[MedicineData]:
@@ -60,12 +61,12 @@ def what_changed(m: MedicineData, plan: PlanVersion) -> str:
     clinician's person-facing words or the plain default ('' for one that carries on as before)."""
     when = when_decided(plan)
     if m.decision is MedicineDecision.START:
-        lead = f"<b>{NEW_MARK}</b> — started {when}."
+        lead = f"<b>{t(NEW_MARK)}</b> — " + t("started {when}.").format(when=when)
     elif m.decision is MedicineDecision.CHANGE:
-        lead = f"<b>{CHANGED_MARK}</b> {when}."
+        lead = f"<b>{t(CHANGED_MARK)}</b> {when}."
     else:
         return ""
-    return f"{lead} {pb.text(m.person_note or PLAIN_MEANING[m.decision])}"
+    return f"{lead} {pb.text(m.person_note or t(PLAIN_MEANING[m.decision]))}"
 
 
 def _how(m: MedicineData) -> str:
@@ -81,13 +82,13 @@ def _current(meds: list[MedicineData], plan: PlanVersion, s: pb.Styles) -> list[
             if change:
                 block.append(Paragraph(change, s.body))
             if _how(m):
-                block.append(pb.labelled("How I take it:", _how(m), s))
+                block.append(pb.labelled(t("How I take it:"), _how(m), s))
             if m.purpose.strip():
-                block.append(pb.labelled("What it is for:", m.purpose, s))
+                block.append(pb.labelled(t("What it is for:"), m.purpose, s))
             out.append(KeepTogether(block))
         return out
     header = [
-        Paragraph(f"<b>{h}</b>", s.body)
+        Paragraph(f"<b>{t(h)}</b>", s.body)
         for h in ("Medicine", "How I take it", "What it is for", "New or changed")
     ]
     rows: list[list[object]] = [header]
@@ -119,16 +120,19 @@ def stopped_box(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     if not stopped:
         return []
     when = when_decided(plan)
-    inner: list[Flowable] = [Paragraph(f"<b>{STOPPED_HEADING}</b>", s.bold)]
+    inner: list[Flowable] = [Paragraph(f"<b>{t(STOPPED_HEADING)}</b>", s.bold)]
     for m in stopped:
-        note = m.person_note.strip() or PLAIN_MEANING[MedicineDecision.STOP]
+        note = m.person_note.strip() or t(PLAIN_MEANING[MedicineDecision.STOP])
         # Struck through as well as boxed, so a copied or photocopied line still reads as stopped.
         name = f"<strike><b>{pb.text(m.name)}</b></strike>"
-        inner.append(Paragraph(f"• {name} — stopped {when}. {pb.text(note)}", s.body))
+        stopped_when = t("stopped {when}.").format(when=when)
+        inner.append(Paragraph(f"• {name} — {stopped_when} {pb.text(note)}", s.body))
     inner.append(
         Paragraph(
-            "If I still have some at home, I take them back to my pharmacy. I do not start taking them "
-            "again unless a doctor, nurse or pharmacist tells me to.",
+            t(
+                "If I still have some at home, I take them back to my pharmacy. I do not start taking them "
+                "again unless a doctor, nurse or pharmacist tells me to."
+            ),
             s.body,
         )
     )
@@ -154,8 +158,8 @@ def medicines(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     if not current and not stopped:
         return []
     # The stopped box comes first, straight under the heading, so "do not take" is the first thing read.
-    out: list[Flowable] = [Paragraph("My medicines", s.h2), *stopped]
+    out: list[Flowable] = [Paragraph(t("My medicines"), s.h2), *stopped]
     if current:
-        out.append(Paragraph("The medicines I take now", s.label))
+        out.append(Paragraph(t("The medicines I take now"), s.label))
         out += _current(current, plan, s)
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_language import t
 from careplanner.services.plan_data import FutureWishesData, PlanVersion
 
 MORE_HEADING = "More about my plans for when I get worse"
@@ -26,12 +27,12 @@ def more_about_getting_worse(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         if cp.review_date is not None:
             review = pb.long_date(cp.review_date)
             if cp.review_responsible.strip():
-                review += f", with {cp.review_responsible.strip()}"
+                review += ", " + t("with {name}").format(name=cp.review_responsible.strip())
             lines.append(pb.labelled("We will look at this part again by:", review, s))
         if lines:
-            title = cp.name.strip() or cp.condition.strip() or "My plan"
+            title = cp.name.strip() or cp.condition.strip() or t("My plan")
             out.append(KeepTogether([pb.para(title, s.h3), *lines]))
-    return [Paragraph(MORE_HEADING, s.h2), *out] if out else []
+    return [Paragraph(t(MORE_HEADING), s.h2), *out] if out else []
 
 
 def other_plans(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
@@ -40,18 +41,18 @@ def other_plans(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     for extra in sh.additional_plans:
         if not (extra.name.strip() or extra.content.strip()):
             continue
-        block: list[Flowable] = [pb.para(extra.name.strip() or "Another plan", s.label)]
+        block: list[Flowable] = [pb.para(extra.name.strip() or t("Another plan"), s.label)]
         if extra.content.strip():
             block.append(pb.para(extra.content, s.body))
         if extra.review_date is not None:
             review = pb.long_date(extra.review_date)
             if extra.review_responsible.strip():
-                review += f", with {extra.review_responsible.strip()}"
+                review += ", " + t("with {name}").format(name=extra.review_responsible.strip())
             block.append(pb.labelled("We will look at it again by:", review, s))
         out.append(KeepTogether(block))
     if sh.sharing.other_documents.strip():
         out.append(pb.labelled("Other papers about my care:", sh.sharing.other_documents, s))
-    return [Paragraph("My other plans", s.h2), *out] if out else []
+    return [Paragraph(t("My other plans"), s.h2), *out] if out else []
 
 
 def where_papers_are(w: FutureWishesData) -> list[tuple[str, str]]:

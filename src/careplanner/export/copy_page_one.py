@@ -9,6 +9,8 @@ zone are the biggest on the page (14 pt bold in standard print).
 
 from __future__ import annotations
 
+import dataclasses
+
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from careplanner.clinical.enums import ContactRole, Zone
@@ -16,6 +18,7 @@ from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
 from careplanner.export.contacts import resolve_contact
+from careplanner.export.copy_language import t, t_both
 from careplanner.export.plan_frame import person_name
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import ContingencyContactData, ContingencyData, PlanVersion
@@ -44,6 +47,15 @@ FALLBACK_PLAN = ContingencyData(
 )
 
 
+def fallback_plan() -> ContingencyData:
+    """FALLBACK_PLAN in the language being printed."""
+    p = FALLBACK_PLAN
+    contacts = tuple(dataclasses.replace(c, role=t(c.role)) for c in p.contacts)
+    return dataclasses.replace(
+        p, amber_what_i_do=t(p.amber_what_i_do), red_what_i_do=t(p.red_what_i_do), contacts=contacts
+    )
+
+
 def heading(
     person: PersonRecord, practice: PracticeSettings | None, s: pb.Styles, title: str = TITLE
 ) -> list[Flowable]:
@@ -51,17 +63,19 @@ def heading(
     d = person.details
     name = person_name(person)
     if d.preferred_name.strip() and d.preferred_name.strip() != d.first_name.strip():
-        name += f" (I like to be called {d.preferred_name.strip()})"
-    out: list[Flowable] = [Paragraph(title, s.title)]
+        name += " " + t("(I like to be called {name})").format(name=d.preferred_name.strip())
+    out: list[Flowable] = [Paragraph(t(title), s.title)]
     facts = [f"<b>{pb.text(name)}</b>"]
     if d.nhs_number:
-        facts.append(f"NHS\u00a0number:\u00a0<b>{pb.no_break(format_nhs_number(d.nhs_number))}</b>")
-    facts.append(f"Date of birth: {pb.long_date(d.date_of_birth)}")
+        facts.append(
+            f"{pb.no_break(t('NHS number:'))}\u00a0<b>{pb.no_break(format_nhs_number(d.nhs_number))}</b>"
+        )
+    facts.append(t("Date of birth: {date}").format(date=pb.long_date(d.date_of_birth)))
     if s.large:  # one column at 18 pt: name and NHS number, then the date of birth
         facts = [" · ".join(facts[:-1]), facts[-1]]
     out.append(Paragraph(("<br/>" if s.large else " · ").join(facts), s.body))
     if practice is not None and practice.practice_name.strip():
-        line = f"My GP practice: <b>{pb.text(practice.practice_name)}</b>"
+        line = f"{t('My GP practice:')} <b>{pb.text(practice.practice_name)}</b>"
         if practice.in_hours_phone.strip():
             line += f" — <b>{pb.phone(practice.in_hours_phone)}</b>"
         out.append(Paragraph(line, s.body))
@@ -87,7 +101,7 @@ def zone_block(
     if zone is not Zone.RED and not what.strip() and not calls:
         return None
     name, meaning = ZONE_LABELS[zone]
-    words = f"<b>{name}: {meaning}.</b>"
+    words = f"<b>{t(name)}: {t_both(meaning)}.</b>"
     if what.strip():
         words += f" {pb.text(what)}"  # what I do, in my own words, straight after the zone's name
     size = f' size="{s.red_number:g}"' if zone is Zone.RED else ""
@@ -95,9 +109,9 @@ def zone_block(
         f"<b>{pb.text(label)}</b> — <font{size}><b>{pb.phone(phone)}</b></font>" for label, phone in calls
     ]
     if numbers:
-        words += " Who I call: " + "; ".join(numbers)
+        words += " " + t("Who I call:") + " " + "; ".join(numbers)
     if zone is Zone.RED and "999" not in " ".join([what, *(phone for _, phone in calls)]):
-        words += f" <b>{RED_999}</b>"
+        words += f" <b>{t_both(RED_999)}</b>"
     inner: list[Flowable] = [Paragraph(words, s.body)]
     colour = pb.ZONE_COLOURS[zone.value]
     bar = 10 if zone is Zone.RED else 6
@@ -129,17 +143,17 @@ def people_to_ring(plan: PlanVersion, practice: PracticeSettings | None, s: pb.S
         if lead.lead_coordinator_contact.strip():
             who += f" — {pb.no_break(lead.lead_coordinator_contact)}"
         elif practice_phone:  # never a contact without a number: reach them through the practice
-            who += f" — through my GP practice on {pb.no_break(practice_phone)}"
+            who += " — " + t("through my GP practice on {number}").format(number=pb.no_break(practice_phone))
         else:
-            who += " — ask for them at my GP practice"
-        out.append(pb.labelled("My named coordinator:", who, s))
+            who += " — " + t("ask for them at my GP practice")
+        out.append(pb.labelled(t("My named coordinator:"), who, s))
     for c in sh.personal_contacts:
         roles = [
             r
             for r, on in (
-                ("next of kin", c.is_next_of_kin),
-                ("my carer", c.is_carer),
-                ("emergency contact", c.is_emergency_contact),
+                (t("next of kin"), c.is_next_of_kin),
+                (t("my carer"), c.is_carer),
+                (t("emergency contact"), c.is_emergency_contact),
             )
             if on
         ]
@@ -157,5 +171,5 @@ def review_line(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         return []
     review = pb.long_date(sh.review_date)
     if sh.review_responsible_name.strip():
-        review += f", with {sh.review_responsible_name.strip()}"
-    return [pb.labelled("We will look at this plan again by:", review, s)]
+        review += ", " + t("with {name}").format(name=sh.review_responsible_name.strip())
+    return [pb.labelled(t("We will look at this plan again by:"), review, s)]

@@ -13,12 +13,15 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from careplanner.clinical.enums import CprDecision
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_language import t, t_both
 from careplanner.services.plan_data import AllergyData, ContingencyData, FutureWishesData, PlanVersion
 
 ALLERGIES_HEADING = "My allergies"
 NO_KNOWN_ALLERGIES = "No known allergies."
 ALLERGIES_NOT_RECORDED = "Allergies not recorded — ask your GP practice."
 DECISIONS_HEADING = "Decisions for an emergency"
+FORM_KEPT = "Where my CPR or ReSPECT form is kept:"
+ADRT_REFUSES = "What my advance decision refuses:"
 
 CPR_SENTENCES = {
     CprDecision.FOR_CPR: "If my heart or breathing stops, I want CPR (resuscitation) to be tried.",
@@ -27,7 +30,7 @@ CPR_SENTENCES = {
 
 
 def _allergy_line(a: AllergyData) -> str:
-    reaction = a.reaction.strip() or "reaction not recorded"
+    reaction = a.reaction.strip() or t("reaction not recorded")
     if a.severity.strip():
         reaction += f" ({a.severity.strip()})"
     return f"• <b>{pb.text(a.substance)}</b> — {pb.text(reaction)}"
@@ -42,10 +45,10 @@ def allergies(plan: PlanVersion, s: pb.Styles, *, compact: bool = False) -> list
         if listed:
             words = "; ".join(_allergy_line(a)[2:] for a in listed)
         elif medical.review.no_known_allergies:
-            words = f"<b>{NO_KNOWN_ALLERGIES}</b>"
+            words = f"<b>{t_both(NO_KNOWN_ALLERGIES)}</b>"
         else:
-            words = f"<b>{ALLERGIES_NOT_RECORDED}</b>"
-        box = Table([[Paragraph(f"<b>{ALLERGIES_HEADING}:</b> {words}", s.body)]], colWidths=["100%"])
+            words = f"<b>{t_both(ALLERGIES_NOT_RECORDED)}</b>"
+        box = Table([[Paragraph(f"<b>{t_both(ALLERGIES_HEADING)}:</b> {words}", s.body)]], colWidths=["100%"])
         box.setStyle(
             TableStyle(
                 [
@@ -58,26 +61,29 @@ def allergies(plan: PlanVersion, s: pb.Styles, *, compact: bool = False) -> list
             )
         )
         return [Spacer(1, 2), box, Spacer(1, 1)]
-    block: list[Flowable] = [Paragraph(ALLERGIES_HEADING, s.h2)]
+    block: list[Flowable] = [Paragraph(t(ALLERGIES_HEADING), s.h2)]
     if listed:
         block += [Paragraph(_allergy_line(a), s.body) for a in listed]
     elif medical.review.no_known_allergies:
-        block.append(Paragraph(NO_KNOWN_ALLERGIES, s.bold))
+        block.append(Paragraph(t(NO_KNOWN_ALLERGIES), s.bold))
     else:
-        block.append(Paragraph(ALLERGIES_NOT_RECORDED, s.bold))
+        block.append(Paragraph(t(ALLERGIES_NOT_RECORDED), s.bold))
     return [KeepTogether(block)]
 
 
 def cpr_sentence(w: FutureWishesData) -> str:
     """The CPR decision in a full sentence, with when and by whom ('' when none was recorded)."""
-    sentence = CPR_SENTENCES.get(w.cpr_decision, "")
+    sentence = t_both(CPR_SENTENCES.get(w.cpr_decision, ""))
     if sentence and w.cpr_decision_date:
-        sentence += f" Decided on {pb.long_date(w.cpr_decision_date)}" + (
-            f" by {w.cpr_decision_by.strip()}." if w.cpr_decision_by.strip() else "."
-        )
+        when = pb.long_date(w.cpr_decision_date)
+        by = w.cpr_decision_by.strip()
+        decided = t("Decided on {date} by {name}.") if by else t("Decided on {date}.")
+        sentence += " " + decided.format(date=when, name=by)
     if sentence and w.cpr_discussed_with_person is not None:
-        sentence += (
-            " It was discussed with me." if w.cpr_discussed_with_person else " It was not discussed with me."
+        sentence += " " + (
+            t("It was discussed with me.")
+            if w.cpr_discussed_with_person
+            else t("It was not discussed with me.")
         )
     return sentence
 
@@ -100,15 +106,15 @@ def _hospital_wishes(plans: tuple[ContingencyData, ...]) -> list[tuple[str, str]
         wishes = _unique([p.admission_wishes for p in avoiding])
         return [
             (
-                "Going into hospital:",
-                wishes[0] if len(wishes) == 1 else "I wish to avoid going into hospital.",
+                t_both("Going into hospital:"),
+                wishes[0] if len(wishes) == 1 else t("I wish to avoid going into hospital."),
             )
         ]
     rows: list[tuple[str, str]] = []
     for p in avoiding:
-        where = p.name.strip() or p.condition.strip() or "one of my plans"
-        wish = p.admission_wishes.strip() or "I wish to avoid going into hospital if it is safe."
-        rows.append((f"Going into hospital, {where} only:", wish))
+        where = p.name.strip() or p.condition.strip() or t("one of my plans")
+        wish = p.admission_wishes.strip() or t("I wish to avoid going into hospital if it is safe.")
+        rows.append((t_both("Going into hospital ({plan}):").format(plan=where), wish))
     return rows
 
 
@@ -124,23 +130,25 @@ def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     rows: list[tuple[str, str]] = []
     w = plan.content.future_wishes.wishes
     if w.wishes_to_discuss:
-        rows.append(("Resuscitation (CPR):", cpr_sentence(w)))
-        rows.append(("Where my CPR or ReSPECT form is kept:", w.cpr_form_location or w.respect_form_location))
+        rows.append((t_both("Resuscitation (CPR):"), cpr_sentence(w)))
+        rows.append((t(FORM_KEPT), w.cpr_form_location or w.respect_form_location))
     plans = plan.content.contingency.plans
     ceilings = _unique([p.ceiling_of_treatment for p in plans])
     if len(ceilings) == 1:
-        rows.append(("How far my treatment should go:", ceilings[0]))
+        rows.append((t("How far my treatment should go:"), ceilings[0]))
     else:
         for p in plans:
             if p.ceiling_of_treatment.strip():
-                where = p.name.strip() or p.condition.strip() or "My plan"
-                rows.append((f"How far my treatment should go ({where}):", p.ceiling_of_treatment))
+                where = p.name.strip() or p.condition.strip() or t("My plan")
+                rows.append(
+                    (t("How far my treatment should go ({plan}):").format(plan=where), p.ceiling_of_treatment)
+                )
     rows += _hospital_wishes(plans)
     if w.wishes_to_discuss and (w.adrt_exists or w.adrt_location.strip()):
-        where = w.adrt_location.strip() or "not written down — ask my GP practice"
-        rows.append(("My advance decision to refuse treatment is kept:", where))
+        where = w.adrt_location.strip() or t("not written down — ask my GP practice")
+        rows.append((t("My advance decision to refuse treatment is kept:"), where))
         if w.adrt_summary.strip():
-            rows.append(("What my advance decision refuses:", w.adrt_summary))
+            rows.append((t(ADRT_REFUSES), w.adrt_summary))
     kept = [(label, value) for label, value in rows if value.strip()]
     if not kept:
         return []
@@ -148,7 +156,7 @@ def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     # advance decision refuses after where it is kept), so the pair is read together and takes less room.
     paragraphs: list[list[tuple[str, str]]] = []
     for label, value in kept:
-        follows = label.startswith("Where my CPR") or label.startswith("What my advance decision")
+        follows = label in (t(FORM_KEPT), t(ADRT_REFUSES))
         if follows and paragraphs:
             paragraphs[-1].append((label, value))
         else:
@@ -156,4 +164,4 @@ def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     lines = [
         Paragraph(" ".join(_sentence(label, value) for label, value in group), s.body) for group in paragraphs
     ]
-    return [KeepTogether([Paragraph(DECISIONS_HEADING, s.h3), *lines])]
+    return [KeepTogether([Paragraph(t(DECISIONS_HEADING), s.h3), *lines])]

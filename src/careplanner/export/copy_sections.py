@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from careplanner.clinical.enums import CarerStatus, GoalStatus, ReferralKind
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_language import t
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import (
     ActionData,
@@ -43,7 +44,7 @@ def communication(person: PersonRecord | None) -> str:
     d = person.details
     parts = []
     if d.interpreter_language.strip():
-        parts.append(f"I need an interpreter ({d.interpreter_language.strip()}).")
+        parts.append(t("I need an interpreter ({language}).").format(language=d.interpreter_language.strip()))
     parts += [n.detail.strip() for n in d.communication_needs if n.detail.strip()]
     if d.communication_other.strip():
         parts.append(d.communication_other.strip())
@@ -53,7 +54,7 @@ def communication(person: PersonRecord | None) -> str:
 def about_me(plan: PlanVersion, s: pb.Styles, person: PersonRecord | None = None) -> list[Flowable]:
     about = plan.content.about_me.about
     holistic = plan.content.holistic.review
-    carer = CARER_WORDS.get(holistic.carer_status, "")
+    carer = t(CARER_WORDS.get(holistic.carer_status, ""))
     if holistic.carer_details.strip():
         carer = f"{carer} {holistic.carer_details.strip()}".strip()
     rows = [
@@ -72,7 +73,7 @@ def about_me(plan: PlanVersion, s: pb.Styles, person: PersonRecord | None = None
     strengths = [st.text for st in plan.content.about_me.strengths if st.text.strip()]
     if strengths:
         out.append(pb.labelled("My strengths:", "; ".join(strengths), s))
-    return [Paragraph("About me", s.h2), *out] if out else []
+    return [Paragraph(t("About me"), s.h2), *out] if out else []
 
 
 def _action(action: ActionData, s: pb.Styles) -> list[Flowable]:
@@ -88,7 +89,8 @@ def _action(action: ActionData, s: pb.Styles) -> list[Flowable]:
     if action.strategies.strip():
         out.append(pb.labelled("What will help me do it:", action.strategies, s))
     if action.confidence is not None:
-        out.append(Paragraph(f"How sure I feel I can do this: {action.confidence} out of 10", s.body))
+        sure = t("How sure I feel I can do this: {score} out of 10").format(score=action.confidence)
+        out.append(Paragraph(sure, s.body))
     if action.review_on is not None:
         out.append(pb.labelled("We will check how it is going on:", pb.long_date(action.review_on), s))
     return out
@@ -97,7 +99,8 @@ def _action(action: ActionData, s: pb.Styles) -> list[Flowable]:
 def _goal(goal: GoalData, s: pb.Styles) -> KeepTogether:
     block: list[Flowable] = [pb.para(goal.text, s.label)]
     if goal.importance is not None:
-        block.append(Paragraph(f"How much this matters to me: {goal.importance} out of 10", s.body))
+        matters = t("How much this matters to me: {score} out of 10").format(score=goal.importance)
+        block.append(Paragraph(matters, s.body))
     for action in goal.actions:
         if action.what.strip():
             block += _action(action, s)
@@ -110,11 +113,11 @@ def goals(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     done = [g for g in named if g.status is not GoalStatus.ACTIVE]
     out: list[Flowable] = []
     if current:
-        out += [Paragraph("My goals and what I will do", s.h2), *(_goal(g, s) for g in current)]
+        out += [Paragraph(t("My goals and what I will do"), s.h2), *(_goal(g, s) for g in current)]
     if done:
-        out.append(Paragraph("What I have achieved", s.h2))
+        out.append(Paragraph(t("What I have achieved"), s.h2))
         for g in done:
-            line = f"<b>{pb.text(g.text)}</b> — {DONE_GOAL[g.status]}"
+            line = f"<b>{pb.text(g.text)}</b> — {t(DONE_GOAL[g.status])}"
             if g.outcome.strip():
                 line += f": {pb.text(g.outcome)}"
             if g.outcome_recorded_on is not None:
@@ -127,7 +130,7 @@ def conditions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     current = [c for c in plan.content.medical.conditions if not c.is_history]
     names = [c.plain_name.strip() or c.term.strip() for c in current]
     names = [n for n in names if n]
-    return [Paragraph("My health conditions", s.h2), *pb.bullets(names, s)] if names else []
+    return [Paragraph(t("My health conditions"), s.h2), *pb.bullets(names, s)] if names else []
 
 
 def support(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
@@ -135,14 +138,14 @@ def support(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     for r in plan.content.goals.referrals:
         if not r.service.strip():
             continue
-        lead = "I was referred to" if r.kind is ReferralKind.REFERRAL else "I was told about"
+        lead = t("I was referred to") if r.kind is ReferralKind.REFERRAL else t("I was told about")
         line = f"{lead} <b>{pb.text(r.service)}</b>"
         if r.reason.strip():
             line += f" — {pb.text(r.reason)}"
         if r.contact.strip():
-            line += f". Contact: {pb.phone(r.contact)}"
+            line += f". {t('Contact:')} {pb.phone(r.contact)}"
         out.append(Paragraph("• " + line, s.body))
-    return [Paragraph("Support and services", s.h2), *out] if out else []
+    return [Paragraph(t("Support and services"), s.h2), *out] if out else []
 
 
 def information(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
@@ -151,7 +154,7 @@ def information(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         for i in plan.content.goals.information_given
         if i.title.strip()
     ]
-    return [Paragraph("Information I was given", s.h2), *pb.bullets(lines, s)] if lines else []
+    return [Paragraph(t("Information I was given"), s.h2), *pb.bullets(lines, s)] if lines else []
 
 
 def who_has_a_copy(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
@@ -162,16 +165,16 @@ def who_has_a_copy(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     if sh.sharing.consent_to_share is True and sh.sharing.consent_shared_with.strip():
         out.append(pb.labelled("I agreed my plan can be shared with:", sh.sharing.consent_shared_with, s))
     elif sh.sharing.consent_to_share is False:
-        out.append(Paragraph("I did not agree to share this plan with other services.", s.body))
+        out.append(Paragraph(t("I did not agree to share this plan with other services."), s.body))
     team = [_team_line(m) for m in sh.care_team if (m.name.strip() or m.role.strip()) and m.phone.strip()]
     if team:
-        out.append(Paragraph("My care team", s.label))
+        out.append(Paragraph(t("My care team"), s.label))
         out += pb.bullets(team, s)
     people = [_person_line(c) for c in sh.personal_contacts if c.name.strip() and c.phone.strip()]
     if people:
-        out.append(Paragraph("People close to me", s.label))
+        out.append(Paragraph(t("People close to me"), s.label))
         out += pb.bullets(people, s)
-    return [Paragraph(WHO_HEADING, s.h2), *out] if out else []
+    return [Paragraph(t(WHO_HEADING), s.h2), *out] if out else []
 
 
 WHO_HEADING = "Who is involved in my care"
@@ -180,7 +183,7 @@ WHO_HEADING = "Who is involved in my care"
 def _team_line(m: CareTeamData) -> str:
     line = ", ".join(p for p in (m.name, m.role, m.speciality, m.team, m.organisation) if p.strip())
     if m.is_key_worker:
-        line += " (my key worker)"
+        line += " " + t("(my key worker)")
     line += f" — {pb.no_break(m.phone)}"
     return line + (f", {m.email.strip()}" if m.email.strip() else "")
 
@@ -189,10 +192,10 @@ def _person_line(c: PersonalContactData) -> str:
     flags = [
         word
         for word, on in (
-            ("next of kin", c.is_next_of_kin),
-            ("my carer", c.is_carer),
-            ("emergency contact", c.is_emergency_contact),
-            ("can decide for me (power of attorney)", c.is_lpa_holder),
+            (t("next of kin"), c.is_next_of_kin),
+            (t("my carer"), c.is_carer),
+            (t("emergency contact"), c.is_emergency_contact),
+            (t("can decide for me (power of attorney)"), c.is_lpa_holder),
         )
         if on
     ]

@@ -17,6 +17,7 @@ from careplanner.clinical.enums import PlanStatus
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
 from careplanner.export.copy_agreement import AGREEMENT_HEADING, Replaces, declined_story
+from careplanner.export.copy_language import ENGLISH, speaking, t
 from careplanner.export.copy_more import MORE_HEADING
 from careplanner.export.copy_safety import ALLERGIES_HEADING
 from careplanner.export.copy_sections import WHO_HEADING
@@ -45,17 +46,18 @@ PICTURE_FOR = {
 FALLBACK_PICTURE = "paper"
 
 
-def _pictured(flowable: Flowable) -> Flowable:
+def _pictured(flowable: Flowable, pictures: dict[str, str]) -> Flowable:
     if isinstance(flowable, Paragraph) and flowable.style.name == "h2":
-        return PictureHeading(PICTURE_FOR.get(flowable.getPlainText(), FALLBACK_PICTURE), flowable)
+        return PictureHeading(pictures.get(flowable.getPlainText(), FALLBACK_PICTURE), flowable)
     if isinstance(flowable, KeepTogether):
-        return KeepTogether([_pictured(f) for f in flowable._content])
+        return KeepTogether([_pictured(f, pictures) for f in flowable._content])
     return flowable
 
 
 def with_pictures(story: list[Flowable]) -> list[Flowable]:
-    """Every section heading (h2) with its picture beside it."""
-    return [_pictured(f) for f in story]
+    """Every section heading (h2) with its picture beside it (headings as printed, in any language)."""
+    pictures = {t(heading): picture for heading, picture in PICTURE_FOR.items()}
+    return [_pictured(f, pictures) for f in story]
 
 
 def build_story(
@@ -89,7 +91,9 @@ def render_easy_read(
     *,
     printed_on: date | None = None,
     replaces: Replaces | None = None,
+    language: str = ENGLISH,
 ) -> bytes:
-    styles = easy_read_styles()
-    story = build_story(person, plan, practice, styles, replaces=replaces, printed_on=printed_on)
-    return pb.render(story, build_frame(person, plan, TITLE), styles)
+    with speaking(language):
+        styles = easy_read_styles()
+        story = build_story(person, plan, practice, styles, replaces=replaces, printed_on=printed_on)
+        return pb.render(story, build_frame(person, plan, TITLE), styles)

@@ -25,9 +25,10 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_language import ENGLISH, speaking, t
 from careplanner.export.copy_page_one import (
-    FALLBACK_PLAN,
     ZONE_ORDER,
+    fallback_plan,
     heading,
     people_to_ring,
     zone_block,
@@ -66,7 +67,7 @@ def _plan_blocks(
         if box is not None:
             blocks.append(Block((box, Spacer(1, 1.5)), title))
     if cp.anticipatory_medicines:
-        kept = pb.labelled("My rescue medicines and equipment:", "; ".join(cp.anticipatory_medicines), s)
+        kept = pb.labelled(t("My rescue medicines and equipment:"), "; ".join(cp.anticipatory_medicines), s)
         blocks.append(Block((kept,), title))
     if named and title and blocks:
         first = blocks[0]
@@ -106,14 +107,14 @@ def card_blocks(
 ) -> list[Block]:
     """Allergies, If I get worse (red, amber, green per plan), decisions, who to ring: in that order."""
     blocks = [Block(tuple(allergies(plan, s, compact=True)))]
-    plans = plan.content.contingency.plans or (FALLBACK_PLAN,)
+    plans = plan.content.contingency.plans or (fallback_plan(),)
     named = len(plans) > 1 or bool(plan.content.contingency.plans)
     zones: list[Block] = []
     for cp in plans:
         zones += _plan_blocks(cp, practice, s, named)
     if zones:
         first = zones[0]
-        zones[0] = Block((Paragraph(WORSE, s.h2), *first.flowables), first.plan, first.heads + 1, True)
+        zones[0] = Block((Paragraph(t(WORSE), s.h2), *first.flowables), first.plan, first.heads + 1, True)
     blocks += zones
     # Decisions and the people to ring may run on to a second page between lines, never inside one.
     decisions = _flat(emergency_decisions(plan, s))
@@ -125,13 +126,13 @@ def card_blocks(
         ring.append(
             PageRef(
                 MEDICINES_ANCHOR,
-                "My medicines are listed on page {page}.",
-                "My medicines are listed later in this plan.",
+                t("My medicines are listed on page {page}."),
+                t("My medicines are listed later in this plan."),
                 s.bold,
             )
         )
     if ring:
-        blocks.append(Block((Paragraph(WHO_HEADING, s.h3), ring[0]), heads=1))
+        blocks.append(Block((Paragraph(t(WHO_HEADING), s.h3), ring[0]), heads=1))
         blocks += [Block((line,)) for line in ring[1:]]
     return blocks
 
@@ -171,7 +172,7 @@ def fit(
     start on a fresh page."""
     width, height = frame_size(s, frame)
     room = height - 2  # the same wrap reportlab does; 2 pt for its rounding
-    marker = Paragraph(CONTINUED_BELOW, s.bold)
+    marker = Paragraph(t(CONTINUED_BELOW), s.bold)
     marker_h = _height([marker], width)
     story: list[Flowable] = list(head)
     used = _height(head, width)
@@ -184,9 +185,9 @@ def fit(
             used = 0.0
             again: Flowable | None = None
             if block.plan and not block.heads:
-                again = pb.para(f"{block.plan} (continued)", s.h3)
+                again = pb.para(f"{block.plan} {t('(continued)')}", s.h3)
             elif not block.opens_worse:
-                again = Paragraph(f"{WORSE} (continued)", s.h3)
+                again = Paragraph(f"{t(WORSE)} {t('(continued)')}", s.h3)
             if again is not None:
                 story.append(again)
                 used = _height([again], width)
@@ -221,10 +222,12 @@ def render_emergency_card(
     practice: PracticeSettings | None,
     *,
     large_print: bool | None = None,
+    language: str = ENGLISH,
 ) -> bytes:
     """The emergency card alone (one page in standard print, at most two in large print)."""
     large = person.wants_large_print if large_print is None else large_print
-    s = pb.make_styles(large=large, clear_print=not large)
-    frame = build_frame(person, plan, CARD_TITLE)
-    story = card_story(person, plan, practice, s, frame, standalone=True, medicines_on_page=False)
-    return pb.render(story, frame, s)
+    with speaking(language):
+        s = pb.make_styles(large=large, clear_print=not large)
+        frame = build_frame(person, plan, CARD_TITLE)
+        story = card_story(person, plan, practice, s, frame, standalone=True, medicines_on_page=False)
+        return pb.render(story, frame, s)

@@ -40,8 +40,9 @@ from careplanner.export.fhir_status import (
     clinical_status,
     verification,
 )
+from careplanner.export.fhir_values import address_of, components_of, dmd_code_of
+from careplanner.services.import_limits import duplicate_problems, limit_problems
 from careplanner.services.people import (
-    AddressData,
     PersonInput,
     TelecomData,
     validate_person,
@@ -74,6 +75,7 @@ SKIP_STATUS = {
     "Observation": {"entered-in-error", "cancelled"},
 }
 SEX_OF = {v: k for k, v in GENDER.items()}
+NOT_READ = "Care Planner does not read this kind of resource"
 
 
 @dataclass(frozen=True)
@@ -91,11 +93,12 @@ class ImportedRecord:
     no_known_allergies: bool = False
     # Things the clinician should know that do not stop the import (e.g. the record is marked inactive).
     notices: tuple[str, ...] = ()
-
-
-def _address(a: dict[str, Any]) -> AddressData:
-    lines = [_s(x) for x in _list(a.get("line"))][:5] + [""] * 5
-    return AddressData(lines[0], lines[1], lines[2], lines[3], lines[4], _s(a.get("postalCode"))[:10])
+    # Where each item came from: "conditions" -> the place ("entry[3]") of each of `conditions`, in order.
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Entries of kinds the import does not read at all, with where and why.
+    ignored: tuple[Problem, ...] = ()
+    # What was read: "FHIR R4" or "GP Connect (FHIR STU3)".
+    source: str = "FHIR R4"
 
 
 class _Reader:
@@ -115,6 +118,10 @@ class _Reader:
         self.no_known_allergy_at: list[int] = []
         self.notices: list[str] = []
         self.skipped_refs: set[str] = set()
+        self.places: dict[str, list[str]] = {}
+
+    def came_from(self, what: str, index: int) -> None:
+        self.places.setdefault(what, []).append(f"entry[{index}]")
 
     def where(self, index: int, kind: str, path: str = "") -> str:
         return f"entry[{index}] ({kind})" + (f".{path}" if path else "")
@@ -138,6 +145,7 @@ class _Reader:
             )
             return None
         index, res = patients[0]
+        self.came_from("person", index)
         entry = self.entries[index][0]
         self.patient_refs = {
             r for r in (_s(entry.get("fullUrl")), f"Patient/{_s(res.get('id'))}") if r and not r.endswith("/")
@@ -166,7 +174,7 @@ class _Reader:
             gp_practice_name=_s(gp.get("display")),
             gp_practice_ods_code=_s(ods.get("value")) if ods.get("system") == ODS_SYSTEM else "",
             addresses=tuple(
-                _address(_dict(a))
+                address_of(_dict(a))
                 for a in _list(res.get("address"))
                 if _list(_dict(a).get("line")) or _s(_dict(a).get("postalCode"))
             ),
@@ -236,6 +244,7 @@ class _Reader:
             notes = "; ".join(
                 _s(_dict(n).get("text")) for n in _list(res.get("note")) if _s(_dict(n).get("text"))
             )
+            self.came_from("conditions", i)
             out.append(
                 ConditionData(
                     term=term,
@@ -255,10 +264,12 @@ class _Reader:
             self.check_subject(i, kind, res, "subject")
             if self.skipped_status(i, kind, res):
                 continue
-            name = _concept_text(res.get("medicationCodeableConcept"))
+            concept = res.get("medicationCodeableConcept")
+            name = _concept_text(concept)
             ref = _s(_dict(res.get("medicationReference")).get("reference"))
             if not name and ref:
-                name = _concept_text(_dict(self.by_ref.get(ref)).get("code"))
+                concept = _dict(self.by_ref.get(ref)).get("code")
+                name = _concept_text(concept)
                 if ref not in self.by_ref:
                     self.problem(
                         i, kind, "medicationReference", "points to a Medication that is not in the bundle"
@@ -267,12 +278,14 @@ class _Reader:
                 self.problem(i, kind, "medication", "the medicine has no name")
             dosage = _dict((_list(res.get("dosage")) or _list(res.get("dosageInstruction")) or [{}])[0])
             purpose = next((_concept_text(r) for r in _list(res.get("reasonCode")) if _concept_text(r)), "")
+            self.came_from("medicines", i)
             out.append(
                 MedicineData(
                     name=name,
                     dose=_s(dosage.get("text")),
                     how_taken=_concept_text(dosage.get("route")),
                     purpose=purpose,
+                    dmd_code=dmd_code_of(concept),
                 )
             )
         return tuple(out)
@@ -316,6 +329,7 @@ class _Reader:
             manifestation = "; ".join(
                 _concept_text(m) for m in _list(reaction.get("manifestation")) if _concept_text(m)
             )
+            self.came_from("allergies", i)
             out.append(
                 AllergyData(substance, manifestation, _s(reaction.get("severity")), clinical_status=status)
             )
@@ -350,6 +364,13 @@ class _Reader:
             note = "; ".join(
                 _s(_dict(n).get("text")) for n in _list(res.get("note")) if _s(_dict(n).get("text"))
             )
+            if not value:
+                value, unit, parts = components_of(res)
+                note = "; ".join(x for x in (parts, note) if x)
+            if not value:
+                self.skip(i, "Observation", "no value (a heading, a comment or a coded entry): not a result")
+                continue
+            self.came_from("results", i)
             out.append(ResultData(name, value, unit, _full_date(res.get("effectiveDateTime")), note))
         return tuple(out)
 
@@ -357,7 +378,11 @@ class _Reader:
 def read_bundle(data: Any, today: date) -> ImportedRecord:
     """The record in `data`, or BundleRefusedError listing every problem found."""
     is_bundle = isinstance(data, dict) and data.get("resourceType") == "Bundle"
-    early = bundle_problems(data, READ_KINDS) if is_bundle else []
+    limits = limit_problems(data)  # on the plain JSON, before any model parses it
+    if limits:
+        raise BundleRefusedError(limits)
+    # (bundle_problems checks repeated fullUrls; duplicate_problems adds the same type and id twice)
+    early = bundle_problems(data, READ_KINDS) + duplicate_problems(data, urls=False) if is_bundle else []
     if any("longer than" in p.what for p in early):
         raise BundleRefusedError(early)  # never hand megabytes of text to the models
     structural = structural_problems(data)
@@ -376,6 +401,10 @@ def read_bundle(data: Any, today: date) -> ImportedRecord:
     if reader.problems or person is None or early:
         raise BundleRefusedError(early + reader.problems)
     kinds = [_s(res.get("resourceType")) for _, res in reader.entries]
+    skipped_at = {p.where for p in reader.skipped}
+    for i, kind in enumerate(kinds):
+        if kind in ("Goal", "Medication", "CarePlan") and f"entry[{i}] ({kind})" not in skipped_at:
+            reader.came_from("goals" if kind == "Goal" else "used", i)
     return ImportedRecord(
         **{
             **record.__dict__,
@@ -383,5 +412,11 @@ def read_bundle(data: Any, today: date) -> ImportedRecord:
             "skipped": tuple(reader.skipped),
             "no_known_allergies": bool(reader.no_known_allergy_at),
             "notices": tuple(reader.notices),
+            "places": {k: tuple(v) for k, v in reader.places.items()},
+            "ignored": tuple(
+                Problem(f"entry[{i}] ({kind})", NOT_READ)
+                for i, kind in enumerate(kinds)
+                if kind not in READ_KINDS
+            ),
         }
     )

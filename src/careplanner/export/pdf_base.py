@@ -35,10 +35,10 @@ from reportlab.platypus import (
     tables,
 )
 
-from careplanner.export import pdf_tags
+from careplanner.export import copy_language, pdf_tags
+from careplanner.export.copy_language import t
 from careplanner.export.pdf_outline import OutlinedDocTemplate
 
-LANG = "en-GB"  # /Lang and the XMP language of every document
 FONT = "NotoSans"
 FONT_BOLD = "NotoSans-Bold"
 
@@ -176,12 +176,13 @@ def para(value: str, style: ParagraphStyle) -> Paragraph:
 
 
 def labelled(label: str, value: str, styles: Styles) -> Paragraph:
-    return Paragraph(f"<b>{escape(label)}</b> {text(value)}", styles.body)
+    """ "<b>Label:</b> value": the label (fixed text, English as the key) in the language being printed."""
+    return Paragraph(f"<b>{escape(t(label))}</b> {text(value)}", styles.body)
 
 
 def long_date(day: date | None) -> str:
     """Dates as people write them: 22 November 2026."""
-    return "" if day is None else f"{day.day} {day:%B %Y}"
+    return "" if day is None else f"{day.day} {copy_language.month_year(day)}"
 
 
 def spacer(styles: Styles, factor: float = 1.0) -> Spacer:
@@ -228,20 +229,24 @@ def _wrap(line: str, width: float, size: float) -> list[str]:
 PAGE_SLOT = "\x00page"  # where "Page N of M" goes, filled in when the total is known
 
 
+def page_words(number: int, total: int) -> str:
+    return t("Page {number} of {total}").format(number=number, total=total)
+
+
 def footer_lines(frame: Frame, styles: Styles) -> tuple[list[tuple[str, bool]], list[str]]:
     """(left, right) footer lines, top line first; each left line says whether it is the status line
     (red and bold on a draft). Large print stacks everything on the left."""
     width = A4[0] - 2 * PAGE_MARGIN
     size = styles.footer_size
-    status = frame.status_line or (DRAFT_TEXT if frame.draft else "")
+    status = frame.status_line or (t(DRAFT_TEXT) if frame.draft else "")
     right = [] if styles.large else [PAGE_SLOT, frame.title]
     if right:
-        widest = max(stringWidth(r, FONT, size) for r in ("Page 00 of 00", frame.title))
+        widest = max(stringWidth(r, FONT, size) for r in (page_words(00, 00), frame.title))
         width -= widest + 6 * mm
     left = [(line, False) for line in _wrap(frame.who, width, size)]
     left += [(line, True) for line in _wrap(status, width, size)]
     if styles.large:  # "Page N of M" after the status when it fits, else on a line of its own
-        last = left[-1][0] + " · Page 00 of 00"
+        last = left[-1][0] + " · " + page_words(00, 00)
         if stringWidth(last, FONT, size) <= width:
             left[-1] = (left[-1][0] + " · " + PAGE_SLOT, True)
         else:
@@ -290,7 +295,7 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
                 self._decorate(number, total)
                 super().showPage()
                 pdf_tags.mark_page(self, number)
-            pdf_tags.write_structure(self, frame.title, LANG)
+            pdf_tags.write_structure(self, frame.title, copy_language.current())
             super().save()
 
         def _watermark(self, width: float, height: float) -> None:
@@ -302,14 +307,14 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
             self.setFont(FONT_BOLD, 64 if not styles.large else 72)
             self.translate(width / 2, height / 2)
             self.rotate(52)
-            self.drawCentredString(0, -20, WATERMARK)
+            self.drawCentredString(0, -20, t(WATERMARK))
             self.restoreState()
 
         def _decorate(self, number: int, total: int) -> None:
             width, height = A4
             size = styles.footer_size
             step = size * 1.3
-            page = f"Page {number} of {total}"
+            page = page_words(number, total)
             left, right = footer_lines(frame, styles)
             bottom = 11 * mm
             rule = bottom + step * (max(len(left), len(right)) - 1) + size * 1.4
@@ -337,7 +342,7 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
                 self.rect(0, height - band, width, band, stroke=0, fill=1)
                 self.setFillColor(colors.white)
                 self.setFont(FONT_BOLD, max(size, 12.0))
-                self.drawCentredString(width / 2, height - band + band * 0.3, DRAFT_TEXT)
+                self.drawCentredString(width / 2, height - band + band * 0.3, t(DRAFT_TEXT))
                 self._watermark(width, height)
                 pdf_tags.end_marked(self)
             self.restoreState()
@@ -421,7 +426,7 @@ def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:
         author="Care Planner",
         subject=frame.title,
         creator="Care Planner",
-        lang=LANG,
+        lang=copy_language.current(),
         displayDocTitle=1,
         initialFontName=FONT,
         invariant=0,

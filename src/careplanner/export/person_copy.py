@@ -23,6 +23,7 @@ from careplanner.export import copy_more, copy_sections
 from careplanner.export import pdf_base as pb
 from careplanner.export.copy_agreement import Replaces, agreement_box, declined_story
 from careplanner.export.copy_future_wishes import future_wishes
+from careplanner.export.copy_language import ENGLISH, speaking
 from careplanner.export.copy_medicines import current_medicines, medicines, stopped_medicines
 from careplanner.export.copy_page_one import TITLE
 from careplanner.export.emergency_card import MEDICINES_ANCHOR, card_story
@@ -101,9 +102,12 @@ def render_person_copy(
     large_print: bool | None = None,
     printed_on: date | None = None,
     replaces: Replaces | None = None,
+    language: str = ENGLISH,
 ) -> bytes:
-    """The person's copy as PDF bytes. `large_print=None` follows the person's communication needs."""
+    """The person's copy as PDF bytes. `large_print=None` follows the person's communication needs;
+    `language` is the language of its fixed words (`copy_language`)."""
     large = person.wants_large_print if large_print is None else large_print
-    styles = pb.make_styles(large=large, clear_print=not large)
-    story = build_story(person, plan, practice, styles, replaces=replaces, printed_on=printed_on)
-    return pb.render(story, build_frame(person, plan, TITLE), styles)
+    with speaking(language):
+        styles = pb.make_styles(large=large, clear_print=not large)
+        story = build_story(person, plan, practice, styles, replaces=replaces, printed_on=printed_on)
+        return pb.render(story, build_frame(person, plan, TITLE), styles)

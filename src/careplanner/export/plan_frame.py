@@ -9,6 +9,7 @@ from __future__ import annotations
 from careplanner.clinical.enums import PlanStatus
 from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.export import pdf_base as pb
+from careplanner.export.copy_language import t
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
 
@@ -20,18 +21,22 @@ def person_name(person: PersonRecord) -> str:
 
 def who_line(person: PersonRecord) -> str:
     nhs = person.details.nhs_number
-    return person_name(person) + (f" · NHS number {format_nhs_number(nhs)}" if nhs else "")
+    return person_name(person) + (
+        " · " + t("NHS number {number}").format(number=format_nhs_number(nhs)) if nhs else ""
+    )
 
 
 def status_line(plan: PlanVersion) -> str:
     if plan.is_draft:
         changed = plan.last_updated or plan.created_at
-        return f"{pb.DRAFT_TEXT} · {pb.long_date(changed.date())}"
+        return f"{t(pb.DRAFT_TEXT)} · {pb.long_date(changed.date())}"
     agreed = plan.agreed_at.date() if plan.agreed_at else None
     if plan.status is PlanStatus.DECLINED:
-        return f"No written plan (chosen {pb.long_date(agreed)})"
-    return f"Agreed {pb.long_date(agreed)} · Version {plan.version_number or 1}"
+        return t("No written plan (chosen {date})").format(date=pb.long_date(agreed))
+    return t("Agreed {date} · Version {number}").format(
+        date=pb.long_date(agreed), number=plan.version_number or 1
+    )
 
 
 def build_frame(person: PersonRecord, plan: PlanVersion, title: str) -> pb.Frame:
-    return pb.Frame(title=title, who=who_line(person), status_line=status_line(plan), draft=plan.is_draft)
+    return pb.Frame(title=t(title), who=who_line(person), status_line=status_line(plan), draft=plan.is_draft)

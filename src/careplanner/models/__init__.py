@@ -14,6 +14,15 @@ from careplanner.models.plan import CarePlan
 from careplanner.models.practice import Practice
 from careplanner.models.presence import PlanPresence
 from careplanner.models.sharing import AdditionalSupportPlan, CareTeamMember, PersonalContact
+from careplanner.models.sync import (
+    SyncChange,
+    SyncClient,
+    SyncConflict,
+    SyncDoc,
+    SyncEpoch,
+    SyncOutbox,
+    SyncState,
+)
 from careplanner.models.users import User
 
 __all__ = [
@@ -51,6 +60,13 @@ __all__ = [
     "Referral",
     "Row",
     "Strength",
+    "SyncChange",
+    "SyncClient",
+    "SyncConflict",
+    "SyncDoc",
+    "SyncEpoch",
+    "SyncOutbox",
+    "SyncState",
     "Telecom",
     "TestResult",
     "User",

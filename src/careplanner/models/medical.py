@@ -45,6 +45,8 @@ class Medicine(PlanItem, Base):
     )
     decision_reason: Mapped[str] = mapped_column(Text, default="")  # for clinicians: never printed on my copy
     person_note: Mapped[str] = mapped_column(Text, default="")  # "What this means for me", printed on my copy
+    # dm+d code (SNOMED CT UK drug extension) when the medicine came coded from a GP record; "" when typed.
+    dmd_code: Mapped[str] = mapped_column(String(20), default="")
 
 
 class Allergy(PlanItem, Base):

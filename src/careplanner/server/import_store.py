@@ -33,8 +33,20 @@ from careplanner.server.ops import ServerOpsError, owner_engine, practice_revisi
 
 log = logging.getLogger("careplanner.server.import")
 
-# Tables that are not records: Alembic's own, and the server's list of its backups.
-NOT_COPIED = frozenset({"alembic_version", "server_backup_log"})
+# Tables that are not records: Alembic's own, the server's list of its backups, and offline sync's own
+# bookkeeping (the server's change log, epoch and workstations; a replica's outbox and state).
+NOT_COPIED = frozenset(
+    {
+        "alembic_version",
+        "server_backup_log",
+        "sync_change",
+        "sync_epoch",
+        "sync_client",
+        "sync_outbox",
+        "sync_state",
+        "sync_doc",
+    }
+)
 # What `server init` may already have put on the server; any other row there is refused.
 INIT_TABLES = frozenset({"app_user", "audit_event", "audit_head_mark"})
 BATCH = 1000
@@ -155,9 +167,14 @@ def _rechain(server: Connection, table: Table, entries: list[dict[str, Any]]) ->
 
 def _set_guards(server: Connection, enabled: bool) -> None:
     from careplanner.store.guards import expected_pg_triggers
+    from careplanner.sync import change_log
 
     verb = "ENABLE" if enabled else "DISABLE"
     for name, (table, _events, _function) in expected_pg_triggers().items():
+        server.execute(text(f'ALTER TABLE "{table}" {verb} TRIGGER "{name}"'))
+    # The sync change log too: a replica joining the new server copies every document anyway, and a
+    # change-log trigger's event left pending would stop the ALTER TABLE that switches it back on.
+    for name, (table, _kind, _column) in change_log.expected_triggers().items():
         server.execute(text(f'ALTER TABLE "{table}" {verb} TRIGGER "{name}"'))
 
 
@@ -196,6 +213,9 @@ def move_store(local: Connection, address: ServerAddress, password: str | None) 
             guarded = sorted({table for table, _e, _f in expected_pg_triggers().values()})
             # Nobody else writes while the copy runs (and nobody sees the triggers off).
             server.execute(text(f"LOCK TABLE {', '.join(guarded)}, app_user, person IN EXCLUSIVE MODE"))
+            # Sync's change-log triggers (deferred to commit) run at once in this transaction, so none is
+            # pending when the triggers are switched off and on below.
+            server.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
             _check_server(server, tables)
             copied: dict[str, int] = {}
             by_name = {t.name: t for t in tables}

@@ -71,6 +71,9 @@ class JoinedServer:
     address: ServerAddress
     ca_pem: str | None
     joined_at: str
+    # "online": work on the server itself; "replica": work on this computer's own encrypted copy of the
+    # practice, kept in step by sync (sync/replica_open.py).
+    mode: str = "online"
 
     @property
     def ca_fingerprint(self) -> str | None:
@@ -223,7 +226,7 @@ def is_joined(paths: Paths) -> bool:
     return marker_file(paths).is_file()
 
 
-def save(paths: Paths, address: ServerAddress, ca_pem: str | None) -> JoinedServer:
+def save(paths: Paths, address: ServerAddress, ca_pem: str | None, *, mode: str = "online") -> JoinedServer:
     """Keep the address (without sslrootcert or any password) and the CA in the keyring, then the marker."""
     if not _keyring_secure():
         raise KeyringUnavailableError(
@@ -237,7 +240,7 @@ def save(paths: Paths, address: ServerAddress, ca_pem: str | None) -> JoinedServ
     for number, part in enumerate(parts):
         _set(_ca_entry(entry, number), part)
     joined = JoinedServer(
-        address=bare, ca_pem=ca_pem, joined_at=datetime.now(UTC).isoformat(timespec="seconds")
+        address=bare, ca_pem=ca_pem, joined_at=datetime.now(UTC).isoformat(timespec="seconds"), mode=mode
     )
     record = {
         "format": FORMAT,
@@ -245,6 +248,7 @@ def save(paths: Paths, address: ServerAddress, ca_pem: str | None) -> JoinedServ
         "ca_parts": len(parts),
         "ca_sha256": hashlib.sha256(ca_pem.encode("ascii")).hexdigest() if ca_pem else None,
         "joined_at": joined.joined_at,
+        "mode": mode,
     }
     _set(entry, json.dumps(record))
     if load_from_keyring(paths) != joined:
@@ -270,6 +274,7 @@ def load_from_keyring(paths: Paths) -> JoinedServer | None:
         count = int(record["ca_parts"])
         joined_at = str(record["joined_at"])
         expected = record.get("ca_sha256")
+        mode = str(record.get("mode", "online"))
     except (ValueError, KeyError, TypeError, ServerAddressError) as exc:
         raise JoinedSettingsMissingError(
             "The practice server's settings in this computer's keyring are damaged. Join again, or leave "
@@ -286,7 +291,7 @@ def load_from_keyring(paths: Paths) -> JoinedServer | None:
                 "The practice CA certificate kept in this computer's keyring is damaged. Join again. "
                 "Nothing was opened."
             )
-    return JoinedServer(address=address, ca_pem=ca_pem, joined_at=joined_at)
+    return JoinedServer(address=address, ca_pem=ca_pem, joined_at=joined_at, mode=mode)
 
 
 def load(paths: Paths) -> JoinedServer | None:

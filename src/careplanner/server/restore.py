@@ -122,6 +122,16 @@ def accounts_without_login(conn: Connection, database: str) -> tuple[str, ...]:
     return tuple(name for name, role in wanted.items() if role not in there)
 
 
+def _new_sync_epoch(conn: Connection) -> None:
+    """The restored server's history is older than what workstations' replicas followed: a new sync epoch
+    tells each to re-send what the server lost (sync/server_side.py). A backup from before sync (no
+    epoch table) gets its epoch from `server upgrade`."""
+    if "sync_epoch" in roles.public_tables(conn):
+        from careplanner.sync.server_side import new_epoch
+
+        new_epoch(conn)
+
+
 def _can_create_roles(conn: Connection) -> bool:
     row = conn.execute(
         text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
@@ -177,6 +187,7 @@ def restore(
             roles.install_function(conn)
             roles.apply_grants(conn, target)
             missing = accounts_without_login(conn, target)
+            _new_sync_epoch(conn)
     finally:
         engine.dispose()
     log.info(

@@ -67,8 +67,25 @@ CLINICIAN_TABLES = (
     *DIRECTORY_TABLES,
 )
 ADMIN_TABLES = ("app_user", "practice", *DIRECTORY_TABLES)
-# Read by every account, written only by the owner (migrations; `server backup`).
-OWNER_ONLY_TABLES = ("alembic_version", "server_backup_log", "server_login")
+# Offline sync (sync/server_side.py): a clinician's or an administrator's workstation pushes (its last
+# operation is noted in sync_client); a clinician's push may make or resolve a conflict. The change log is
+# written by the owner's trigger only. Neither is ever deleted from.
+SYNC_WRITES: dict[str, tuple[str, ...]] = {
+    "sync_client": ("clinician", "admin"),
+    "sync_conflict": ("clinician",),
+}
+# Read by every account, written only by the owner (migrations; `server backup`; the change-log trigger;
+# a new epoch at `server init` and `server restore`). A replica's own tables are empty on the server.
+OWNER_ONLY_TABLES = (
+    "alembic_version",
+    "server_backup_log",
+    "server_login",
+    "sync_change",
+    "sync_epoch",
+    "sync_outbox",
+    "sync_state",
+    "sync_doc",
+)
 SAVE_LOGIN_ARGS = "text, text, text, text, boolean"
 # The function before accounts were bound to their login roles (dropped by `server upgrade`).
 OLD_SAVE_LOGIN_ARGS = "text, text, text, boolean"
@@ -86,7 +103,13 @@ GROUP_OF_ROLE: dict[UserRole, str] = {
 
 
 def classified_tables() -> set[str]:
-    return set(READER_WRITES) | set(CLINICIAN_TABLES) | set(ADMIN_TABLES) | set(OWNER_ONLY_TABLES)
+    return (
+        set(READER_WRITES)
+        | set(CLINICIAN_TABLES)
+        | set(ADMIN_TABLES)
+        | set(SYNC_WRITES)
+        | set(OWNER_ONLY_TABLES)
+    )
 
 
 def check_database_name(database: str) -> str:
@@ -289,6 +312,11 @@ def apply_grants(conn: Connection, database: str) -> None:
         for table in tables:
             if table in present:
                 statements.append(f"GRANT {', '.join(WRITES)} ON {quote_ident(table)} TO {group}")
+    for table, writers in SYNC_WRITES.items():
+        for writer in writers:
+            if table in present:
+                to = quote_ident(group_role(database, writer))
+                statements.append(f"GRANT INSERT, UPDATE ON {quote_ident(table)} TO {to}")
     sequence = conn.execute(text("SELECT pg_get_serial_sequence('audit_event', 'seq')")).scalar()
     if sequence:
         statements.append(f"GRANT USAGE ON SEQUENCE {sequence} TO {reader}")

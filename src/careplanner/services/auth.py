@@ -119,6 +119,12 @@ class AuthService:
         # On the practice server (PostgreSQL) set up by `server init`, each account is the server's own login
         # role and the server keeps its password (server/accounts.py); app_user.password_hash stays empty.
         self._on_server = bind is not None and bind.dialect.name == "postgresql"
+        self._replica = False  # a sync replica's copy: see mark_replica
+
+    def mark_replica(self) -> None:
+        """This store is a workstation's sync replica (sync/replica_open.py): its accounts are the practice
+        server's, whose passwords are never copied here, so it never needs the first-run set-up."""
+        self._replica = True
 
     def _managed(self, session: Session) -> bool:
         if not self._on_server:
@@ -137,7 +143,10 @@ class AuthService:
     # ---- first run ---------------------------------------------------------------------------------------
 
     def needs_first_run(self) -> bool:
-        """True until an administrator with a password exists: the app then shows the set-up dialog."""
+        """True until an administrator with a password exists: the app then shows the set-up dialog.
+        Never on a sync replica: its administrators are the server's, with no password hash here."""
+        if self._replica:
+            return False
         with self._sessions() as session:
             query = select(User.id).where(User.role == UserRole.ADMIN, User.active.is_(True))
             if not self._managed(session):  # on a set-up server the server holds the passwords

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from careplanner.clinical.acb import AcbResult, acb_total
+from careplanner.clinical.acb import AcbResult, MedicineRef, acb_total
 from careplanner.clinical.acb_text import acb_review_reason
 from careplanner.clinical.enums import MedicineDecision, QuestionnaireKind
 from careplanner.clinical.questionnaires import (
@@ -91,11 +91,14 @@ class ClinicalSupportService:
         Medicines the review decides to stop are left out, so the clinician sees the effect of
         stopping one; every other medicine counts, including those not yet reviewed.
         """
-        names = [
-            m.name for m in section.medicines if m.name.strip() and m.decision is not MedicineDecision.STOP
+        taking = [
+            MedicineRef(m.name, m.dmd_code)
+            for m in section.medicines
+            if m.name.strip() and m.decision is not MedicineDecision.STOP
         ]
-        # Matched by name today; coded medicines (dm+d) can pass MedicineRef and a code_matcher later.
-        return acb_total(names)
+        # A medicine's dm+d code (from a GP record) goes with it; with no dm+d table shipped, there is no
+        # code_matcher yet, so acb_total matches by name (it falls back to the name for an unknown code).
+        return acb_total(taking)
 
     def score(
         self, kind: QuestionnaireKind, answers: Sequence[int | None], taken_on: date | None = None

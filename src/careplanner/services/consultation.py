@@ -1,9 +1,10 @@
 """The consultation: opening a person for it, and the check list shown before a plan is agreed.
 
-`ConsultationService.open_for_consultation` is what the app calls when someone opens a person: the
-"person opened" audit entry and, for a clinician, reopening or starting the draft happen in one
-transaction (one commit, one fsync), so the plan is on screen well within 100 ms. Someone who may not
-edit plans gets the plan to read instead.
+`ConsultationService.open_to_read` is what the app calls when someone opens a person from the list: the
+"person opened" audit entry and the plan to show (a draft in progress, else the last agreed plan, read-only)
+in one transaction; it never starts a draft. `open_for_consultation` ("Start review") also reopens or starts
+the clinician's draft in the same transaction (one commit, one fsync), so the plan is on screen well within
+100 ms. Someone who may not edit plans gets the plan to read from either.
 
 The check list lists gaps a careful clinician looks for, each pointing at the field that would fix it. It
 lives in services (not the UI) so exports and tests reach the same answer.
@@ -76,6 +77,42 @@ class ConsultationService:
             shown = session.get(CarePlan, shown_id) if shown_id else None
             plan = version_of(session, shown, index.superseded) if shown is not None else None
             return OpenedPlan(record_of(person), plan, editable=False)
+
+    def open_to_read(self, person_id: str, actor: Actor) -> OpenedPlan:
+        """What opening a person from the list shows: a draft already in progress, to carry on (editable
+        for a clinician), else their last agreed plan to read, else nothing yet. Writes only the "person
+        opened" audit entry: no draft is started (that is `PlanService.start_draft`, "Start review")."""
+        with self._sessions.begin() as session:
+            person = session.get(Person, person_id)
+            if person is None:
+                raise NotFoundError("That person is not in the store.")
+            audit.record(
+                session, audit.Action.PERSON_OPENED, user_id=actor.id, person_id=person_id, now=self._now
+            )
+            index = version_index(session, person_id)
+            editable = actor.can_edit_plans and index.draft_id is not None
+            shown_id = index.draft_id if editable else (index.latest_agreed_id or index.draft_id)
+            shown = session.get(CarePlan, shown_id) if shown_id else None
+            plan = version_of(session, shown, index.superseded) if shown is not None else None
+            return OpenedPlan(record_of(person), plan, editable=editable)
+
+    def open_version(self, plan_id: str, actor: Actor) -> PlanVersion:
+        """One version of a person's plan to read (from the plan history), recorded as a view of that
+        person naming the version; nothing else is written."""
+        with self._sessions.begin() as session:
+            plan = session.get(CarePlan, plan_id)
+            if plan is None:
+                raise NotFoundError("That plan is not in the store.")
+            audit.record(
+                session,
+                audit.Action.PERSON_OPENED,
+                user_id=actor.id,
+                person_id=plan.person_id,
+                plan_id=plan.id,
+                detail="plan history",
+                now=self._now,
+            )
+            return version_of(session, plan)
 
 
 _EMERGENCY_WORDS = ("999", "ambulance", "a&e", "accident and emergency")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.enums import CommunicationNeed, PlanStatus
 from careplanner.clinical.practice import PracticeSettings
+from careplanner.export import copy_language
 from careplanner.export.clinician_summary import render_clinician_summary
 from careplanner.export.easy_read import render_easy_read
 from careplanner.export.emergency_card import render_emergency_card
@@ -33,6 +34,19 @@ from careplanner.services.users import Actor
 
 def _quiet(_fraction: float, _stage: str) -> None:
     return None
+
+
+def copy_language_for(person: PersonRecord) -> str:
+    """The language of the person's printed copy from their record: Welsh when their interpreter language
+    (or an interpreter need's detail) is Welsh, else English."""
+    d = person.details
+    named = [d.interpreter_language] + [
+        n.detail for n in d.communication_needs if n.need is CommunicationNeed.INTERPRETER
+    ]
+    for name in named:
+        if copy_language.language_of(name) == copy_language.WELSH:
+            return copy_language.WELSH
+    return copy_language.ENGLISH
 
 
 def _earlier(result: ResultData, older: list[ResultData]) -> ResultData | None:
@@ -149,17 +163,19 @@ class ExportService:
         *,
         large_print: bool | None = None,
         easy_read: bool | None = None,
+        language: str | None = None,
         plan_id: str | None = None,
         practice: PracticeSettings | None = None,
     ) -> bytes:
         """The person's copy: easy read or large print when asked, or when their communication needs say
-        so (easy read is in large type already)."""
+        so (easy read is in large type already); in Welsh when asked, or when their record says Welsh."""
         person, plan, settings = self._needs(person_id, plan_id, practice)
         easy = CommunicationNeed.EASY_READ in person.needs if easy_read is None else easy_read
         large = person.wants_large_print if large_print is None else large_print
+        lang = language or copy_language_for(person)
         if easy:
             pdf = render_easy_read(
-                person, plan, settings, replaces=self._replaces(plan), printed_on=self._today()
+                person, plan, settings, replaces=self._replaces(plan), printed_on=self._today(), language=lang
             )
             kind = "person_copy_easy_read"
         else:
@@ -170,10 +186,16 @@ class ExportService:
                 large_print=large,
                 replaces=self._replaces(plan),
                 printed_on=self._today(),
+                language=lang,
             )
             kind = "person_copy_large_print" if large else "person_copy"
         self._audit(
-            audit.Action.PRINTED, actor, person_id, plan.id, f"document={kind} status={plan.status.value}"
+            audit.Action.PRINTED,
+            actor,
+            person_id,
+            plan.id,
+            f"document={kind} status={plan.status.value}"
+            + (f" language={lang}" if lang != copy_language.ENGLISH else ""),
         )
         return pdf
 
@@ -183,16 +205,20 @@ class ExportService:
         actor: Actor,
         *,
         large_print: bool | None = None,
+        language: str | None = None,
         plan_id: str | None = None,
         practice: PracticeSettings | None = None,
     ) -> bytes:
         """The emergency card alone ("If I get worse"), for the fridge or wallet."""
         person, plan, settings = self._needs(person_id, plan_id, practice)
         large = person.wants_large_print if large_print is None else large_print
+        lang = language or copy_language_for(person)
         if plan.status is PlanStatus.DECLINED:
-            pdf = render_person_copy(person, plan, settings, large_print=large, printed_on=self._today())
+            pdf = render_person_copy(
+                person, plan, settings, large_print=large, printed_on=self._today(), language=lang
+            )
         else:
-            pdf = render_emergency_card(person, plan, settings, large_print=large)
+            pdf = render_emergency_card(person, plan, settings, large_print=large, language=lang)
         kind = "emergency_card_large_print" if large else "emergency_card"
         self._audit(
             audit.Action.PRINTED, actor, person_id, plan.id, f"document={kind} status={plan.status.value}"

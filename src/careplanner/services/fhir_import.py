@@ -24,11 +24,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.nhs_number import normalise_nhs_number
 from careplanner.export.fhir_problems import BundleRefusedError, Problem
-from careplanner.export.fhir_read import ImportedRecord, read_bundle
+from careplanner.export.fhir_read import ImportedRecord
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
+from careplanner.services.carry_forward import carried_forward
 from careplanner.services.errors import NotAllowedError, ServiceError
+from careplanner.services.fhir_import_read import GP_CONNECT, kinds_at, read_record
 from careplanner.services.fhir_merge import Tally, merge_goals, merge_medical
+from careplanner.services.import_preview import ImportPreview, build_preview
 from careplanner.services.mapping import read_content
 from careplanner.services.people import PeopleService, PersonInput, record_of
 from careplanner.services.person_match import (
@@ -40,8 +43,8 @@ from careplanner.services.person_match import (
     identity_differences,
     same_name_and_birth,
 )
-from careplanner.services.plan_data import GoalsSection, MedicalSection, Section
-from careplanner.services.plans import draft_row_in, save_sections_in
+from careplanner.services.plan_data import GoalsSection, MedicalSection, PlanContent, Section
+from careplanner.services.plans import draft_row_in, save_sections_in, version_index
 from careplanner.services.users import Actor
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "DetailsWouldChangeError",
     "FhirImportService",
     "IdentityMismatchError",
+    "ImportPreview",
     "ImportResult",
     "PossibleMatchError",
     "Problem",
@@ -98,6 +102,8 @@ class ImportResult:
     details_changed: tuple[str, ...] = ()  # the person's details this import updated
     details_kept: tuple[str, ...] = ()  # details that differ but were kept as held (DetailsDecision.keep)
     no_known_allergies: bool = False  # the record says "No known allergy"; recorded as that, not an allergy
+    ignored: tuple[Problem, ...] = ()  # entries of kinds Care Planner does not read, with where
+    source: str = "FHIR R4"  # or "GP Connect (FHIR STU3)"
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -146,8 +152,41 @@ class FhirImportService:
         self._people = PeopleService(sessions, today=today)
 
     def read(self, data: Any) -> ImportedRecord:
-        """Check a bundle without storing anything (BundleRefusedError on any problem)."""
-        return read_bundle(data, self._today())
+        """Check a bundle (FHIR R4, or a GP Connect structured record) without storing anything
+        (BundleRefusedError on any problem)."""
+        return read_record(data, self._today())
+
+    def preview(self, data: Any, actor: Actor, details: DetailsDecision | None = None) -> ImportPreview:
+        """What `import_bundle` would do with `data`, per entry, with nothing written. Refuses exactly as
+        the import would (a bad bundle, someone else's NHS number, a namesake), except that details
+        that would change are listed rather than asked about."""
+        if not actor.can_edit_plans:
+            raise NotAllowedError("Only clinicians can import records into care plans.")
+        record = self.read(data)
+        decision = details or DetailsDecision()
+        with self._sessions() as session:
+            existing, changes = self._match(session, record.person, decision)
+            content = PlanContent()
+            if existing is not None:
+                index = version_index(session, existing.id)
+                plan_id = index.draft_id or index.latest_agreed_id
+                plan = session.get(CarePlan, plan_id) if plan_id else None
+                if plan is not None:
+                    content = read_content(plan)
+                    content = content if index.draft_id else carried_forward(content)
+            session.rollback()  # only read
+        tally = Tally()
+        medical = _medical(record, content.medical, tally)
+        if record.goals:
+            merge_goals(content.goals.goals, record.goals, tally)
+        return build_preview(
+            record,
+            tally,
+            new_person=existing is None,
+            changes=() if decision.keep else changes,
+            kinds_at=kinds_at(data),
+            no_known_allergies=medical.review.no_known_allergies and record.no_known_allergies,
+        )
 
     def import_bundle(self, data: Any, actor: Actor, details: DetailsDecision | None = None) -> ImportResult:
         """Import `data`. When the person is already held and the record would change their details,
@@ -172,13 +211,14 @@ class FhirImportService:
                 )
             save_sections_in(session, plan, sections, actor, self._now, source="fhir_import")
             counts = ",".join(f"{k}={v}" for k, v in record.counts.items())
+            kind = "gp_connect_stu3" if record.source == GP_CONNECT else "fhir_r4"
             audit.record(
                 session,
                 audit.Action.IMPORTED,
                 user_id=actor.id,
                 person_id=person.id,
                 plan_id=plan.id,
-                detail=f"format=fhir_r4 {counts}",
+                detail=f"format={kind} {counts}",
                 now=self._now,
             )
             applied = bool(details and details.update)
@@ -195,24 +235,41 @@ class FhirImportService:
                 details_changed=changes if applied else (),
                 details_kept=() if applied else changes,
                 no_known_allergies=medical.review.no_known_allergies and record.no_known_allergies,
+                ignored=record.ignored,
+                source=record.source,
             )
 
-    def _person(
-        self, session: Session, incoming: PersonInput, actor: Actor, details: DetailsDecision
-    ) -> tuple[Person, bool, tuple[str, ...]]:
-        """The person the record is about (new, or matched), and which of their details differ."""
+    def _match(
+        self, session: Session, incoming: PersonInput, details: DetailsDecision
+    ) -> tuple[Person | None, tuple[str, ...]]:
+        """The person already held that the record is about (None: a new person) and which of their
+        details the record differs in. Only reads; refuses someone else's NHS number
+        (IdentityMismatchError) and an unchosen namesake without an NHS number (PossibleMatchError)."""
         existing = None
         if incoming.nhs_number:
             existing = session.scalar(
                 select(Person).where(Person.nhs_number == normalise_nhs_number(incoming.nhs_number))
             )
-        people = self._people
         if existing is None and not incoming.nhs_number and not details.new_person:
             born_same_day = session.scalars(
                 select(Person).where(Person.date_of_birth == incoming.date_of_birth)
             )
             if any(same_name_and_birth(record_of(p).details, incoming) for p in born_same_day):
                 raise PossibleMatchError()
+        if existing is None:
+            return None, ()
+        stored = record_of(existing).details
+        differ = identity_differences(stored, incoming)
+        if differ:
+            raise IdentityMismatchError(differ)
+        return existing, detail_changes(stored, _merge(stored, incoming))
+
+    def _person(
+        self, session: Session, incoming: PersonInput, actor: Actor, details: DetailsDecision
+    ) -> tuple[Person, bool, tuple[str, ...]]:
+        """The person the record is about (new, or matched), and which of their details differ."""
+        existing, changes = self._match(session, incoming, details)
+        people = self._people
         if existing is None:
             people._check(session, incoming, None)
             person = Person()
@@ -228,12 +285,7 @@ class FhirImportService:
                 now=self._now,
             )
             return person, True, ()
-        stored = record_of(existing).details
-        differ = identity_differences(stored, incoming)
-        if differ:
-            raise IdentityMismatchError(differ)
-        merged = _merge(stored, incoming)
-        changes = detail_changes(stored, merged)
+        merged = _merge(record_of(existing).details, incoming)
         if not changes or details.keep:
             return existing, False, changes
         if not details.update:

@@ -31,6 +31,8 @@ class Tally:
 
     added: dict[str, int] = dataclasses.field(default_factory=dict)
     updated: dict[str, int] = dataclasses.field(default_factory=dict)
+    # What happened to each incoming item, in the order given: kind -> ["added", "updated", ...].
+    outcomes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
 
 def _fold(text: str) -> str:
@@ -58,9 +60,11 @@ def merge(
         if at is None:
             out.append(item)
             tally.added[kind] = tally.added.get(kind, 0) + 1
+            tally.outcomes.setdefault(kind, []).append("added")
         else:
             out[at] = dataclasses.replace(item, **keep(out[at], item))  # type: ignore[type-var]
             tally.updated[kind] = tally.updated.get(kind, 0) + 1
+            tally.outcomes.setdefault(kind, []).append("updated")
     return tuple(out)
 
 
@@ -68,8 +72,20 @@ def _lineage(held: Any, _new: Any) -> dict[str, Any]:
     return {"lineage_id": held.lineage_id}
 
 
+def _same_medicine(old: MedicineData, new: MedicineData) -> bool:
+    """The same dm+d code when both are coded (a renamed product is still the same medicine), else the
+    same name."""
+    if old.dmd_code and new.dmd_code:
+        return old.dmd_code == new.dmd_code
+    return _fold(old.name) == _fold(new.name)
+
+
 def _medicine(held: MedicineData, new: MedicineData) -> dict[str, Any]:
-    return {"lineage_id": held.lineage_id, "purpose": new.purpose or held.purpose}
+    return {
+        "lineage_id": held.lineage_id,
+        "purpose": new.purpose or held.purpose,
+        "dmd_code": new.dmd_code or held.dmd_code,
+    }
 
 
 def _goal(held: GoalData, new: GoalData) -> dict[str, Any]:
@@ -99,7 +115,7 @@ def merge_medical(
     return MedicalSection(
         review=old.review,
         conditions=merge(old.conditions, conditions, _same_condition, _lineage, "conditions", tally),
-        medicines=merge(old.medicines, medicines, named("name"), _medicine, "medicines", tally),
+        medicines=merge(old.medicines, medicines, _same_medicine, _medicine, "medicines", tally),
         allergies=merge(old.allergies, allergies, named("substance"), _lineage, "allergies", tally),
         results=merge(
             old.results,

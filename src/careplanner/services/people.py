@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Subquery, func, intersect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.enums import CommunicationNeed, ContactMethod, Sex, UserRole
@@ -144,6 +144,37 @@ def validate_person(data: PersonInput, today: date) -> dict[str, str]:
     if data.nhs_number and not is_valid_nhs_number(data.nhs_number):
         problems["nhs_number"] = "This NHS number is not valid: check the 10 digits."
     return problems
+
+
+def _comparable(data: PersonInput, name: str) -> Any:
+    value = getattr(data, name)
+    if name == "nhs_number" and value:
+        return normalise_nhs_number(value)
+    return value
+
+
+def changed_fields(before: PersonInput, after: PersonInput) -> list[str]:
+    """The names of the fields that differ (an NHS number compared by its digits), in declared order."""
+    return [
+        name
+        for name in PersonInput.__dataclass_fields__
+        if _comparable(before, name) != _comparable(after, name)
+    ]
+
+
+def _merged(stored: PersonInput, seen: PersonInput, data: PersonInput) -> PersonInput:
+    """`stored` with the fields the editor changed (from `seen` to `data`); a field someone else changed
+    meanwhile to something else is refused."""
+    changes: dict[str, Any] = {}
+    clashes: dict[str, str] = {}
+    for name in changed_fields(seen, data):
+        theirs = _comparable(stored, name)
+        if theirs != _comparable(seen, name) and theirs != _comparable(data, name):
+            clashes[name] = "Someone else changed this while you were editing it. Close and open it again."
+        changes[name] = getattr(data, name)
+    if clashes:
+        raise ValidationError(clashes)
+    return replace(stored, **changes)
 
 
 def _search_name(data: PersonInput) -> str:
@@ -284,16 +315,33 @@ class PeopleService:
             audit.record(session, audit.Action.PERSON_CREATED, user_id=actor.id, person_id=person.id)
             return record_of(person)
 
-    def update(self, person_id: str, data: PersonInput, actor: Actor) -> PersonRecord:
+    def update(
+        self, person_id: str, data: PersonInput, actor: Actor, *, seen: PersonInput | None = None
+    ) -> PersonRecord:
+        """Change a person's details. The audit entry names the fields that changed, never their values.
+
+        `seen`: the details as the editing screen showed them. Only the fields that differ between `seen`
+        and `data` are written, so a colleague's change to another field meanwhile is kept; a field that
+        both changed is refused (ValidationError on that field), never silently overwritten."""
         self._require_writer(actor)
         data = with_clean_names(data)
         with self._sessions.begin() as session:
             person = session.get(Person, person_id)
             if person is None:
                 raise NotFoundError("That person is not in the store.")
+            stored = record_of(person).details
+            if seen is not None:
+                data = _merged(stored, with_clean_names(seen), data)
             self._check(session, data, person_id)
+            fields = changed_fields(stored, data)
             self._apply(person, data)
-            audit.record(session, audit.Action.PERSON_UPDATED, user_id=actor.id, person_id=person.id)
+            audit.record(
+                session,
+                audit.Action.PERSON_UPDATED,
+                user_id=actor.id,
+                person_id=person.id,
+                detail="fields=" + ",".join(fields),
+            )
             session.flush()
             return record_of(person)
 
@@ -364,24 +412,21 @@ class PeopleService:
         return query_words(query) or None
 
     @staticmethod
-    def _word_range(word: str) -> Select[*tuple[Any, ...]]:
+    def _hits(words: list[str]) -> Subquery:
+        """(sort_key, person_id) of everyone whose names start with every word.
+
+        Each word is one range of the covering token index, which already holds each person's place in
+        the list; several words are intersected by the database (INTERSECT: both ranges read in index
+        order, then merged) in one statement. Not a probe per row: on the encrypted store at 100,000
+        people an EXISTS probe per row of the first range took 26 ms for "brown se", INTERSECT 1 ms."""
         token = PersonNameToken
-        return select(token.sort_key, token.person_id).where(
-            token.token >= word, token.token < word + "\uffff"
-        )
-
-    def _ordered_hits(self, session: Session, words: list[str]) -> list[tuple[str, str]]:
-        """(sort key, person id) of everyone whose names start with every word, in list order.
-
-        Each word is one index-only range; the sets are intersected here, which beats nested IN
-        subqueries when a short second word ("smith jo") matches thousands of names.
-        """
-        first, *rest = sorted(words, key=len, reverse=True)
-        hits: set[tuple[str, str]] = {(key, pid) for key, pid in session.execute(self._word_range(first))}
-        for word in rest:
-            ids = {person_id for _key, person_id in session.execute(self._word_range(word))}
-            hits = {hit for hit in hits if hit[1] in ids}
-        return sorted(hits)
+        ranges = [
+            select(token.sort_key, token.person_id).where(token.token >= word, token.token < word + "\uffff")
+            for word in words
+        ]
+        if len(ranges) == 1:
+            return ranges[0].distinct().subquery()
+        return intersect(*ranges).subquery()
 
     def search(
         self, text: str = "", *, list_filter: str = ListFilter.ALL, offset: int = 0, limit: int = 200
@@ -393,17 +438,13 @@ class PeopleService:
                     Person.family_name, Person.first_name, Person.id
                 )
                 return [PersonSummary(*row) for row in session.execute(stmt.offset(offset).limit(limit))]
-            if len(words) == 1:
-                # Ordered ids straight from the token index, then just those people's rows.
-                stmt = self._word_range(words[0]).distinct().order_by(PersonNameToken.sort_key)
-                page = [(key, pid) for key, pid in session.execute(stmt.offset(offset).limit(limit))]
-            else:
-                page = self._ordered_hits(session, words)[offset : offset + limit]
-            ids = [person_id for _key, person_id in page]
-            rows = {
-                row[0]: row for row in session.execute(select(*SUMMARY_COLUMNS).where(Person.id.in_(ids)))
-            }
-            return [PersonSummary(*rows[i]) for i in ids if i in rows]
+            # The page of ids in list order straight from the token index, then just those people's rows:
+            # one statement (no list of 200 bound ids to build on every keystroke).
+            hits = self._hits(words)
+            page = select(hits.c.sort_key, hits.c.person_id).order_by(hits.c.sort_key)
+            paged = page.offset(offset).limit(limit).subquery()
+            stmt = select(*SUMMARY_COLUMNS).join(paged, paged.c.person_id == Person.id)
+            return [PersonSummary(*row) for row in session.execute(stmt.order_by(paged.c.sort_key))]
 
     def count(self, text: str = "", *, list_filter: str = ListFilter.ALL) -> int:
         words = self._name_words(text, list_filter)
@@ -411,10 +452,7 @@ class PeopleService:
             if words is None:
                 stmt = self._query(text, list_filter).with_only_columns(func.count(Person.id)).order_by(None)
                 return session.scalar(stmt) or 0
-            if len(words) == 1:
-                hits = self._word_range(words[0]).distinct().subquery()
-                return session.scalar(select(func.count()).select_from(hits)) or 0
-            return len(self._ordered_hits(session, words))
+            return session.scalar(select(func.count()).select_from(self._hits(words))) or 0
 
     def reviews_due(self, within_days: int = 30) -> list[PersonSummary]:
         """People overdue or due within `within_days`, most overdue first (the recall list); people due on

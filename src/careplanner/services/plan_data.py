@@ -104,6 +104,7 @@ class MedicineData:
     decision_reason: str = ""  # the clinician's reason: never printed on the person's copy
     person_note: str = ""  # "What this means for me", in plain words, printed on the person's copy
     lineage_id: str = field(default_factory=new_lineage)
+    dmd_code: str = ""  # dm+d code from a GP record (import); "" when typed in
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from careplanner.clinical.enums import CommunicationNeed, MedicineDecision
 from careplanner.clinical.placeholders import unfilled_placeholders
 from careplanner.clinical.sick_day import medicines_to_pause
 from careplanner.clinical.snomed import CodeCheck, check_code
+from careplanner.export.copy_language import language_of
 from careplanner.services.clinical_support import ClinicalSupportService
 from careplanner.services.plan_data import SECTION_TITLES, SECTION_TYPES, PlanContent
 
@@ -246,19 +247,21 @@ def medicine_gaps(content: PlanContent) -> list[Gap]:
 
 def unmet_need_messages(needs: tuple[tuple[CommunicationNeed, str], ...]) -> list[str]:
     """What the app cannot do for the person's recorded communication needs (Accessible Information
-    Standard), one message a need, as (need, detail) pairs: braille and an interpreter (the copy is printed
-    in English only). Large print and easy read it meets by itself (the copy switches to them)."""
+    Standard), one message a need, as (need, detail) pairs: braille, and an interpreter in a language the
+    copy has no words for (it prints in English or Welsh). Large print, easy read and Welsh it meets by
+    itself (the copy switches to them)."""
     out: list[str] = []
     for need, detail in needs:
         if need is CommunicationNeed.BRAILLE:
             out.append(
                 "The person needs braille: this app cannot print braille. Arrange a braille copy of the plan."
             )
-        elif need is CommunicationNeed.INTERPRETER:
+        elif need is CommunicationNeed.INTERPRETER and language_of(detail) is None:
             language = detail.strip() or "language not recorded"
             out.append(
-                f"The person needs an interpreter ({language}): the copy is printed in English only. "
-                "Go through it with an interpreter, or arrange a translation."
+                f"The person needs an interpreter ({language}): the copy prints in English or Welsh only, "
+                "and what was typed prints as typed. Go through it with an interpreter, or arrange a "
+                "translation."
             )
     return out
 

@@ -24,6 +24,9 @@ from careplanner.services.audit import SEALING_ACTIONS, AuditService
 from careplanner.services.audit_head import AuditHeadNote
 from careplanner.store import guards, version_seal
 
+# Written only by a sync replica (sync/replica_apply.py), kept here so the check needs no sync import.
+REPLACED_BY_SERVER = "version_replaced_by_server"
+
 
 @dataclass(frozen=True)
 class TrustReport:
@@ -60,7 +63,9 @@ def trigger_problems(conn: Connection) -> list[str]:
             text("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'careplanner\\_%'")
         )
     }
-    return guards.pg_trigger_problems(found, functions)
+    from careplanner.sync import change_log
+
+    return guards.pg_trigger_problems(found, functions) + change_log.trigger_problems(found, functions)
 
 
 def _first(ids: list[str]) -> str:
@@ -74,14 +79,18 @@ def version_problems(conn: Connection) -> tuple[int, list[str]]:
         for (pid,) in conn.execute(text("SELECT id FROM care_plan WHERE status <> 'draft'")).fetchall()
     }
     seals: dict[str, list[tuple[str, str]]] = {}
-    for pid, detail in conn.execute(
+    for pid, action, detail in conn.execute(
         text(
-            "SELECT plan_id, detail FROM audit_event WHERE action IN :actions AND plan_id IS NOT NULL "
-            "ORDER BY seq"
+            "SELECT plan_id, action, detail FROM audit_event WHERE action IN :actions "
+            "AND plan_id IS NOT NULL ORDER BY seq"
         ).bindparams(bindparam("actions", expanding=True)),
-        {"actions": list(SEALING_ACTIONS)},
+        {"actions": [*SEALING_ACTIONS, REPLACED_BY_SERVER]},
     ):
         parsed = version_seal.parse_seal(str(detail or ""))
+        if action == REPLACED_BY_SERVER:
+            # A sync replica took the practice server's copy of a version it held differently (an offline
+            # agreement the server numbered and timed itself): later seals are checked against this one.
+            seals.pop(str(pid), None)
         if parsed is not None:
             seals.setdefault(str(pid), []).append(parsed)
     # Checked against the first seal; every later one must agree with it (so appending a new seal for

@@ -33,8 +33,10 @@ from careplanner.store.guards import PLAN_CONTENT_TABLES
 # The revision whose schema the seals were first defined on.
 BASELINE = "0008"
 # revision -> {table: columns added to plan content by that revision}; an empty tuple means a whole new
-# table (it must then also be in guards.PLAN_CONTENT_TABLES). Nothing has been added since 0008.
-ADDED_SINCE: dict[str, dict[str, tuple[str, ...]]] = {}
+# table (it must then also be in guards.PLAN_CONTENT_TABLES).
+ADDED_SINCE: dict[str, dict[str, tuple[str, ...]]] = {
+    "0015": {"medicine": ("dmd_code",)},  # a medicine's dm+d code (GP Connect import)
+}
 
 SEAL = re.compile(r"\bcontent=([0-9a-f]{64})@([0-9A-Za-z_]+)\b")
 _CHUNK = 400

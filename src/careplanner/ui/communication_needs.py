@@ -29,6 +29,7 @@ from careplanner.services.container import Services
 from careplanner.services.people import NeedEntry, PersonInput, PersonRecord
 from careplanner.services.plan_gaps import unmet_need_messages
 from careplanner.services.users import Actor
+from careplanner.ui.undo_bar import Removal, UndoBar
 from careplanner.ui.worker import Worker
 
 # The needs offered, in the order a clinician asks about them (the enum's order).
@@ -107,6 +108,9 @@ class CommunicationNeedsEditor(QWidget):
 
     def bind(self, services: Services, actor: Actor, worker: Worker, person: PersonRecord | None) -> None:
         """Show `person`'s needs; changes are saved as `actor` (None: nothing to save to)."""
+        bar = UndoBar.existing(self) if self.window() is not self else None
+        if bar is not None and (person is None or self._person is None or person.id != self._person.id):
+            bar.forget(self)  # another person: nothing removed from the last one comes back here
         self._services, self._actor, self._worker, self._person = services, actor, worker, person
         self._needs = person.details.communication_needs if person is not None else ()
         self.status.clear()
@@ -148,9 +152,29 @@ class CommunicationNeedsEditor(QWidget):
         self._save((*self._needs, entry))
 
     def remove_need(self) -> None:
+        """Remove the selected need (saved at once); the window's undo bar offers it back."""
         row = self.list.currentRow()
-        if 0 <= row < len(self._needs):
-            self._save(self._needs[:row] + self._needs[row + 1 :])
+        if not 0 <= row < len(self._needs) or self._person is None:
+            return
+        entry, person_id = self._needs[row], self._person.id
+        self._save(self._needs[:row] + self._needs[row + 1 :])
+
+        def restore() -> bool:
+            if self._person is None or self._person.id != person_id or entry in self._needs:
+                return False  # another person is shown now, or it is back already
+            at = min(row, len(self._needs))
+            self._save((*self._needs[:at], entry, *self._needs[at:]))
+            return True
+
+        if self.window() is not self:
+            UndoBar.of(self).push(
+                Removal(
+                    self.tr("Communication need removed"),
+                    self.tr("Communication need put back"),
+                    restore,
+                    self,
+                )
+            )
 
     def _save(self, needs: tuple[NeedEntry, ...]) -> None:
         services, actor, worker, person = self._services, self._actor, self._worker, self._person

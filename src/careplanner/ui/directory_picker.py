@@ -63,7 +63,12 @@ class DirectoryPicker(QWidget):
     def add_current(self) -> None:
         row = self.results.currentRow()
         if 0 <= row < len(self._found):
-            items = self._target.items()
-            self._target.set_items((*items, self._to_item(self._found[row])))
-            self._target.select(len(items))
-            self._target.changed.emit()
+            self._target.append(self._to_item(self._found[row]))
+
+    def clear(self) -> None:
+        """Forget the search and its results (another person's plan is shown: nothing carries over)."""
+        self._found = []
+        self.box.clear()
+        self.results.clear()
+        self.results.hide()
+        self.add.hide()

@@ -22,10 +22,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from careplanner.clinical.enums import PlanStatus
-from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.services.carry_forward import carried_section
 from careplanner.services.container import Services
 from careplanner.services.diff import diff_plans
@@ -36,8 +35,10 @@ from careplanner.services.plan_data import SECTION_TITLES, SECTION_TYPES, PlanCo
 from careplanner.services.plans import SaveResult
 from careplanner.services.presence import unreachable
 from careplanner.services.users import Actor
+from careplanner.ui.change_summary import ChangeSummary
 from careplanner.ui.clock import AppointmentClock
 from careplanner.ui.navigator import StepNavigator
+from careplanner.ui.plan_view_mode import PlanModeBar
 from careplanner.ui.presence_banner import PresenceBanner
 from careplanner.ui.session import UserSession
 from careplanner.ui.step_states import agreed_day, state_of, step_class
@@ -69,7 +70,8 @@ class PlanEditor(QWidget):
     step_built(str) when a step's widgets are first made; message(str) for the status bar;
     server_reached(bool) after each save on the practice server (False: it could not be reached);
     stale() when a save was refused because a colleague changed the section first;
-    not_a_draft() when a save was refused because the draft was agreed or declined elsewhere."""
+    not_a_draft() when a save was refused because the draft was agreed or declined elsewhere;
+    opened() after a plan (or a view) is put on screen by `open_plan`."""
 
     saved = Signal(str)
     save_state = Signal(str)
@@ -78,6 +80,7 @@ class PlanEditor(QWidget):
     server_reached = Signal(bool)
     stale = Signal()
     not_a_draft = Signal()
+    opened = Signal()
 
     def __init__(self, services: Services, session: UserSession, worker: Worker) -> None:
         super().__init__()
@@ -106,17 +109,15 @@ class PlanEditor(QWidget):
         self.banner.setObjectName("personBanner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName(self.tr("Person"))
-        self.notice = QLabel()
-        self.notice.setObjectName("readOnlyNotice")
-        self.notice.setWordWrap(True)
-        self.notice.hide()
+        self.mode_bar = PlanModeBar()  # read-only: what this is, Start review, plan history
+        self.notice = self.mode_bar.notice
         self.presence_banner = PresenceBanner()  # "being edited by …", take over, reload
         self.navigator = StepNavigator()
         self.pages = QStackedWidget()
         self.built: dict[str, StepWidget] = {}
         self._page_layouts: dict[str, QVBoxLayout] = {}
-        self.changes: dict[str, QLabel] = {}
-        self.change_frames: dict[str, QFrame] = {}
+        self.changes: dict[str, ChangeSummary] = {}
+        self.change_frames: dict[str, ChangeSummary] = {}
         for key in SECTION_TYPES:
             self.pages.addWidget(self._page(key))
         self.navigator.currentRowChanged.connect(self._step_changed)
@@ -131,7 +132,7 @@ class PlanEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
-        layout.addWidget(self.notice)
+        layout.addWidget(self.mode_bar)
         layout.addWidget(self.presence_banner)
         layout.addLayout(body, 1)
 
@@ -142,16 +143,10 @@ class PlanEditor(QWidget):
         layout.setSpacing(12)
         title = QLabel(self.tr(SECTION_TITLES[key]))
         title.setObjectName("pageTitle")
-        changes = QLabel()
-        changes.setWordWrap(True)
-        changes.setTextFormat(Qt.TextFormat.PlainText)
-        frame = QFrame()
-        frame.setObjectName("changes")
-        QVBoxLayout(frame).addWidget(changes)
-        frame.hide()
-        self.changes[key], self.change_frames[key] = changes, frame
+        summary = ChangeSummary()  # fixed height: growing, it pushed the page under the pointer
+        self.changes[key], self.change_frames[key] = summary, summary
         layout.addWidget(title)
-        layout.addWidget(frame)
+        layout.addWidget(summary)
         self._page_layouts[key] = layout
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -225,6 +220,7 @@ class PlanEditor(QWidget):
         self._show_notice()
         for key in self.built:
             self._load_step(key)
+            self.built[key].reset_view()  # at its top, cursor in its first field: nothing carried over
         self._show_states()  # after loading: until then a built step held the last person's plan
         for key in SECTION_TYPES:
             self._show_changes(key)
@@ -239,6 +235,7 @@ class PlanEditor(QWidget):
         else:
             self.clock.start(self.navigator.current_key())
             self.save_state.emit(self.tr("All changes saved"))
+        self.opened.emit()
 
     def _set_read_only(self, on: bool) -> None:
         """Switch between editing and viewing: steps built for the other mode are thrown away."""
@@ -252,17 +249,10 @@ class PlanEditor(QWidget):
         self.built.clear()
 
     def _show_notice(self) -> None:
-        if not self.read_only:
-            self.notice.hide()
-            return
-        text = self.tr("Read-only: you can view and print this plan.")
-        if self.plan is None:
-            text += " " + self.tr("No plan has been written for this person yet.")
-        elif self.plan.status is PlanStatus.DRAFT:
-            text += " " + self.tr("It is a draft that has not been agreed yet.")
-        self.notice.setText(text)
-        self.notice.setAccessibleName(text)
-        self.notice.show()
+        declined = self.person is not None and self.person.summary.declined_written_plan
+        self.mode_bar.show_for(
+            self.plan, read_only=self.read_only, can_edit=self.session.actor.can_edit_plans, declined=declined
+        )
 
     def _start_of(self, key: str) -> Section | None:
         """The section as this review draft started it; None for a new plan or a read-only view."""
@@ -292,24 +282,15 @@ class PlanEditor(QWidget):
             self._show_changes(key)
 
     def _show_banner(self) -> None:
-        if self.person is None:
-            return
-        s = self.person.summary
-        nhs = format_nhs_number(s.nhs_number) if s.nhs_number else self.tr("no NHS number")
-        if self.read_only:
-            if self.plan is None:
-                mode = self.tr("No plan yet")
-            elif self.plan.status is PlanStatus.AGREED:
-                mode = self.tr("Agreed plan, version {0}").format(self.plan.version_number)
-            else:
-                mode = self.tr("Draft plan, not yet agreed")
-        elif self.plan is not None and self.plan.base_id:
-            when = self.base.agreed_at.strftime("%d/%m/%Y") if self.base and self.base.agreed_at else "…"
-            mode = self.tr("Review of the plan agreed on {0}").format(when)
-        else:
-            mode = self.tr("New plan")
-        born = s.date_of_birth.strftime("%d/%m/%Y")
-        self.banner.setText(f"{s.display_name}   ·   {self.tr('Born')} {born}   ·   NHS {nhs}   ·   {mode}")
+        if self.person is not None:
+            self.banner.setText(
+                self.mode_bar.banner_text(self.person, self.plan, self.base, read_only=self.read_only)
+            )
+
+    def person_changed(self, person: PersonRecord) -> None:
+        """The person's own details were edited: the banner shows them at once."""
+        self._person_saved(person)
+        self._show_banner()
 
     def close_plan(self) -> None:
         self.flush()
@@ -395,25 +376,16 @@ class PlanEditor(QWidget):
             self.flush()
 
     def _show_changes(self, key: str) -> None:
-        label, frame = self.changes[key], self.change_frames[key]
+        summary = self.changes[key]
         if self.base is None:
-            frame.hide()
+            summary.hide()
             return
         section = self.built[key].section() if key in self.built else self._content.section(key)
         # Against what the review started with: last time's scores were not carried (they are shown as
         # "Last time"), so they are not listed as removed; today's answers show as added.
         start = with_section(self.base.content, key, carried_section(self.base.content.section(key)))
         current = with_section(start, key, section)
-        diff = next(d for d in diff_plans(start, current) if d.key == key)
-        if not diff.changes:
-            label.setText(self.tr("No changes since the last agreed plan."))
-        else:
-            words = {"added": self.tr("Added"), "removed": self.tr("Removed"), "changed": self.tr("Changed")}
-            lines = [f"• {words[c.kind]}: {c.label}" for c in diff.changes[:8]]
-            if len(diff.changes) > 8:
-                lines.append(self.tr("…and {0} more").format(len(diff.changes) - 8))
-            label.setText(self.tr("Changed since the last agreed plan:") + "\n" + "\n".join(lines))
-        frame.show()
+        summary.show_changes(next(d for d in diff_plans(start, current) if d.key == key).changes)
 
     # ---- navigation -----------------------------------------------------------------------------------
 

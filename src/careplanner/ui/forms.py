@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from functools import partial
 from typing import Any, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from careplanner.ui import wheel_guard
+from careplanner.ui import date_today, wheel_guard
 from careplanner.ui.fields import Field, enum_label, format_date, parse_date, tr
 
 
@@ -53,6 +55,8 @@ class DataForm(QWidget):
         self._fields = fields
         self._widgets: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
+        self._rows: dict[str, QHBoxLayout] = {}  # a date field's row: the field, Today, room beside
+        self._holders: dict[str, QVBoxLayout] = {}
         self._loading = False
         # Labels above their fields (as NHS and GOV.UK forms do), in a box layout that wraps long labels
         # properly: never clipped at any width or font size.
@@ -71,7 +75,14 @@ class DataForm(QWidget):
             box = QVBoxLayout(holder)
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
-            box.addWidget(widget)
+            if f.kind == "date":
+                row, self._rows[f.name] = date_today.with_today(
+                    cast(QLineEdit, widget), tr(f.label), partial(self._put_today, f.name)
+                )
+                box.addWidget(row)
+            else:
+                box.addWidget(widget)
+            self._holders[f.name] = box
             if f.hint:
                 hint = QLabel(tr(f.hint))
                 hint.setObjectName("hint")
@@ -145,6 +156,20 @@ class DataForm(QWidget):
             widget = line
         widget.setAccessibleName(name)
         return widget
+
+    def _put_today(self, name: str) -> None:
+        cast(QLineEdit, self._widgets[name]).setText(format_date(date_today.today()))
+        self._check_date(name, date_today.today())
+        self._edited()
+
+    def beside(self, name: str) -> QHBoxLayout:
+        """The row of a date field (the field, its Today button): a step may add to it."""
+        return self._rows[name]
+
+    def under(self, name: str, widget: QWidget) -> None:
+        """Show `widget` under a field, above its error message (e.g. a suggestion and its reasons)."""
+        box = self._holders[name]
+        box.insertWidget(box.indexOf(self._errors[name]), widget)
 
     def _edited(self, *_: object) -> None:
         if not self._loading:

@@ -2,11 +2,17 @@
 
 The list shows one line per item; the form below edits the selected one. Everything works from the
 keyboard: Alt+N adds, Delete removes (in the list), Alt+Up / Alt+Down move the selected item.
+
+Nothing moves under the pointer: the buttons sit above the list, and the list keeps one height
+(scrolling inside) however many items it holds. A removal can be undone ("Goal removed — Undo", or
+Ctrl+Z outside text fields: `ui/undo_bar.py`), putting the item back exactly, nested lists and all.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -22,8 +28,11 @@ from PySide6.QtWidgets import (
 
 from careplanner.ui.fields import Field, tr
 from careplanner.ui.forms import DataForm
+from careplanner.ui.undo_bar import Removal, UndoBar
 
 log = logging.getLogger("careplanner.ui.list_editor")
+VISIBLE_ROWS = 4  # the list's fixed height; more items scroll inside it
+_states = itertools.count(1)  # list states, unique across lists (see ListEditor._state)
 
 
 class ListEditor(QWidget):
@@ -42,18 +51,23 @@ class ListEditor(QWidget):
         name = tr(spec.label)
         self.setAccessibleName(name)
 
-        self.list = QListWidget()
+        # Which items the list holds: a fresh number on each load and each shift of rows, so an undo
+        # can tell that its list still shows what the item was removed from (see _removal).
+        self._state = next(_states)
+        # Made with this parent in Tab order (the list, then its buttons, then the form); laid out
+        # with the buttons above the list, where growing lists never push them.
+        self.list = QListWidget(self)
         self.list.setAccessibleName(tr("{0}: list").format(name))
         self._row_height = self.list.fontMetrics().lineSpacing() + 6
         self.list.currentRowChanged.connect(self._row_changed)
         self._nouns = spec.nouns or spec.noun + "s"
-        self.empty = QLabel(tr("No {0} yet — add one").format(tr(self._nouns)))
+        self.empty = QLabel(tr("No {0} yet — add one").format(tr(self._nouns)), self)
         self.empty.setObjectName("emptyState")
 
-        self.add_button = QPushButton(tr("Add {0}").format(tr(spec.noun)))
-        self.remove_button = QPushButton(tr("Remove"))
-        self.up_button = QPushButton(tr("Move up"))
-        self.down_button = QPushButton(tr("Move down"))
+        self.add_button = QPushButton(tr("Add {0}").format(tr(spec.noun)), self)
+        self.remove_button = QPushButton(tr("Remove"), self)
+        self.up_button = QPushButton(tr("Move up"), self)
+        self.down_button = QPushButton(tr("Move down"), self)
         for button, tip in (
             (self.add_button, "Alt+N"),
             (self.remove_button, "Delete"),
@@ -75,16 +89,16 @@ class ListEditor(QWidget):
 
         self.form = DataForm(spec.fields)
         self.form.changed.connect(self._form_edited)
-        self.form_box = QWidget()
+        self.form_box = QWidget(self)
         inner = QVBoxLayout(self.form_box)
         inner.setContentsMargins(16, 4, 0, 4)
         inner.addWidget(self.form)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
         layout.addWidget(self.empty)
         layout.addWidget(self.list)
-        layout.addLayout(buttons)
         layout.addWidget(self.form_box)
 
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
@@ -121,6 +135,10 @@ class ListEditor(QWidget):
         return tuple(self._items)
 
     def set_items(self, items: tuple[Any, ...]) -> None:
+        self._state = next(_states)
+        bar = UndoBar.existing(self) if self._outer() is None and self.window() is not self else None
+        if bar is not None:
+            bar.forget(self)  # another plan (or person) is shown: its removals cannot come back here
         self._loading = True
         try:
             self._items = list(items)
@@ -172,18 +190,89 @@ class ListEditor(QWidget):
         self.changed.emit()
         self.focus_form()
 
+    def append(self, item: Any) -> None:
+        """Add a ready-made item (from the directory, a template) at the end and select it. Unlike a
+        reload, removals from this list can still be undone afterwards."""
+        if self.read_only:
+            return
+        self._items.append(item)
+        self._show_rows(lambda: self.list.addItem(self._describe(item)), len(self._items) - 1)
+        self.changed.emit()
+
     def focus_form(self) -> None:
         self.form.widget(self._spec.fields[0].name).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def remove_current(self) -> None:
+        """Remove the selected item; the window's undo bar offers it back ("Goal removed — Undo")."""
         row = self.current_index()
         if row < 0 or self.read_only:
             return
-        del self._items[row]
-        self.list.takeItem(row)
-        self._refresh()
+        item = self._items.pop(row)
+        before, self._state = self._state, next(_states)
+        self._show_rows(lambda: self.list.takeItem(row), min(row, len(self._items) - 1))
         self.changed.emit()
         self.list.setFocus()
+        if self.window() is not self:
+            noun = tr(self._spec.noun)
+            noun = noun[:1].upper() + noun[1:]
+            UndoBar.of(self).push(
+                Removal(
+                    tr("{0} removed").format(noun),
+                    tr("{0} put back").format(noun),
+                    self._removal(row, item, before),
+                    self._root(),
+                )
+            )
+
+    def _removal(self, row: int, item: Any, before: int) -> Callable[[], bool]:
+        """How to put `item` back at `row`: only while this list shows the items it was removed from.
+
+        A list inside another (a goal's actions) is loaded again whenever another goal is selected; then
+        the goal it came from is selected again first, provided the outer list has not changed shape."""
+        after = self._state
+        outer = self._outer()
+        outer_row = outer.current_index() if outer is not None else -1
+        outer_state = outer._state if outer is not None else 0
+
+        def restore() -> bool:
+            if self.read_only:
+                return False
+            if self._state != after:
+                if outer is None or outer._state != outer_state or not 0 <= outer_row < len(outer._items):
+                    return False
+                outer.select(outer_row)
+            at = min(row, len(self._items))
+            self._items.insert(at, item)
+            self._state = before  # the list is as it was before the removal: older undos still fit
+            self._show_rows(lambda: self.list.insertItem(at, self._describe(item)), at)
+            self.changed.emit()
+            self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+
+        return restore
+
+    def _show_rows(self, change: Callable[[], object], current: int) -> None:
+        """Take a row out of (or put one into) the list, then select `current` and show it in the form.
+        The list's own selection signals are held meanwhile: Qt moves the selection while the row is
+        going, when the list and the items disagree for a moment."""
+        self.list.blockSignals(True)
+        try:
+            change()
+            self.list.setCurrentRow(current)
+        finally:
+            self.list.blockSignals(False)
+        self._row_changed(self.current_index())
+
+    def _outer(self) -> ListEditor | None:
+        """The list this one sits in (a goal's actions sit in the goals list), if any."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, ListEditor):
+            parent = parent.parentWidget()
+        return parent
+
+    def _root(self) -> ListEditor:
+        outer = self._outer()
+        return self if outer is None else outer._root()
 
     def move_current(self, step: int) -> None:
         row = self.current_index()
@@ -191,6 +280,7 @@ class ListEditor(QWidget):
         if row < 0 or self.read_only or not 0 <= target < len(self._items):
             return
         self._items[row], self._items[target] = self._items[target], self._items[row]
+        self._state = next(_states)
         self._loading = True
         try:
             self.list.item(row).setText(self._describe(self._items[row]))
@@ -223,7 +313,7 @@ class ListEditor(QWidget):
         row = self.current_index()
         self.empty.setVisible(not has_items)
         self.list.setVisible(has_items)
-        self.list.setFixedHeight(min(max(len(self._items), 2), 6) * self._row_height + 8)
+        self.list.setFixedHeight(VISIBLE_ROWS * self._row_height + 8)
         self.form_box.setVisible(row >= 0)
         self.remove_button.setEnabled(row >= 0)
         self.up_button.setEnabled(row > 0)

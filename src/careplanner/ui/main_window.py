@@ -16,14 +16,18 @@ from careplanner.services.container import Services
 from careplanner.services.plan_data import PlanVersion
 from careplanner.services.presence import ClaimedOpen
 from careplanner.services.users import Actor
+from careplanner.ui.agree_footer import AgreeFooter
 from careplanner.ui.agreement import Agreement
 from careplanner.ui.discard_draft import DraftDiscard
 from careplanner.ui.editor import PlanEditor
 from careplanner.ui.patient_list import PatientListPage
+from careplanner.ui.person_details import PersonDetails
 from careplanner.ui.person_dialog import NewPersonDialog
+from careplanner.ui.plan_history import PlanHistory
 from careplanner.ui.presence_banner import PlanSharing
 from careplanner.ui.server_status import ServerLink
 from careplanner.ui.session import UserSession
+from careplanner.ui.shortcuts_help import StepShortcuts, show_shortcuts
 from careplanner.ui.worker import Worker
 
 log = logging.getLogger("careplanner.ui.window")
@@ -47,6 +51,7 @@ class MainWindow(QMainWindow):
         self.people = PatientListPage(services, self.worker)
         self.editor = PlanEditor(services, session, self.worker)
         self.agreement = Agreement(self.editor)
+        self.agree_footer = AgreeFooter(self.editor, self.agreement)  # sticky: summary and Agree
         self.stack = QStackedWidget()
         self.stack.addWidget(self.people)
         self.stack.addWidget(self.editor)
@@ -75,7 +80,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._show_user()
-        self.people.open_requested.connect(self.open_person)
+        self.people.open_requested.connect(self.view_person)  # to read first: Start review writes
         self.people.new_requested.connect(self.new_person)
         self.editor.save_state.connect(self.save_label.setText)
         self.editor.clock.ticked.connect(self._show_clock)
@@ -86,6 +91,8 @@ class MainWindow(QMainWindow):
         # The practice server: who else has a plan open, Connected / Not connected, live lists.
         self.sharing = PlanSharing(self)
         self.server = ServerLink(self)
+        self.plan_history = PlanHistory(self)  # Start review, plan history, compare (ui/plan_history.py)
+        self.person_details = PersonDetails(self)  # Person → Edit the person's details…
         self._restore()
         self.people.run_query()
 
@@ -129,6 +136,7 @@ class MainWindow(QMainWindow):
         for action in (self.next_action, self.prev_action, self.agree_action):
             self.plan_menu.addAction(action)
         self.discard = DraftDiscard(self)  # Plan → Discard this draft… (ui/discard_draft.py)
+        self.step_keys = StepShortcuts(self, self.editor, self.plan_menu)  # Ctrl+1 … Ctrl+7
         self.plan_menu.addSeparator()
         self.plan_menu.addAction(self.discard.action)
         self.plan_menu.aboutToShow.connect(self.discard.refresh)
@@ -179,26 +187,33 @@ class MainWindow(QMainWindow):
 
         def created() -> None:
             if dialog.created is not None:
-                self.open_person(dialog.created.id)
+                self.view_person(dialog.created.id)  # "Start a plan" is one click: adding starts nothing
 
         dialog.accepted.connect(created)
         dialog.open()
 
-    def open_person(self, person_id: str, step: str = "", *, take_over: bool = False) -> None:
-        """Open this person: a clinician gets their draft (reopened, or started from the last agreed plan);
-        someone who may not edit plans gets the plan to view and print. One service call, one transaction.
-        `step`: the step to show first (used when the plan is reopened for another user).
+    def open_person(
+        self, person_id: str, step: str = "", *, take_over: bool = False, start: bool = True
+    ) -> None:
+        """Open this person: a clinician gets their draft (reopened, or started from the last agreed plan:
+        "Start review"); someone who may not edit plans gets the plan to view and print. One service call,
+        one transaction. `start=False` (`view_person`) never starts a draft. `step`: the step to show
+        first (used when the plan is reopened for another user).
         On the practice server the draft is claimed in the same call: while a colleague has it open it
         is shown to read, with who has it; `take_over` takes it from them (audited)."""
         consultation, actor = self.services.consultation, self.session.actor
         presence, holder = self.services.presence, self.sharing.keeper.holder
+        opening = consultation.open_for_consultation if start else consultation.open_to_read
         self.statusBar().showMessage(self.tr("Opening…"))
         self.worker.submit(
-            lambda: presence.claim_opened(
-                consultation.open_for_consultation(person_id, actor), actor, holder, take_over=take_over
-            ),
+            lambda: presence.claim_opened(opening(person_id, actor), actor, holder, take_over=take_over),
             lambda claimed: self._opened(claimed, step),
         )
+
+    def view_person(self, person_id: str, step: str = "") -> None:
+        """Open this person from the list: a draft in progress to carry on, else their last agreed plan to
+        read with Start review (ui/plan_view_mode.py). Writes only the "person opened" audit entry."""
+        self.open_person(person_id, step, start=False)
 
     def _opened(self, opened: OpenedPlan | ClaimedOpen, step: str = "") -> None:
         claimed = opened if isinstance(opened, ClaimedOpen) else ClaimedOpen(opened)
@@ -226,7 +241,7 @@ class MainWindow(QMainWindow):
         editor = self.editor
         if self.stack.currentWidget() is editor and editor.person is not None:
             editor.flush()  # saved as the user who typed it, before the plan changes hands
-            self.open_person(editor.person.id, editor.navigator.current_key())
+            self.open_person(editor.person.id, editor.navigator.current_key(), start=not editor.read_only)
 
     def _plan_finished(self, version: PlanVersion) -> None:
         if version.version_number is not None:
@@ -263,15 +278,8 @@ class MainWindow(QMainWindow):
         open_practice_server_dialog(self)
 
     def show_shortcuts(self) -> None:
-        QMessageBox.information(
-            self,
-            self.tr("Keyboard shortcuts"),
-            self.tr(
-                "Ctrl+F  find a person\nCtrl+N  new person\nCtrl+R  recall list\nAlt+Left  back to people\n"
-                "Ctrl+PgDown / Ctrl+PgUp  next / previous step\nCtrl+Shift+A  agree and share\n"
-                "In lists: Alt+N add, Delete remove, Alt+Up / Alt+Down move"
-            ),
-        )
+        """F1: every shortcut, read from the window's own actions (ui/shortcuts_help.py)."""
+        self.shortcuts_dialog = show_shortcuts(self)
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -55,6 +55,19 @@ def matches(person: PersonSummary, text: str) -> bool:
     return bool(words) and all(any(t.startswith(w) for t in tokens) for w in words)
 
 
+def query_key(text: str, list_filter: str) -> tuple[str, str]:
+    """What a search means, as the people service reads it: the NHS number digits, the date of birth or
+    the folded name words. Two texts with one key ("smith", "Smith ") find the same people."""
+    query = text.strip()
+    digits = query.replace(" ", "").replace("-", "")
+    if digits.isdigit() and len(digits) >= 3:
+        return ("nhs:" + digits, list_filter)
+    as_date = _date_query(query)
+    if as_date is not None:
+        return ("born:" + as_date.isoformat(), list_filter)
+    return ("words:" + " ".join(query_words(query)), list_filter)
+
+
 class PatientTableModel(QAbstractTableModel):
     """Signals: loaded(int) with the number of people matching, after each new search."""
 
@@ -69,6 +82,7 @@ class PatientTableModel(QAbstractTableModel):
         self._total = 0
         self._query = ("", "all")
         self._shown = ""
+        self._shown_key: tuple[str, str] | None = None  # what the rows on show answer (see query_key)
         self._generation = 0
         self._fetching = False
         self.headers = [
@@ -83,6 +97,15 @@ class PatientTableModel(QAbstractTableModel):
     # ---- loading --------------------------------------------------------------------------------------
 
     def set_query(self, text: str, list_filter: str) -> None:
+        """Search again. A keystroke that leaves the meaning as it was (a space, a capital) keeps the rows
+        and the count on show; the same text again (a refresh) reads them afresh."""
+        key = query_key(text, list_filter)
+        if key == self._shown_key and text != self._query[0] and not self._fetching:
+            self._generation += 1  # any search still running answers an older text
+            self._query = (text, list_filter)
+            self._shown = text
+            self.loaded.emit(self._total)
+            return
         self._generation += 1
         generation, self._query = self._generation, (text, list_filter)
         people = self._services.people
@@ -91,9 +114,10 @@ class PatientTableModel(QAbstractTableModel):
             if list_filter == RECALL:
                 rows = [p for p in people.reviews_due(within_days=30) if matches(p, text)]
                 return len(rows), rows
-            return people.count(text, list_filter=list_filter), people.search(
-                text, list_filter=list_filter, offset=0, limit=PAGE
-            )
+            rows = people.search(text, list_filter=list_filter, offset=0, limit=PAGE)
+            # A page that is not full is everyone: counted without asking the store again.
+            total = len(rows) if len(rows) < PAGE else people.count(text, list_filter=list_filter)
+            return total, rows
 
         self._fetching = True
         self._worker.submit(load, lambda result: self._reset(generation, result))
@@ -107,6 +131,7 @@ class PatientTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._total, self._rows = result
         self._shown = self._query[0]
+        self._shown_key = query_key(*self._query)
         self._cells = [self._texts(p) for p in self._rows]
         self._fetching = False
         self.endResetModel()

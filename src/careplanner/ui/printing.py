@@ -109,6 +109,7 @@ class DocumentActions(QObject):
         self._add("pdf", tr("Save the person's copy as P&DF…"), self.save_person_copy, "Ctrl+Shift+S")
         self._add("large", tr("Print a &large-print copy…"), lambda: self.print_person_copy(large_print=True))
         self._add("easy", tr("Print an eas&y-read copy…"), lambda: self.print_person_copy(easy_read=True))
+        self._add("welsh", tr("Print in &Welsh (Cymraeg)…"), lambda: self.print_person_copy(language="cy"))
         self._add("card", tr("Print the &emergency card only…"), self.print_emergency_card)
         self._add("summary", tr("Print the &clinician summary…"), self.print_clinician_summary)
         self._add("letter", tr("Print a preparation &letter…"), self.print_preparation_letter)
@@ -173,13 +174,20 @@ class DocumentActions(QObject):
 
     # ---- the actions ---------------------------------------------------------------------------------
 
-    def print_person_copy(self, large_print: bool | None = None, easy_read: bool | None = None) -> None:
+    def print_person_copy(
+        self, large_print: bool | None = None, easy_read: bool | None = None, language: str | None = None
+    ) -> None:
         if (person_id := self._person()) is None:
             return
         exports, actor, plan_id = self._services.exports, self._session.actor, self._current_plan()
         self._print(
             lambda: exports.person_copy_pdf(
-                person_id, actor, large_print=large_print, easy_read=easy_read, plan_id=plan_id
+                person_id,
+                actor,
+                large_print=large_print,
+                easy_read=easy_read,
+                language=language,
+                plan_id=plan_id,
             ),
             self.tr("My care and support plan"),
         )
@@ -276,7 +284,7 @@ def install(window: QWidget, services: Services, session: UserSession) -> Docume
     plan_menu = getattr(window, "plan_menu", None)
     if plan_menu is not None:
         plan_menu.addSeparator()
-        for key in ("print", "pdf", "large", "easy", "card", "summary", "letter"):
+        for key in ("print", "pdf", "large", "easy", "welsh", "card", "summary", "letter"):
             plan_menu.addAction(actions.actions[key])
     file_menu = getattr(window, "file_menu", None)
     if file_menu is not None:

@@ -1,9 +1,10 @@
 """One questionnaire answered in place, scored live with its band; PHQ-9 item 9 raises a safety prompt.
 
-The score follows every change, but the safety prompt waits for a *committed* answer: one picked from
-the open list (mouse or keyboard), confirmed with Return, or still there when the cursor leaves the
-question. Arrowing through the answers of a closed list (or turning the mouse wheel over it) passes
-over "Several days" on the way to another answer; that must not raise a modal prompt mid-way.
+Each item's options are a row of option buttons, answered with one click (`ui/radio_questionnaire.py`).
+The score follows every change, but the safety prompt waits for a *committed* answer: one clicked,
+picked with Space or a digit, confirmed with Return, or still there when the cursor leaves the
+question. Arrowing along a row passes over "Several days" on the way to another answer; that must not
+raise a modal prompt mid-way.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QGroupBox,
     QLabel,
@@ -25,45 +24,7 @@ from PySide6.QtWidgets import (
 
 from careplanner.clinical.enums import QuestionnaireKind
 from careplanner.clinical.questionnaires import ScoreResult, get_questionnaire, score_questionnaire
-
-
-class AnswerBox(QComboBox):
-    """A questionnaire answer. Signals: committed() when the shown answer is the one the clinician
-    chose, as opposed to one passed over while browsing with the arrow keys or the wheel."""
-
-    committed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._browsing = False
-        self.activated.connect(self._activated)
-
-    def _activated(self, _index: int) -> None:
-        if not self._browsing:  # picked from the open list, by mouse or keyboard
-            self.committed.emit()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.committed.emit()
-            event.ignore()
-            return
-        self._browsing = True  # arrows, Page Up/Down, Home/End and letters move through the list
-        try:
-            super().keyPressEvent(event)
-        finally:
-            self._browsing = False
-
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
-        self._browsing = True
-        try:
-            super().wheelEvent(event)
-        finally:
-            self._browsing = False
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
-        super().focusOutEvent(event)
-        if event.reason() != Qt.FocusReason.PopupFocusReason:  # its own list opening is not leaving
-            self.committed.emit()
+from careplanner.ui.radio_questionnaire import AnswerRow
 
 
 class QuestionnaireForm(QGroupBox):
@@ -88,30 +49,26 @@ class QuestionnaireForm(QGroupBox):
         layout.addWidget(stem)
         form = QVBoxLayout()
         form.setSpacing(4)
-        self.combos: list[QComboBox] = []
+        self.rows: list[AnswerRow] = []
         self.last_time_labels: list[QLabel] = []
+        options = [(f"{o.label} ({o.points})", o.points) for o in self.questionnaire.options]
         for number, item in enumerate(self.questionnaire.items, start=1):
-            combo = AnswerBox()
-            combo.addItem(self.tr("Not answered"), None)
-            for option in self.questionnaire.options:
-                combo.addItem(f"{option.label} ({option.points})", option.points)
-            combo.setAccessibleName(self.tr("Question {0}: {1}").format(number, item))
-            combo.setMaximumWidth(340)
-            combo.currentIndexChanged.connect(self._answered)
-            combo.committed.connect(self._committed)
+            row = AnswerRow(options, self.tr("Question {0}: {1}").format(number, item))
+            row.changed.connect(self._answered)
+            row.committed.connect(self._committed)
             label = QLabel(f"{number}. {item}")
             label.setObjectName("fieldLabel")
             label.setWordWrap(True)
-            label.setBuddy(combo)
+            label.setBuddy(row)
             form.addWidget(label)
-            form.addWidget(combo)
+            form.addWidget(row)
             last = QLabel()
             last.setObjectName("hint")
             last.setWordWrap(True)
             last.hide()
             form.addWidget(last)
             form.addSpacing(6)
-            self.combos.append(combo)
+            self.rows.append(row)
             self.last_time_labels.append(last)
         layout.addLayout(form)
         self.score_label = QLabel()
@@ -143,7 +100,7 @@ class QuestionnaireForm(QGroupBox):
         self._show(self.result())
 
     def answers(self) -> tuple[int | None, ...]:
-        return tuple(c.currentData() for c in self.combos)
+        return tuple(row.value() for row in self.rows)
 
     def has_answers(self) -> bool:
         return any(a is not None for a in self.answers())
@@ -151,8 +108,8 @@ class QuestionnaireForm(QGroupBox):
     def set_answers(self, answers: tuple[int | None, ...]) -> None:
         self._loading = True
         try:
-            for combo, answer in zip(self.combos, list(answers) + [None] * len(self.combos), strict=False):
-                combo.setCurrentIndex(max(0, combo.findData(answer)))
+            for row, answer in zip(self.rows, list(answers) + [None] * len(self.rows), strict=False):
+                row.set_value(answer)
         finally:
             self._loading = False
         result = self.result()
@@ -164,7 +121,7 @@ class QuestionnaireForm(QGroupBox):
 
         `when` is the date as shown ("30/11/2026"), or "" when unknown."""
         head = self.tr("Last time ({0})").format(when) if when else self.tr("Last time")
-        for label, text in zip(self.last_time_labels, list(items) + [""] * len(self.combos), strict=False):
+        for label, text in zip(self.last_time_labels, list(items) + [""] * len(self.rows), strict=False):
             label.setText(f"{head}: {text}" if text else "")
             label.setAccessibleName(label.text())
             label.setVisible(bool(text))

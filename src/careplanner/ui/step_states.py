@@ -31,12 +31,14 @@ def state_of(key: str, section: Section, start: Section | None = None, *, agreed
     forward from the last agreed plan), None for a new plan. `agreed`: the plan shown is agreed."""
     if key == "sharing" and agreed:
         return AGREED
+    cls = step_class(key)  # what the app filled in itself (the clinician's own name) is not progress
+    section, start = cls.for_marks(section), None if start is None else cls.for_marks(start)
     if section == SECTION_TYPES[key]():
         return EMPTY
     if start is not None and section == start:
         return CARRIED
     # "Agree and share" is finished by agreeing, never by filling it in.
-    complete = key != "sharing" and step_class(key).is_complete(section)
+    complete = key != "sharing" and cls.is_complete(section)
     if not complete:
         return STARTED
     return REVIEWED if start is not None else COMPLETE

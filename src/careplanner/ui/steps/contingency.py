@@ -123,6 +123,7 @@ class ContingencyStep(StepWidget):
         if self._templates_loaded:
             return
         self._templates_loaded = True
+        self.template_box.addItem(self.tr("Choose a template…"), None)
         for entry in self.context.services.templates.list():
             self.template_box.addItem(entry.template.name, entry)
 
@@ -137,10 +138,7 @@ class ContingencyStep(StepWidget):
             return
         services = self.context.services
         plan = services.templates.to_contingency(entry, services.practice.get(), self._current_medicines())
-        items = self.plans.items()
-        self.plans.set_items((*items, plan))
-        self.plans.select(len(items))
-        self.plans.changed.emit()
+        self.plans.append(plan)
         self.plans.focus_form()
 
     def _current_medicines(self) -> tuple[MedicineData, ...]:
@@ -174,6 +172,11 @@ class ContingencyStep(StepWidget):
     def _contacts_of(self, index: int | None) -> tuple[ContingencyContactData, ...]:
         plans = self.plans.items()
         return plans[index].contacts if index is not None and 0 <= index < len(plans) else ()
+
+    def clear_transient(self) -> None:
+        """Another person: no template stays picked from the last one."""
+        super().clear_transient()
+        self.template_box.setCurrentIndex(0)
 
     def load(self, section: Any) -> None:
         assert isinstance(section, ContingencySection)

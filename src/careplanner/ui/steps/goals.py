@@ -214,6 +214,12 @@ class GoalsStep(StepWidget):
             self.outcome_rows.append((lineage, status, outcome))
         self.outcomes.setVisible(bool(self.outcome_rows))
 
+    def first_field(self) -> QWidget | None:
+        """At a review, last time's first goal (its outcome is asked first); else the goals list."""
+        if getattr(self, "outcome_rows", None) and not self.outcomes.isHidden():
+            return self.outcome_rows[0][1]
+        return super().first_field()
+
     def _outcome_edited(self, lineage: str) -> None:
         for lin, status, outcome in self.outcome_rows:
             if lin != lineage:

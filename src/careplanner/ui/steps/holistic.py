@@ -139,7 +139,7 @@ class HolisticStep(StepWidget):
             short = self.forms[FULL[kind]].answers()
             full.set_answers(short)
         full.show()
-        full.combos[len(self.forms[FULL[kind]].combos)].setFocus()
+        full.rows[len(self.forms[FULL[kind]].rows)].setFocus()
         self.changed.emit()
 
     def _show_safety_record(self) -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from careplanner.clinical.enums import AgreedWith, PlanStatus, UserRole
 from careplanner.services.auth import ROLE_NAMES
 from careplanner.services.consultation import ChecklistItem, blocking_items, plan_checklist
+from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import (
     AdditionalPlanData,
     CareTeamData,
@@ -32,12 +33,14 @@ from careplanner.services.plan_data import (
     PlanVersion,
     SharingSection,
 )
+from careplanner.services.users import Actor
 from careplanner.ui.fields import Field, format_date, tr
 from careplanner.ui.forms import DataForm
 from careplanner.ui.list_editor import ListEditor
 from careplanner.ui.read_only import EDIT_ONLY
 from careplanner.ui.steps.base import StepContext, StepWidget
 from careplanner.ui.steps.checklist_view import fill_checklist
+from careplanner.ui.worker import Worker
 
 SHARING = (
     Field("review_date", "Review date", "date", past_ok=False),
@@ -57,6 +60,7 @@ SHARING = (
     Field("other_documents", "Other documents or plans", "long"),
     Field("copies_given_to", "Copies given to", "long"),
 )
+PROFESSIONAL = ("performing_professional_name", "performing_professional_role", "performing_professional_id")
 CARE_TEAM = Field(
     "care_team",
     "Care team",
@@ -159,12 +163,15 @@ class SharingStep(StepWidget):
         self.checklist_box.setProperty(EDIT_ONLY, True)
 
         self.form = self.add_form("sharing", DataForm(SHARING))
-        suggest = QPushButton(self.tr("Suggest a review date"))
-        suggest.clicked.connect(self.suggest_requested)
+        # Beside the review date it fills, with its reasons under it (it was a screen further down).
+        self.suggest_button = QPushButton(self.tr("Suggest a review date"))
+        self.suggest_button.clicked.connect(self.suggest_requested)
+        self.form.beside("review_date").insertWidget(2, self.suggest_button)
         self.suggestion = QLabel()
         self.suggestion.setWordWrap(True)
         self.suggestion.setObjectName("hint")
-        self.group(self.tr("Review, coordination and consent"), self.form, suggest, self.suggestion)
+        self.form.under("review_date", self.suggestion)
+        self.group(self.tr("Review, coordination and consent"), self.form)
         self.care_team = self.add_list("care_team", ListEditor(CARE_TEAM))
         self.contacts = self.add_list("personal_contacts", ListEditor(CONTACTS))
         self.additional = self.add_list("additional_plans", ListEditor(ADDITIONAL))
@@ -232,8 +239,35 @@ class SharingStep(StepWidget):
         )
         self.agree_box.setProperty(EDIT_ONLY, True)
 
+    def bind_person(
+        self, _person: PersonRecord | None, actor: Actor, _worker: Worker, _saved: Callable[[Any], None]
+    ) -> None:
+        """The signed-in clinician writes the plan with the person: "Plan written with", their role and
+        registration number come from their account while the plan has none (typed over as any field).
+        Filled in as an edit of this step, so they are saved with the draft like typing."""
+        current = self._section.sharing
+        if not actor.can_edit_plans or current.performing_professional_name.strip():
+            return
+        values = {
+            "performing_professional_name": actor.display_name,
+            "performing_professional_role": self.tr(ROLE_NAMES[actor.role]),
+            "performing_professional_id": actor.registration_number,
+        }
+        filled = False
+        for name, value in values.items():
+            if value.strip() and not str(getattr(current, name)).strip():
+                self.form.set_value(name, value)
+                filled = True
+        if filled:
+            QTimer.singleShot(0, self, self._prefilled)  # after loading: an edit the editor saves
+
+    def _prefilled(self) -> None:
+        if not self.isHidden():  # a step the editor has thrown away (it changed mode) is hidden
+            self.changed.emit()
+
     def set_read_only(self, plan: PlanVersion | None) -> None:
         """Instead of the check list and the agree controls: who agreed this version, and when."""
+        self.form.load(self._section.sharing)  # what was recorded, never the viewer's own name
         self.agreed_note.setText(agreement_text(plan))
         self.agreed_note.setAccessibleName(self.agreed_note.text())
         self.agreed_box.show()
@@ -339,6 +373,12 @@ class SharingStep(StepWidget):
 
     def review_edit(self) -> QLineEdit:
         return cast(QLineEdit, self.form.widget("review_date"))
+
+    @staticmethod
+    def for_marks(section: Any) -> Any:
+        """The clinician's own name (filled in from the signed-in account) is not progress on this step."""
+        blank = {f: "" for f in PROFESSIONAL}
+        return replace(section, sharing=replace(section.sharing, **blank))
 
     @staticmethod
     def is_complete(section: Any) -> bool:
