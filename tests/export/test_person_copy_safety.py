@@ -94,7 +94,7 @@ def printed(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[list[str], 
 def test_stopped_medicines_print_only_inside_the_whole_stopped_box(
     printed: tuple[list[str], PlanVersion, bool],
 ) -> None:
-    pages, plan, _ = printed
+    pages, _plan, _ = printed
     box_pages = [p for p in pages if STOPPED_HEADING in p]
     assert len(box_pages) == 1, "one stopped box"
     page = box_pages[0]
@@ -113,7 +113,7 @@ def test_stopped_medicines_print_only_inside_the_whole_stopped_box(
 def test_new_and_changed_medicines_say_what_it_means_for_me(
     printed: tuple[list[str], PlanVersion, bool],
 ) -> None:
-    pages, plan, _ = printed
+    pages, _plan, _ = printed
     text = " ".join(pages)
     when = "on 22 November 2026"  # agreed then; a draft says the date it last changed, never "today"
     assert f"NEW — started {when}. {PERSON_NOTES['Furosemide 40mg tablets']}" in text
