@@ -240,12 +240,14 @@ class Proxy:
                         self._waiting[direction] -= 1
                 if link.number not in self._links:
                     return  # cut while held: the bytes die with the link
-                writer.write(data)
-                await writer.drain()
+                # Counted before the write: the far end may read the bytes (on another thread) before
+                # this coroutine runs again, and the count must never trail what arrived.
                 if direction == "up":
                     self.stats.up_bytes += len(data)
                 else:
                     self.stats.down_bytes += len(data)
+                writer.write(data)
+                await writer.drain()
         except (ConnectionError, OSError):
             pass
         finally:
