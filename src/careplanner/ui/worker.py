@@ -40,6 +40,7 @@ class Worker(QObject):
         self._inline = inline
         self._pool = None if inline else ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
         self._pending = 0
+        self._closed = False
         self._done: queue.SimpleQueue[tuple[Any, BaseException | None, tuple[Done | None, Failed | None]]]
         self._done = queue.SimpleQueue()
         self._poll = QTimer(self)
@@ -57,7 +58,13 @@ class Worker(QObject):
     def submit(
         self, call: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
     ) -> None:
-        """Run `call` on the worker; `on_done(result)` or `on_error(exc)` then run on the UI thread."""
+        """Run `call` on the worker; `on_done(result)` or `on_error(exc)` then run on the UI thread.
+
+        After `shutdown` (the app is closing, every queued call has finished) a late timer's call is dropped:
+        nothing is left to save by then, and the thread pool can no longer run it."""
+        if self._closed:
+            log.warning("A background task came after shutdown and was not run")
+            return
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -126,6 +133,7 @@ class Worker(QObject):
 
     def shutdown(self) -> None:
         self.wait()
+        self._closed = True
         if self._pool is not None:
             self._pool.shutdown(wait=True)
 
