@@ -119,8 +119,9 @@ def version_hashes(paths: Paths, passphrase: bytes | None) -> dict[str, str]:
         plans = PlanService(store.sessions)
         out = {}
         for plan_id in ids:
-            # `superseded` changes, by design, when a later version is agreed; nothing else may.
-            plan = dataclasses.replace(plans.get(plan_id), superseded=False)
+            # `superseded` and `replaced_by_version` change, by design, when a later version is agreed;
+            # nothing else may.
+            plan = dataclasses.replace(plans.get(plan_id), superseded=False, replaced_by_version=None)
             out[plan_id] = hashlib.sha256(repr(plan).encode("utf-8")).hexdigest()
         return out
     finally:

@@ -31,3 +31,24 @@ ensure_venv() {
     touch "$stamp"
   fi
 }
+
+ensure_fhir_schema_validator() {
+  # The official FHIR R4 JSON schema validator (npm, pinned in tests/support/package-lock.json) in .tools/node:
+  # the tests check every FHIR export with it as well as with fhir.resources. Node comes from Debian when
+  # missing (as root); the install is redone only when the pinned versions change.
+  command -v node >/dev/null 2>&1 || install_debian_packages nodejs
+  command -v npm >/dev/null 2>&1 || install_debian_packages npm
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "node and npm are needed for the FHIR schema check: install them (Debian: apt-get install nodejs npm)" >&2
+    return 1
+  fi
+  local dir=.tools/node
+  local stamp="$dir/.installed-$(cat tests/support/package.json tests/support/package-lock.json | sha256sum | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    echo "== installing the FHIR schema validator into $dir"
+    rm -rf "$dir" && mkdir -p "$dir"
+    cp tests/support/package.json tests/support/package-lock.json "$dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$stamp"
+  fi
+}

@@ -4,7 +4,7 @@
 # encrypted replica behind its own TCP proxy, against a private PostgreSQL; faults: a long offline stretch,
 # duplicated and reordered pushes, clocks two hours out, the server killed mid-push and mid-pull, a
 # workstation killed between the server's commit and its ack, the server restored from a backup
-# (benchmarks/sync_restore_fault.py: only here, not in CI).
+# (benchmarks/sync_restore_fault.py here; CI runs the short tests/sync/test_faults_restore.py).
 #
 #   ./scripts/sync-faults.sh                 # seeds 1-5, 8 steps of work per round
 #   SEEDS="7 8" STEPS=12 EXAMPLES=300 ./scripts/sync-faults.sh

@@ -8,6 +8,7 @@ install_debian_packages xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools p
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 \
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 postgresql
 ensure_venv test
+ensure_fhir_schema_validator
 
 echo "== ruff"
 .venv/bin/ruff check src tests
@@ -20,4 +21,4 @@ export QT_QPA_PLATFORM=offscreen
 exec dbus-run-session -- bash -c '
   export XDG_DATA_HOME="$(mktemp -d)"
   echo -n "test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
-  exec .venv/bin/python -m pytest -n 2 "$@"' pytest "$@"
+  exec .venv/bin/python -m pytest -n 2 --durations=30 "$@"' pytest "$@"

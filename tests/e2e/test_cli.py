@@ -92,6 +92,8 @@ def test_demo_store_is_made_once_and_marked(tmp_path: Path) -> None:
     assert "synthetic people" in first.stdout
     again = cli("demo", "--no-window", home=tmp_path)
     assert again.stdout == first.stdout
+    # The demo logs where every store logs, so the crash dialog's "see the log file" points at a file.
+    assert (resolve_paths(tmp_path / "demo").log_dir / "careplanner.log").is_file()
     # The demo is known by the mark inside its encrypted file (with its public key), not by its JSON file.
     from careplanner.app import DEMO_PASSPHRASE, open_context
 

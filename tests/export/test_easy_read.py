@@ -4,6 +4,7 @@ communication needs include easy read, and from the command line."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -84,7 +85,8 @@ def test_easy_read_starts_with_the_same_emergency_card_and_is_all_large_type(
         text = " ".join(" ".join(pages).split()).replace(TITLE, "My care and support plan")
         text = text.split("About me")[0].replace("Continued on the next page.", " ")
         text = re.sub(r"listed on page \d+", " ", text)
-        return " ".join(text.split())
+        # Easy read puts one idea on a line where large print runs them on with "; " between.
+        return " ".join(text.replace(";", " ").split())
 
     assert card(easy) == card(large)
     smallest = min(size for _, size, _ in _sizes(easy))
@@ -117,3 +119,83 @@ def test_the_command_line_prints_easy_read(home: Path, tmp_path: Path) -> None: 
     done = cli(home, "export", "--nhs-number", "999 000 1235", "--pdf", str(out), "--easy-read")
     assert done.returncode == 0, done.stderr
     assert TITLE in pdf_text(out.read_bytes(), tmp_path)
+
+
+# Issue 11 residuals: the easy-read card (pages 1 and 2 onward) is not dense — one idea to a line, more
+# room, and a picture beside each of its headings — while saying the same words as the large-print card.
+
+
+def _lines_with_x(pdf: bytes) -> list[list[tuple[float, float, str]]]:
+    """Each page's lines as (y, left-most x, text), top to bottom."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pages: list[list[tuple[float, float, str]]] = []
+    for page in PdfReader(BytesIO(pdf)).pages:
+        runs: dict[float, list[tuple[float, str]]] = {}
+
+        def visit(
+            text: str, cm: list[float], tm: list[float], font: object, size: float, runs: dict = runs
+        ) -> None:
+            if text.strip():
+                y = round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5], 1)
+                runs.setdefault(y, []).append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        lines = [(y, min(x for x, _ in rs), " ".join(t for _, t in rs)) for y, rs in runs.items()]
+        pages.append(sorted(lines, reverse=True))
+    return pages
+
+
+def _card_lines(pdf: bytes) -> list[list[tuple[float, float, str]]]:
+    """The lines of the pages the card fills (up to the page "About me" starts on)."""
+    pages = _lines_with_x(pdf)
+    end = next(i for i, page in enumerate(pages) if any(text == "About me" for _, _, text in page))
+    return pages[:end]
+
+
+@pytest.fixture(scope="module")
+def easy_and_large() -> tuple[bytes, bytes]:
+    person, plan, practice = HARD_CASES["fourteen-medicines"]()
+    return render_easy_read(person, plan, practice), render_person_copy(
+        person, plan, practice, large_print=True
+    )
+
+
+def test_the_easy_read_card_puts_one_idea_on_a_line(easy_and_large: tuple[bytes, bytes]) -> None:
+    easy, large = (_card_lines(pdf) for pdf in easy_and_large)
+    easy_texts = [text for page in easy for _, _, text in page]
+    large_texts = [text for page in large for _, _, text in page]
+    # The zone, what I do, "Who I call:" and each number: each on a line of its own.
+    assert easy_texts.count("Red: I need help now.") == 3
+    assert easy_texts.count("Who I call:") == 7  # every zone with someone to call
+    assert "My GP practice — 0113 496 0123" in easy_texts
+    assert "My allergies:" in easy_texts and "Penicillin — rash all over (moderate)" in easy_texts
+    assert "Who I call:" not in large_texts  # large print runs them on, as before
+
+    def words_per_line(texts: list[str]) -> float:
+        return sum(len(t.split()) for t in texts) / len(texts)
+
+    assert words_per_line(easy_texts) < 0.8 * words_per_line(large_texts)  # the same at HEAD
+    # More room: the easy-read lines are further apart than large print's, at the same type size.
+    gaps = [a[0] - b[0] for page in easy for a, b in itertools.pairwise(page)]
+    large_gaps = [a[0] - b[0] for page in large for a, b in itertools.pairwise(page)]
+    assert min(gaps) > min(large_gaps)
+    # Page 1 is not left half empty: its last line is in the bottom fifth above the footer.
+    footer = pb.footer_room(pb.make_styles(large=True))
+    assert min(y for y, _, _ in easy[0]) - footer < pb.A4[1] / 5
+
+
+def test_each_heading_on_the_easy_read_card_has_its_picture_beside_it(
+    easy_and_large: tuple[bytes, bytes],
+) -> None:
+    easy, large = (_card_lines(pdf) for pdf in easy_and_large)
+    margin = float(pb.PAGE_MARGIN) + 6  # the frame's padding
+
+    def left_of(pages: list[list[tuple[float, float, str]]], heading: str) -> float:
+        return next(x for page in pages for _, x, text in page if text == heading)
+
+    for heading in ("If I get worse", "My COPD", "Decisions for an emergency", "Who coordinates my care"):
+        assert left_of(large, heading) == pytest.approx(margin, abs=1), heading
+        assert left_of(easy, heading) > margin + 30, f"no picture beside {heading!r}"

@@ -3,17 +3,27 @@ before amber before green, fit rules, the card alone, and the readable sizes of 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.platypus import Paragraph
 
 from careplanner.export import pdf_base as pb
-from careplanner.export.emergency_card import CONTINUED_BELOW, render_emergency_card
+from careplanner.export.emergency_card import (
+    CONTINUED_BELOW,
+    Block,
+    card_blocks,
+    card_styles,
+    continued_heading,
+    render_emergency_card,
+)
 from careplanner.export.person_copy import render_person_copy
-from careplanner.export.sample_hard import HARD_CASES, LONG_FAMILY, LONG_FIRST
+from careplanner.export.sample_hard import HARD_CASES, LONG_FAMILY, LONG_FIRST, Case
+from careplanner.services.plan_data import ConditionData
 from tests.export.test_pdf_layout import _page_lines
 from tests.export.test_person_copy_safety import pages_of
 
@@ -141,3 +151,126 @@ def test_a_phone_number_never_breaks_but_a_note_after_it_wraps() -> None:
     marked = pb.phone("0113 496 0555 (Monday to Friday, 8am to 6pm; leave a message)")
     assert "0113\u00a0496\u00a00555" in marked
     assert " (Monday to Friday," in marked  # ordinary spaces: the note can wrap between words
+
+
+# Issue 11 residuals: the card names my conditions and where my medicines are, and a page it runs on to
+# says which part continues.
+
+
+def _hardest_with_a_past_condition() -> Case:
+    """The richest, hardest plan (fourteen medicines, three plans) with a resolved condition added."""
+    person, plan, practice = HARD_CASES["fourteen-medicines"]()
+    medical = plan.content.medical
+    past = ConditionData("Fractured wrist", "", "My broken wrist", clinical_status="resolved")
+    content = dataclasses.replace(
+        plan.content, medical=dataclasses.replace(medical, conditions=(*medical.conditions, past))
+    )
+    return person, dataclasses.replace(plan, content=content), practice
+
+
+@pytest.fixture(scope="module")
+def hardest_copies() -> dict[str, bytes]:
+    person, plan, practice = _hardest_with_a_past_condition()
+    return {
+        "standard": render_person_copy(person, plan, practice, large_print=False),
+        "large": render_person_copy(person, plan, practice, large_print=True),
+        "card": render_emergency_card(person, plan, practice, large_print=False),
+        "card large": render_emergency_card(person, plan, practice, large_print=True),
+    }
+
+
+def test_the_card_names_my_current_conditions_and_the_page_my_medicines_are_on(
+    hardest_copies: dict[str, bytes], tmp_path: Path
+) -> None:
+    _, plan, _ = _hardest_with_a_past_condition()
+    current = [c.plain_name for c in plan.content.medical.conditions if not c.is_history]
+    assert len(current) == 4
+    pages = pages_of(hardest_copies["standard"], tmp_path)
+    first = pages[0]
+    # One page in standard print, and the conditions in full, after the allergies and before the zones.
+    assert CONTINUED_BELOW not in first
+    conditions = "My conditions: " + "; ".join(current)
+    assert conditions in first
+    assert first.index("My allergies") < first.index(conditions) < first.index("If I get worse")
+    assert "My broken wrist" not in first  # a past condition is not one I have now
+    page = re.search(r"My medicines are listed on page (\d+)\.", first)
+    assert page and "The medicines I take now" in pages[int(page.group(1)) - 1]
+    # The card alone is one page, names the same conditions and says where the medicines are.
+    alone = pages_of(hardest_copies["card"], tmp_path)
+    assert len(alone) == 1
+    assert conditions in alone[0] and "My medicines are listed in my care and support plan." in alone[0]
+
+
+def test_the_large_print_card_names_my_conditions_within_two_pages_never_splitting_a_zone(
+    hardest_copies: dict[str, bytes], tmp_path: Path
+) -> None:
+    for kind in ("large", "card large"):
+        pdf = hardest_copies[kind]
+        pages = pages_of(pdf, tmp_path)
+        card = pages[:2]
+        joined = " ".join(card)
+        assert "My conditions: COPD" in joined and "Arthritis in my knees" in joined, kind
+        assert "My named coordinator:" in joined and "Next of kin:" in joined, kind
+        if kind == "card large":
+            assert len(pages) <= 2
+        # Never split inside a zone: every zone's words are whole on one page.
+        for zone in ("Red: I need help now.", "Amber: I am getting worse.", "Green: I feel well."):
+            assert sum(page.count(zone) for page in card) == 3, (kind, zone)
+        for page in card:
+            for start in (m.start() for m in re.finditer("Red: I need help now", page)):
+                assert "Who I call:" in page[start:], (kind, "a red zone ends its page before its numbers")
+
+
+@pytest.mark.parametrize(
+    ("case", "language", "large", "first_line"),
+    [
+        # Who coordinates my care runs on: at HEAD the heading said "If I get worse (continued)".
+        ("no-contingency", "en-GB", True, "Who coordinates my care (continued)"),
+        # Decisions for an emergency run on in the Welsh copy of a long name.
+        ("long-name", "cy", False, "Penderfyniadau ar gyfer argyfwng (parhad)"),
+        # A plan runs on part-way through: the plan is named.
+        ("three-plans", "en-GB", True, "My heart failure (continued)"),
+    ],
+)
+def test_a_page_the_card_runs_on_to_names_what_continues(
+    case: str, language: str, large: bool, first_line: str, tmp_path: Path
+) -> None:
+    person, plan, practice = HARD_CASES[case]()
+    pages = pages_of(
+        render_emergency_card(person, plan, practice, large_print=large, language=language), tmp_path
+    )
+    assert len(pages) == 2
+    assert pages[1].startswith(first_line)
+    section = first_line.rsplit(" (", 1)[0]
+    assert section in pages[0]  # the part that continues began on page 1
+
+
+def test_the_continued_heading_names_the_part_or_the_card() -> None:
+    _, plan, practice = HARD_CASES["three-plans"]()
+    s = card_styles(pb.make_styles(large=True))
+    blocks = card_blocks(plan, practice, s, medicines_on_page=True)
+    by_text = {_words(b): b for b in blocks}
+    title = "My care and support plan"
+
+    def heading_for(starts: str) -> str:
+        return continued_heading(next(b for text, b in by_text.items() if text.startswith(starts)), title)
+
+    assert (
+        heading_for("Amber: I am getting worse. I ring the heart failure") == "My heart failure (continued)"
+    )
+    assert heading_for("My heart failure") == "If I get worse (continued)"  # a new plan begins
+    assert heading_for("If I get worse") == f"{title} (continued)"
+    assert heading_for("Decisions for an emergency") == f"{title} (continued)"
+    assert heading_for("Going into hospital") == "Decisions for an emergency (continued)"
+    assert heading_for("Next of kin") == "Who coordinates my care (continued)"
+
+
+def _words(block: Block) -> str:
+    out = []
+    for f in block.flowables:
+        for inner in getattr(f, "_cellvalues", [[f]]):
+            for cell in inner:
+                for item in cell if isinstance(cell, list) else [cell]:
+                    if isinstance(item, Paragraph):
+                        out.append(item.getPlainText())
+    return " ".join(out)

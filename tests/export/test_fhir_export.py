@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from fhir.resources.R4B.bundle import Bundle
 from careplanner.app import AppContext
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export.fhir_export import NHS_NUMBER_SYSTEM, PROFILES, build_bundle
+from careplanner.export.fhir_references import dangling_references
 from careplanner.export.sample import SAMPLE_PRACTICE, sample_person, sample_plan
 from careplanner.services import audit
 from careplanner.services.exports import ExportService
@@ -22,7 +24,14 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 def _of(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+    """Resources of a kind; for CarePlan the plan itself (its "if I get worse" plans are `partOf` it),
+    for DocumentReference the person's copy (the other documents say where a paper form is kept)."""
+    found = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+    if kind == "CarePlan":
+        return [r for r in found if "partOf" not in r]
+    if kind == "DocumentReference":
+        return [r for r in found if "masterIdentifier" in r]
+    return found
 
 
 @pytest.mark.parametrize("draft", [False, True])
@@ -32,7 +41,12 @@ def test_bundle_validates_and_carries_the_plan(draft: bool) -> None:
     )
     Bundle.model_validate(bundle)
     (patient,) = _of(bundle, "Patient")
-    assert patient["identifier"] == [{"system": NHS_NUMBER_SYSTEM, "value": "9990001235"}]
+    (nhs,) = patient["identifier"]
+    assert (nhs["system"], nhs["value"]) == (NHS_NUMBER_SYSTEM, "9990001235")
+    # Checked (modulus 11) but never traced against the spine: UK Core code 02 says exactly that.
+    (status,) = nhs["extension"]
+    assert status["url"].endswith("Extension-UKCore-NHSNumberVerificationStatus")
+    assert status["valueCodeableConcept"]["coding"][0]["code"] == "02"
     assert patient["name"][0] == {
         "use": "official",
         "family": "Nguyễn",
@@ -46,8 +60,11 @@ def test_bundle_validates_and_carries_the_plan(draft: bool) -> None:
     assert plan["period"]["end"] == "2027-05-22"
     assert len(plan["goal"]) == 2 and len(plan["addresses"]) == 2
     assert plan["careTeam"][0]["reference"] == "urn:uuid:" + _of(bundle, "CareTeam")[0]["id"]
-    assert {a["detail"]["description"] for a in plan["activity"]} >= {"Walk for 10 minutes every day"}
+    assert {a["detail"]["description"] for a in plan["activity"] if "detail" in a} >= {
+        "Walk for 10 minutes every day"
+    }
     assert ("replaces" in plan) is (not draft)
+    assert dangling_references(bundle) == []  # the previous version by identifier, not a urn:uuid
     conditions = _of(bundle, "Condition")
     assert conditions[0]["code"]["coding"][0] == {
         "system": "http://snomed.info/sct",
@@ -64,6 +81,10 @@ def test_bundle_validates_and_carries_the_plan(draft: bool) -> None:
         assert entry["fullUrl"] == f"urn:uuid:{res['id']}"
         if res["resourceType"] in PROFILES:
             assert res["meta"]["profile"] == [PROFILES[res["resourceType"]]]
+            assert re.fullmatch(
+                r"https://fhir\.hl7\.org\.uk/StructureDefinition/UKCore-\w+\|\d+\.\d+\.\d+",
+                PROFILES[res["resourceType"]],
+            )
         else:
             assert "meta" not in res  # no UK Core profile for Goal: claim none
 
@@ -85,6 +106,8 @@ def test_service_export_is_valid_has_the_pdf_and_is_audited(
     (plan,) = _of(bundle, "CarePlan")
     assert plan["identifier"][0]["value"] == f"urn:uuid:{second.id}"
     assert plan["replaces"][0]["identifier"]["value"] == f"urn:uuid:{stored.plan.id}"
+    assert "reference" not in plan["replaces"][0]  # the first version is not in the bundle
+    assert dangling_references(bundle) == []
     (doc,) = _of(bundle, "DocumentReference")
     assert base64.b64decode(doc["content"][0]["attachment"]["data"]).startswith(b"%PDF")
     entries = ctx.services.audit.entries(action=audit.Action.EXPORTED)

@@ -192,7 +192,8 @@ BAD: dict[str, tuple[Any, str]] = {
     ),
     "unknown field": (
         lambda b: b["entry"][1]["resource"].update(colour="blue"),
-        "entry[1] (Condition).resource.colour",
+        # the place, never the made-up key itself (it may hold anything, a name or an NHS number)
+        "entry[1] (Condition).resource: holds a field that FHIR R4 does not define there",
     ),
     "wrong type": (lambda b: b["entry"][3]["resource"].update(status=7), "entry[3] (MedicationStatement)"),
     "other patient": (

@@ -73,7 +73,10 @@ def test_preparation_letter_has_results_in_plain_english_and_prompts(
         exports.preparation_letter_pdf(stored.person.id, actor, appointment=APPOINTMENT), tmp_path
     )
     assert "Dear Siobhán," in text
-    assert "HbA1c: 52 mmol/mol (taken on 1 November 2026) — my average blood sugar is a little high" in text
+    assert (
+        "HbA1c: 52 mmol/mol (taken on 1 November 2026). Your plan says: “My average blood sugar is a little "
+        "high.”" in text
+    )
     assert "What would you like to talk about?" in text
     assert "ring Riverside Surgery on 0113 496 0123" in text
     assert ctx.services.audit.entries(action=audit.Action.PRINTED)[0].detail == "document=preparation_letter"

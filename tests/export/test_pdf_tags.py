@@ -120,6 +120,12 @@ HARD = {
 def test_every_hard_case_is_tagged_with_no_pdf_ua_error(tmp_path: Path) -> None:
     pdfs = {name: render() for name, render in HARD.items()}
     pdfs["card alone, large print"] = _hard("three-plans", large=True, card=True)()
+    # Welsh, with typed English tagged en-GB inside its paragraphs (test_pdf_language_tags).
+    from tests.export.test_pdf_language_tags import split_over_two_pages
+
+    person, plan, practice = HARD_CASES["fourteen-medicines"]()
+    pdfs["welsh standard"] = render_person_copy(person, plan, practice, language="cy")
+    pdfs["welsh, a typed paragraph over two pages"] = split_over_two_pages()
     for name, pdf in pdfs.items():
         assert _text_outside_marked_content(pdf) == [], name
     assert _errors(pdfs, tmp_path) == {}

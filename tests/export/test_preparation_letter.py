@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from careplanner.app import AppContext
 from careplanner.clinical.practice import PracticeSettings
-from careplanner.export.preparation_letter import Appointment
+from careplanner.export.preparation_letter import Appointment, ResultPair, render_preparation_letter
+from careplanner.export.sample import SAMPLE_PRACTICE, sample_person
 from careplanner.services.exports import ExportService
 from careplanner.services.plan_data import MedicalSection, ResultData
 from careplanner.services.users import Actor
@@ -70,8 +71,8 @@ def test_each_result_shows_the_value_the_time_before(
     later = newer.taken_on
     assert later is not None
     assert (
-        f"HbA1c: 48 mmol/mol (taken on {later.day} {later:%B %Y}) — better than before. The time before it "
-        f"was 52 mmol/mol ({hba1c.taken_on.day} {hba1c.taken_on:%B %Y})." in text
+        f"HbA1c: 48 mmol/mol (taken on {later.day} {later:%B %Y}). The time before it was 52 mmol/mol "
+        f"({hba1c.taken_on.day} {hba1c.taken_on:%B %Y}). Your plan says: “Better than before.”" in text
     )
 
 
@@ -137,3 +138,51 @@ def test_the_command_line_prints_the_letter_with_the_appointment(home: Path, tmp
     bad = cli(home, "export", "--nhs-number", "999 000 1235", "--letter", str(out), "--appointment", "soon")
     assert bad.returncode == 2
     assert "2026-12-03 10:20" in bad.stderr
+
+
+# Issue 11 residuals: how to reach the practice and who the letter is from, and result notes that read
+# naturally in a letter that speaks to "you". Rendered straight from the sample person (no store needed).
+WRITTEN = date(2026, 11, 30)
+FIRST_PERSON = ResultData(
+    "Blood pressure", "148/88", "mmHg", date(2026, 11, 2), "my blood pressure is a bit high"
+)
+
+
+def _letter(practice: PracticeSettings | None, tmp_path: Path, *results: ResultData) -> str:
+    pdf = render_preparation_letter(
+        sample_person(),
+        tuple(ResultPair(r) for r in results),
+        practice,
+        appointment=APPOINTMENT,
+        written_on=WRITTEN,
+    )
+    return pdf_text(pdf, tmp_path)
+
+
+def test_the_letter_ends_with_the_practice_number_and_a_sign_off(tmp_path: Path) -> None:
+    text = _letter(SAMPLE_PRACTICE, tmp_path)
+    ending = text[text.index("Is there anything about your medicines") :]
+    assert "ring Riverside Surgery on 0113 496 0123." in ending
+    assert (
+        "Yours sincerely, Jane Doyle (practice nurse) The care team at Riverside Surgery "
+        "1 Mill Lane, Leeds LS1 1XY Telephone 0113 496 0123" in ending
+    )
+    assert "missing" not in text
+
+
+def test_without_practice_settings_the_letter_says_the_number_is_missing(tmp_path: Path) -> None:
+    text = _letter(None, tmp_path)
+    assert "The practice's phone number is missing from this letter" in text
+    assert "please contact your GP practice by phone or at reception." in text
+    assert "Yours sincerely, Jane Doyle (practice nurse) The care team at your GP practice" in text
+    # Never a sentence with a gap where the practice or its number should be.
+    assert " on ." not in text and "ring  " not in text and "Telephone" not in text
+
+
+def test_a_first_person_result_note_reads_naturally_in_a_letter_to_you(tmp_path: Path) -> None:
+    text = _letter(SAMPLE_PRACTICE, tmp_path, FIRST_PERSON)
+    assert (
+        "Blood pressure: 148/88 mmHg (taken on 2 November 2026). Your plan says: “My blood pressure is a bit "
+        "high.”" in text
+    )
+    assert "— my blood pressure" not in text

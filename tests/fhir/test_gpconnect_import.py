@@ -30,7 +30,8 @@ def test_the_published_placeholder_nhs_number_is_refused_and_nothing_is_stored(
     with pytest.raises(BundleRefusedError) as caught:
         FhirImportService(ctx.store.sessions).import_bundle(published("meds_response"), actor)
     assert [str(p) for p in caught.value.problems] == [
-        "entry[0] (Patient).identifier (NHS number): This NHS number is not valid: check the 10 digits."
+        "entry[0] (Patient).identifier (NHS number): This NHS number is a placeholder used in test and "
+        "example records (one digit repeated), not a real person's NHS number."
     ]
     assert ctx.services.people.search("") == []
 

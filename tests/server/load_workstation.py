@@ -205,8 +205,20 @@ def work(args: argparse.Namespace, home: Path) -> int:
     commands.go.wait()
     deadline = time.monotonic() + args.seconds
     failed = False
-    # Work until told to stop; a save still pending then is tried until it is acknowledged (or 60 s).
-    while not (commands.stop.is_set() or time.monotonic() > deadline) or station.pending is not None:
+
+    # Work until told to stop; a save still pending then is tried until it is acknowledged (or 60 s). A
+    # station that has not yet opened a person and written once keeps going past the stop (same 60 s cap): on
+    # a loaded machine ten processes on two cores can take the whole run to get that far, and a run where a
+    # station did nothing proves nothing.
+    def started() -> bool:
+        wrote = station.counts["ack"] + station.counts["agreed"] + station.counts["refused"]
+        return station.counts["open"] > 0 and wrote > 0
+
+    while (
+        not (commands.stop.is_set() or time.monotonic() > deadline)
+        or station.pending is not None
+        or not started()
+    ):
         if time.monotonic() > deadline + 60:
             break
         try:

@@ -356,6 +356,14 @@ def test_server_upgrade_brings_an_older_server_up_to_these_guards(tmp_path: Path
             for table in ("sync_outbox", "sync_state", "sync_doc"):
                 conn.execute(text(f"DROP TABLE {table}"))
             conn.execute(text("ALTER TABLE medicine DROP COLUMN dmd_code"))  # 0015
+            for table, column in (  # 0017
+                ("allergy", "substance_code"),
+                ("allergy", "reaction_code"),
+                ("test_result", "code_system"),
+                ("test_result", "code"),
+                ("test_result", "unit_code"),
+            ):
+                conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
             conn.execute(text("UPDATE alembic_version SET version_num = '0012'"))
             conn.execute(text(f'ALTER DATABASE "{made.database}" RESET lock_timeout'))
             # A hidden login (no account), as the old function let an administrator make.

@@ -171,10 +171,12 @@ def test_an_agreement_made_offline_by_another_account_waits_for_them(
     gp = Online(db, GP, tmp_path)
     gp.close()
     result = push(db, GP, gp.actor, ops, ws)  # the GP signed in on the nurse's workstation
-    assert [o.result for o in result.outcomes] == ["refused"] and result.last_op_seq == 0
+    # Answered (the workstation parks it as needing attention, and nothing behind it waits), not applied.
+    assert [o.result for o in result.outcomes] == ["refused"] and result.last_op_seq == 1
     assert read(db, "plan", draft_id).root()["status"] == "draft"  # type: ignore[index]
-    later = push(db, NURSE, nurse, ops, ws)
-    assert [o.result for o in later.outcomes] == ["applied"] and later.last_op_seq == 1
+    again = [Op(2, str(uuid.uuid4()), agreed, base)]  # sent again when the nurse pushes from there
+    later = push(db, NURSE, nurse, again, ws)
+    assert [o.result for o in later.outcomes] == ["applied"] and later.last_op_seq == 2
 
 
 def test_later_saves_from_one_workstation_follow_its_earlier_push_but_not_anothers_save(

@@ -166,7 +166,7 @@ def test_two_versions_compared_side_by_side_section_by_section(
     assert comparison.older.id == versions["first"] and comparison.newer.id == versions["second"]
     header = comparison.tree.headerItem()
     assert header.text(1).startswith("Version 1, agreed") and header.text(2).startswith("Version 2, agreed")
-    assert ("About me", "Changed: what matters", "My garden", "My garden and the birds") in comparison.rows()
+    assert ("About me", "Changed: What matters", "My garden", "My garden and the birds") in comparison.rows()
     top = [comparison.tree.topLevelItem(i).text(1) for i in range(comparison.tree.topLevelItemCount())]
     assert top[0] == "1 difference" and top.count("No differences") == len(top) - 1
     comparison.reject()

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from careplanner.app import AppContext
 from careplanner.services.people import PersonRecord
 from careplanner.services.users import Actor
+from careplanner.ui.import_preview import ImportPreviewDialog
 from careplanner.ui.main_window import MainWindow
 from careplanner.ui.record_import import RecordImport, install
 from careplanner.ui.session import UserSession
@@ -25,8 +26,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not s
 
 
 class Answers:
-    """Answers the message boxes the import shows, in order: each answer is a button's text ("OK",
-    "Update details", "Keep details held", "Cancel"). Records what each box said."""
+    """Answers the message boxes and the preview the import shows, in order: each answer is a button's
+    text ("Import", "OK", "Update details", "Keep details held", "Cancel"). Records what each said."""
 
     def __init__(self, *answers: str) -> None:
         self.answers = list(answers)
@@ -38,6 +39,13 @@ class Answers:
 
     def _answer(self) -> None:
         box = QApplication.activeModalWidget()
+        if isinstance(box, ImportPreviewDialog) and self.answers:
+            self.seen.append(box.summary.text())
+            wanted = self.answers.pop(0)
+            button = box.import_button if wanted == "Import" else box.cancel_button
+            assert button.text().replace("&", "") == wanted
+            button.click()
+            return
         if not isinstance(box, QMessageBox) or not self.answers:
             return
         self.seen.append(" ".join(t for t in (box.text(), box.informativeText()) if t))
@@ -113,9 +121,9 @@ def test_changed_details_are_shown_and_cancel_imports_nothing(
     ctx: AppContext, importer: RecordImport, held: PersonRecord, tmp_path: Path
 ) -> None:
     path = _record(tmp_path, name=[{"family": "QUENNELL-SYNTHETIC", "given": ["Zoe"]}], gender="female")
-    answers = Answers("Cancel")
+    answers = Answers("Import", "Cancel")
     assert importer.import_file(path) is None
-    assert answers.seen[0].startswith(
+    assert answers.seen[1].startswith(
         "This record would change the person's details: first name, family name (spelling), sex."
     )
     assert ctx.services.people.get(held.id).details == held.details
@@ -126,24 +134,24 @@ def test_update_details_applies_them_and_says_so(
     ctx: AppContext, importer: RecordImport, held: PersonRecord, tmp_path: Path
 ) -> None:
     path = _record(tmp_path, name=[{"family": "Quennell-Synthetic", "given": ["Zoe"]}])
-    answers = Answers("Update details", "OK")
+    answers = Answers("Import", "Update details", "OK")
     result = importer.import_file(path)
     assert result is not None and result.details_changed == ("first name",)
     assert ctx.services.people.get(held.id).details.first_name == "Zoe"
-    assert "Updated the person's details: first name." in answers.seen[1]
+    assert "Updated the person's details: first name." in answers.seen[2]
 
 
 def test_keep_details_imports_the_record_but_not_the_details(
     ctx: AppContext, importer: RecordImport, held: PersonRecord, tmp_path: Path
 ) -> None:
     path = _record(tmp_path, name=[{"family": "Quennell-Synthetic", "given": ["Zoe"]}])
-    answers = Answers("Keep details held", "OK")
+    answers = Answers("Import", "Keep details held", "OK")
     result = importer.import_file(path)
     assert result is not None and result.details_kept == ("first name",)
     assert ctx.services.people.get(held.id).details.first_name == "Zoë"
     draft = ctx.services.plans.draft_of(held.id)
     assert draft is not None and [a.substance for a in draft.content.medical.allergies] == ["Penicillin"]
-    assert "Kept the person's details as held (the record differs in: first name)." in answers.seen[1]
+    assert "Kept the person's details as held (the record differs in: first name)." in answers.seen[2]
 
 
 def test_the_file_menu_offers_the_import(window: MainWindow, ctx: AppContext, session: UserSession) -> None:
@@ -170,13 +178,13 @@ def test_no_nhs_number_adds_a_new_person_only_when_chosen(
     ctx: AppContext, importer: RecordImport, held: PersonRecord, tmp_path: Path
 ) -> None:
     path = _record(tmp_path, identifier=[])
-    answers = Answers("Add a new person", "OK")
+    answers = Answers("Add a new person", "Import", "OK")
     result = importer.import_file(path)
     assert result is not None and result.created_person and result.person_id != held.id
     assert len(ctx.services.people.search(limit=10)) == 2
     assert (
         "Added to the draft: 1 allergies. Updated in the draft: nothing. Nothing was removed."
-        in answers.seen[1]
+        in answers.seen[2]
     )
 
 

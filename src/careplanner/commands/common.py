@@ -132,7 +132,14 @@ def password_from_args(args: argparse.Namespace) -> tuple[str, str]:
     cached = getattr(args, "_password_read", None)
     if cached is not None:  # asked once per command (a server connects with it, then signs in)
         return username, str(cached)
-    secret = read_secret(getattr(args, "password_file", None), f"Password for {username}")
+    path = getattr(args, "password_file", None)
+    try:
+        secret = read_secret(path, f"Password for {username}")
+    except StoreError as exc:  # the account's password file, not the store's passphrase: a usage error
+        what = str(exc).removeprefix("The passphrase file ").rstrip(".")
+        raise ValidationError(
+            {"password_file": f"The account's password file (--password-file) {what}."}
+        ) from exc
     password = secret.decode("utf-8", errors="replace")
     args._password_read = password
     return username, password

@@ -156,11 +156,13 @@ def _launch_after_open(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from careplanner.app import open_demo
+    from careplanner.app import open_demo, setup_logging
 
     if not args.no_window and _no_display():
         return NO_DISPLAY_EXIT
     ctx = open_demo()
+    # The demo's own log folder, as every other store has: a crash dialog points there.
+    setup_logging(ctx.paths, verbose=getattr(args, "verbose", False))
     try:
         if args.no_window:
             print(f"Demo store ready: {ctx.store.counts()['people']} synthetic people.")

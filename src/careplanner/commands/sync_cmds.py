@@ -112,8 +112,8 @@ def run_sync(args: argparse.Namespace) -> int:
             from careplanner.sync.reports import SyncStoppedError
 
             raise SyncStoppedError(
-                "The practice server did not take some changes, so they (and any after them) wait on "
-                f"this computer: {'; '.join(dict.fromkeys(report.push.refused))}."
+                "The practice server did not take some changes: they wait on this computer as needing "
+                f"attention (the rest was sent): {'; '.join(dict.fromkeys(report.push.refused))}."
             )
         return code
     finally:
@@ -135,7 +135,14 @@ def _status(online: bool, engine: SyncEngine, *, quiet: bool = False) -> int:
         print(f"Last synced: {_when(status.last_sync)}.")
     if status.waiting:
         print(f"{status.waiting} record(s) with changes wait to be sent.")
-    elif not quiet:
+    if status.attention:
+        from careplanner.sync.status import SyncService
+
+        print(f"{status.attention} record(s) need attention: the practice server did not take them.")
+        for item in SyncService(engine.replica).waiting():
+            if item.attention:
+                print(f"  {item.what}: {item.attention}")
+    if not status.waiting and not quiet:
         print("Nothing waits to be sent.")
     if status.conflicts:
         print(f"{status.conflicts} plan(s) need a merge: open Sync in the app.")

@@ -116,3 +116,31 @@ def coding_summary(plan: PlanVersion) -> list[CodingEntry]:
 def coding_block(entries: list[CodingEntry]) -> str:
     """The summary as plain lines, for the app's copyable block."""
     return "\n".join(e.line for e in entries)
+
+
+NO_VERIFIED_CODE = "no verified code — record as text"
+CLIPBOARD_HEADER = "SNOMED CT concept id | term | value"
+
+
+def _cell(text: str) -> str:
+    """One column of a pasted line: no bar or line break of the person's text can split it."""
+    return " ".join(text.replace("|", "/").split())
+
+
+def clipboard_block(entries: list[CodingEntry]) -> str:
+    """The codes as plain lines to paste into EMIS Web or SystmOne: "concept id | term | value".
+
+    A line carries a concept id only when that id is in the app's verified list (clinical/snomed.csv,
+    sources in resources/clinical/README.md) and passes its check digit, and its term is the list's own.
+    Anything else, including an entry that arrives with an id the app cannot vouch for, says
+    "no verified code — record as text" in the id column, so an unverified code is never pasted.
+    """
+    lines = [CLIPBOARD_HEADER]
+    for e in entries:
+        if e.code is not None and snomed.check_code(e.code) is snomed.CodeCheck.KNOWN:
+            lines.append(f"{e.code} | {snomed.concept(e.code).term} | {_cell(e.value)}".rstrip())
+        else:
+            lines.append(f"{NO_VERIFIED_CODE} | {_cell(e.event)} | {_cell(e.value)}".rstrip())
+    if not entries:
+        lines.append("(nothing to record for this plan)")
+    return "\n".join(lines)

@@ -5,8 +5,9 @@ whether I or my representative (named) agreed it, room to sign, the date it was 
 replaces version N — please throw older copies away", because on a fridge an old version is the risk.
 A draft's box says plainly that nothing has been agreed yet.
 
-A person who chose not to have a written plan gets a one-page record instead (`declined_story`): that
-they chose, that they can change their mind, and who to ring if they get worse.
+A person who chose not to have a written plan gets a one-page record instead (`declined_story`): their
+allergies (as the emergency card says them), that they chose, that they can change their mind, and who to
+ring if they get worse.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
 from careplanner.export.copy_language import t
 from careplanner.export.copy_page_one import fallback_plan, heading, review_line, zone_calls
+from careplanner.export.copy_safety import allergies
+from careplanner.export.plan_frame import is_replaced, replaced_throw_away
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
 
@@ -120,7 +123,9 @@ def agreement_box(
         lines.append(_signature_lines(s))
         version = t("This is version {number} of my plan.").format(number=plan.version_number or 1)
         earlier = replaces_of(plan, replaces)
-        if earlier is not None:
+        if is_replaced(plan):  # an old copy: never "throw older copies away", it is the older copy
+            version += f" <b>{pb.text(replaced_throw_away(plan))}</b>"
+        elif earlier is not None:
             if earlier.agreed_on:
                 replaced = t(
                     "This replaces version {number} (agreed {date}) — please throw older copies away."
@@ -154,8 +159,10 @@ def declined_story(
     *,
     printed_on: date | None = None,
 ) -> list[Flowable]:
-    """One page for a person who chose not to have a written plan."""
+    """One page for a person who chose not to have a written plan; its allergy line is the card's
+    (the same box, "Allergies not recorded — ask your GP practice" when none were recorded)."""
     out = heading(person, practice, s, DECLINED_TITLE)
+    out += allergies(plan, s, compact=True)
     when = pb.long_date(plan.agreed_at.date()) if plan.agreed_at else t("the day we met")
     out += [
         Paragraph(t("We talked about my care and support on {date}.").format(date=when), s.body),
@@ -173,7 +180,7 @@ def declined_story(
     calls = zone_calls(fallback.contacts[0].zone, fallback, practice)
     ring = t("If I am getting worse, I ring {who} — {number}")
     out += [
-        Paragraph(ring.format(who=f"<b>{pb.text(label)}</b>", number=f"<b>{pb.phone(phone)}</b>"), s.body)
+        Paragraph(ring.format(who=f"<b>{pb.typed(label)}</b>", number=f"<b>{pb.phone(phone)}</b>"), s.body)
         for label, phone in calls
     ]
     emergency = t("In an emergency I ring {number}.").format(
@@ -182,7 +189,7 @@ def declined_story(
     out.append(Paragraph(f"<b>{emergency}</b>", s.body))
     review = plan.content.sharing.sharing.review_date
     if review is not None:
-        out.append(pb.labelled("The practice will ask me again by:", pb.long_date(review), s))
+        out.append(pb.labelled("The practice will ask me again by:", pb.long_date(review), s, fixed=True))
     if printed_on is not None:
         out.append(Paragraph(t("Printed on {date}.").format(date=pb.long_date(printed_on)), s.small))
     return out

@@ -57,11 +57,17 @@ INTERNAL: dict[str, dict[str, str]] = {
         "decision_reason": "the clinician's reason, never printed (clinical safety)",
         "lineage_id": IDS,
     },
-    "AllergyData": {"lineage_id": IDS},
+    "AllergyData": {"lineage_id": IDS, "substance_code": CODE, "reaction_code": CODE},
     "MedicalReviewData": {"frailty_score": SCORE, "frailty_assessed_on": SCORE, "notes": CLINICAL},
     "ResultData": {
-        f: "results are explained in the preparation letter"
-        for f in ("name", "value", "unit", "taken_on", "plain_note", "lineage_id")
+        **{
+            f: "results are explained in the preparation letter"
+            for f in ("name", "value", "unit", "taken_on", "plain_note", "lineage_id")
+        },
+        **{
+            f: "a result's code (SNOMED CT or LOINC) and UCUM unit code, for other systems"
+            for f in ("code_system", "code", "unit_code")
+        },
     },
     "HolisticData": {
         "social_context": CLINICAL,

@@ -24,42 +24,49 @@ def future_wishes(w: FutureWishesData, s: pb.Styles) -> list[Flowable]:
         cpr = t(
             "My CPR decision and where the form is kept are on my emergency card, at the start of this plan."
         )
+    # Paragraph markup: what the clinician typed is marked as English (`pb.typed`), the copy's own words
+    # (the CPR pointer, dates, "(registered)") are not.
     lpa = ""
     if w.lpa_health_welfare_exists:
-        lpa = t("Health and welfare: {name}").format(name=w.lpa_health_welfare_name.strip() or t("yes"))
+        lpa = pb.text(t("Health and welfare: {name}")).format(name=_typed_or(w.lpa_health_welfare_name))
         lpa += _registered(w.lpa_health_welfare_registered)
     if w.lpa_property_finance_exists:
-        name = w.lpa_property_finance_name.strip() or t("yes")
-        lpa += ("; " if lpa else "") + t("Property and money: {name}").format(name=name)
+        name = _typed_or(w.lpa_property_finance_name)
+        lpa += ("; " if lpa else "") + pb.text(t("Property and money: {name}")).format(name=name)
         lpa += _registered(w.lpa_property_finance_registered)
-    adrt = w.adrt_summary.strip()
+    adrt = pb.typed(w.adrt_summary)
     if adrt and w.adrt_date is not None:
-        adrt += " " + t("(written {date})").format(date=pb.long_date(w.adrt_date))
-    statement = w.advance_statement_summary.strip()
+        adrt += " " + pb.text(t("(written {date})").format(date=pb.long_date(w.adrt_date)))
+    statement = pb.typed(w.advance_statement_summary)
     if not statement and w.advance_statement_exists:
-        statement = t("I have written one.")
+        statement = pb.text(t("I have written one."))
     if statement and w.advance_statement_date is not None:
-        statement += " " + t("(written {date})").format(date=pb.long_date(w.advance_statement_date))
-    review = pb.long_date(w.cpr_review_date) if w.cpr_review_date is not None else ""
+        statement += " " + pb.text(t("(written {date})").format(date=pb.long_date(w.advance_statement_date)))
+    review = pb.text(pb.long_date(w.cpr_review_date)) if w.cpr_review_date is not None else ""
     rows = [
-        ("Where I would like to be cared for:", w.preferred_place_of_care),
-        ("Where I would like to be when I die:", w.preferred_place_of_death),
-        ("Resuscitation (CPR):", cpr),
+        ("Where I would like to be cared for:", pb.typed(w.preferred_place_of_care)),
+        ("Where I would like to be when I die:", pb.typed(w.preferred_place_of_death)),
+        ("Resuscitation (CPR):", pb.text(cpr)),
         ("My CPR decision will be looked at again by:", review),
         ("People who can decide for me (lasting power of attorney):", lpa),
         ("My advance decision to refuse treatment:", adrt),
         ("My advance statement:", statement),
-        *where_papers_are(w),
-        ("Organ donation:", w.organ_donation),
-        ("People to tell:", w.people_to_inform),
-        ("What matters to me spiritually:", w.spiritual_needs),
-        ("Other wishes:", w.other_wishes),
+        *((label, pb.typed(where)) for label, where in where_papers_are(w)),
+        ("Organ donation:", pb.typed(w.organ_donation)),
+        ("People to tell:", pb.typed(w.people_to_inform)),
+        ("What matters to me spiritually:", pb.typed(w.spiritual_needs)),
+        ("Other wishes:", pb.typed(w.other_wishes)),
     ]
-    out = [pb.labelled(label, value, s) for label, value in rows if value.strip()]
+    out = [pb.labelled(label, value, s, markup=True) for label, value in rows if value.strip()]
     return [Paragraph(t("My future wishes"), s.h2), *out] if out else []
+
+
+def _typed_or(name: str) -> str:
+    """A typed name as markup, or the copy's own "yes" when none was typed."""
+    return pb.typed(name) if name.strip() else pb.text(t("yes"))
 
 
 def _registered(registered: bool | None) -> str:
     if registered is None:
         return ""
-    return " " + (t("(registered)") if registered else t("(not yet registered)"))
+    return " " + pb.text(t("(registered)") if registered else t("(not yet registered)"))

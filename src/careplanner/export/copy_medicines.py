@@ -66,7 +66,8 @@ def what_changed(m: MedicineData, plan: PlanVersion) -> str:
         lead = f"<b>{t(CHANGED_MARK)}</b> {when}."
     else:
         return ""
-    return f"{lead} {pb.text(m.person_note or t(PLAIN_MEANING[m.decision]))}"
+    note = pb.typed(m.person_note) if m.person_note.strip() else pb.text(t(PLAIN_MEANING[m.decision]))
+    return f"{lead} {note}"
 
 
 def _how(m: MedicineData) -> str:
@@ -124,7 +125,7 @@ def stopped_box(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     for m in stopped:
         note = m.person_note.strip() or t(PLAIN_MEANING[MedicineDecision.STOP])
         # Struck through as well as boxed, so a copied or photocopied line still reads as stopped.
-        name = f"<strike><b>{pb.text(m.name)}</b></strike>"
+        name = f"<strike><b>{pb.typed(m.name)}</b></strike>"
         stopped_when = t("stopped {when}.").format(when=when)
         inner.append(Paragraph(f"• {name} — {stopped_when} {pb.text(note)}", s.body))
     inner.append(

@@ -28,10 +28,11 @@ def more_about_getting_worse(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
             review = pb.long_date(cp.review_date)
             if cp.review_responsible.strip():
                 review += ", " + t("with {name}").format(name=cp.review_responsible.strip())
-            lines.append(pb.labelled("We will look at this part again by:", review, s))
+            lines.append(pb.labelled("We will look at this part again by:", review, s, fixed=True))
         if lines:
-            title = cp.name.strip() or cp.condition.strip() or t("My plan")
-            out.append(KeepTogether([pb.para(title, s.h3), *lines]))
+            title = cp.name.strip() or cp.condition.strip()
+            named = pb.typed(title) if title else pb.text(t("My plan"))
+            out.append(KeepTogether([Paragraph(named, s.h3), *lines]))
     return [Paragraph(t(MORE_HEADING), s.h2), *out] if out else []
 
 
@@ -41,14 +42,15 @@ def other_plans(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     for extra in sh.additional_plans:
         if not (extra.name.strip() or extra.content.strip()):
             continue
-        block: list[Flowable] = [pb.para(extra.name.strip() or t("Another plan"), s.label)]
+        name = pb.typed(extra.name) if extra.name.strip() else pb.text(t("Another plan"))
+        block: list[Flowable] = [Paragraph(name, s.label)]
         if extra.content.strip():
             block.append(pb.para(extra.content, s.body))
         if extra.review_date is not None:
             review = pb.long_date(extra.review_date)
             if extra.review_responsible.strip():
                 review += ", " + t("with {name}").format(name=extra.review_responsible.strip())
-            block.append(pb.labelled("We will look at it again by:", review, s))
+            block.append(pb.labelled("We will look at it again by:", review, s, fixed=True))
         out.append(KeepTogether(block))
     if sh.sharing.other_documents.strip():
         out.append(pb.labelled("Other papers about my care:", sh.sharing.other_documents, s))

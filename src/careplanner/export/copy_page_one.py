@@ -24,6 +24,7 @@ from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import ContingencyContactData, ContingencyData, PlanVersion
 
 TITLE = "My care and support plan"
+EASY_READ_TITLE = "My care and support plan (easy read)"
 
 ZONE_LABELS = {
     Zone.GREEN: ("Green", "I feel well"),
@@ -101,17 +102,20 @@ def zone_block(
     if zone is not Zone.RED and not what.strip() and not calls:
         return None
     name, meaning = ZONE_LABELS[zone]
+    # Easy read puts one idea on each line: the zone, what I do, "Who I call:", then each number.
+    gap, between = ("<br/>", "<br/>") if s.easy_read else (" ", "; ")
     words = f"<b>{t(name)}: {t_both(meaning)}.</b>"
     if what.strip():
-        words += f" {pb.text(what)}"  # what I do, in my own words, straight after the zone's name
+        words += f"{gap}{pb.typed(what)}"  # what I do, in my own words, straight after the zone's name
     size = f' size="{s.red_number:g}"' if zone is Zone.RED else ""
     numbers = [
-        f"<b>{pb.text(label)}</b> — <font{size}><b>{pb.phone(phone)}</b></font>" for label, phone in calls
+        f"<b>{pb.typed(label)}</b> — <font{size}><b>{pb.phone(phone)}</b></font>" for label, phone in calls
     ]
     if numbers:
-        words += " " + t("Who I call:") + " " + "; ".join(numbers)
+        words += gap + t("Who I call:") + gap + between.join(numbers)
     if zone is Zone.RED and "999" not in " ".join([what, *(phone for _, phone in calls)]):
-        words += f" <b>{t_both(RED_999)}</b>"
+        # On a line of its own, so the number before it stands alone (never "0444 If it is an ...").
+        words += f"<br/><b>{t_both(RED_999)}</b>"
     inner: list[Flowable] = [Paragraph(words, s.body)]
     colour = pb.ZONE_COLOURS[zone.value]
     bar = 10 if zone is Zone.RED else 6
@@ -146,7 +150,7 @@ def people_to_ring(plan: PlanVersion, practice: PracticeSettings | None, s: pb.S
             who += " — " + t("through my GP practice on {number}").format(number=pb.no_break(practice_phone))
         else:
             who += " — " + t("ask for them at my GP practice")
-        out.append(pb.labelled(t("My named coordinator:"), who, s))
+        out.append(pb.labelled(t("My named coordinator:"), who, s, fixed=True))
     for c in sh.personal_contacts:
         roles = [
             r
@@ -161,7 +165,7 @@ def people_to_ring(plan: PlanVersion, practice: PracticeSettings | None, s: pb.S
             continue
         who = ", ".join(p for p in (c.name, c.relationship_to_person) if p.strip())
         label = roles[0][0].upper() + roles[0][1:] + "".join(f", {r}" for r in roles[1:]) + ":"
-        out.append(pb.labelled(label, f"{who} — {pb.no_break(c.phone)}", s))
+        out.append(pb.labelled(label, f"{who} — {pb.no_break(c.phone)}", s, fixed=True))
     return out
 
 
@@ -172,4 +176,4 @@ def review_line(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     review = pb.long_date(sh.review_date)
     if sh.review_responsible_name.strip():
         review += ", " + t("with {name}").format(name=sh.review_responsible_name.strip())
-    return [pb.labelled(t("We will look at this plan again by:"), review, s)]
+    return [pb.labelled(t("We will look at this plan again by:"), review, s, fixed=True)]

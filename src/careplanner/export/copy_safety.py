@@ -30,10 +30,10 @@ CPR_SENTENCES = {
 
 
 def _allergy_line(a: AllergyData) -> str:
-    reaction = a.reaction.strip() or t("reaction not recorded")
+    reaction = pb.typed(a.reaction) if a.reaction.strip() else pb.text(t("reaction not recorded"))
     if a.severity.strip():
-        reaction += f" ({a.severity.strip()})"
-    return f"• <b>{pb.text(a.substance)}</b> — {pb.text(reaction)}"
+        reaction += f" ({pb.typed(a.severity)})"
+    return f"• <b>{pb.typed(a.substance)}</b> — {reaction}"
 
 
 def allergies(plan: PlanVersion, s: pb.Styles, *, compact: bool = False) -> list[Flowable]:
@@ -43,12 +43,15 @@ def allergies(plan: PlanVersion, s: pb.Styles, *, compact: bool = False) -> list
     listed = [a for a in medical.allergies if a.substance.strip() and not a.is_history]
     if compact:
         if listed:
-            words = "; ".join(_allergy_line(a)[2:] for a in listed)
+            words = ("<br/>" if s.easy_read else "; ").join(_allergy_line(a)[2:] for a in listed)
         elif medical.review.no_known_allergies:
             words = f"<b>{t_both(NO_KNOWN_ALLERGIES)}</b>"
         else:
             words = f"<b>{t_both(ALLERGIES_NOT_RECORDED)}</b>"
-        box = Table([[Paragraph(f"<b>{t_both(ALLERGIES_HEADING)}:</b> {words}", s.body)]], colWidths=["100%"])
+        after = "<br/>" if s.easy_read else " "  # easy read: one allergy to a line
+        box = Table(
+            [[Paragraph(f"<b>{t_both(ALLERGIES_HEADING)}:</b>{after}{words}", s.body)]], colWidths=["100%"]
+        )
         box.setStyle(
             TableStyle(
                 [
@@ -118,11 +121,12 @@ def _hospital_wishes(plans: tuple[ContingencyData, ...]) -> list[tuple[str, str]
     return rows
 
 
-def _sentence(label: str, value: str) -> str:
+def _sentence(label: str, value: str, *, fixed: bool) -> str:
+    """ "<b>Label:</b> value." — the value is typed English unless `fixed` (the copy's own words)."""
     value = value.strip()
     if value and value[-1] not in ".!?":
         value += "."
-    return f"<b>{pb.text(label)}</b> {pb.text(value)}"
+    return f"<b>{pb.text(label)}</b> {pb.text(value) if fixed else pb.typed(value)}"
 
 
 def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
@@ -156,12 +160,19 @@ def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     # advance decision refuses after where it is kept), so the pair is read together and takes less room.
     paragraphs: list[list[tuple[str, str]]] = []
     for label, value in kept:
-        follows = label in (t(FORM_KEPT), t(ADRT_REFUSES))
+        follows = label in (t(FORM_KEPT), t(ADRT_REFUSES)) and not s.easy_read  # easy read: one to a line
         if follows and paragraphs:
             paragraphs[-1].append((label, value))
         else:
             paragraphs.append([(label, value)])
+    # The copy's own sentences; everything else in a decision is what the clinician typed.
+    own = {cpr_sentence(w), t("not written down — ask my GP practice")}
+    own |= {
+        t("I wish to avoid going into hospital."),
+        t("I wish to avoid going into hospital if it is safe."),
+    }
     lines = [
-        Paragraph(" ".join(_sentence(label, value) for label, value in group), s.body) for group in paragraphs
+        Paragraph(" ".join(_sentence(label, value, fixed=value in own) for label, value in group), s.body)
+        for group in paragraphs
     ]
     return [KeepTogether([Paragraph(t(DECISIONS_HEADING), s.h3), *lines])]

@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from careplanner.clinical.enums import CarerStatus, GoalStatus, ReferralKind
+from careplanner.clinical.example_numbers import example_number_in
 from careplanner.export import pdf_base as pb
 from careplanner.export.copy_language import t
 from careplanner.services.people import PersonRecord
@@ -69,7 +70,10 @@ def about_me(plan: PlanVersion, s: pb.Styles, person: PersonRecord | None = None
         ("My communication needs:", communication(person)),
         ("Caring:", carer),
     ]
-    out: list[Flowable] = [pb.labelled(label, value, s) for label, value in rows if value.strip()]
+    own = {communication(person), carer}  # made with the copy's own words: not marked as typed English
+    out: list[Flowable] = [
+        pb.labelled(label, value, s, fixed=value in own) for label, value in rows if value.strip()
+    ]
     strengths = [st.text for st in plan.content.about_me.strengths if st.text.strip()]
     if strengths:
         out.append(pb.labelled("My strengths:", "; ".join(strengths), s))
@@ -78,21 +82,23 @@ def about_me(plan: PlanVersion, s: pb.Styles, person: PersonRecord | None = None
 
 def _action(action: ActionData, s: pb.Styles) -> list[Flowable]:
     """The action as a bullet; who, when and how sure I feel on lines of their own, indented under it."""
-    out: list[Flowable] = [Paragraph("• " + pb.text(action.what), s.body)]
+    out: list[Flowable] = [Paragraph("• " + pb.typed(action.what), s.body)]
     indent = ParagraphStyle("action", parent=s.body, leftIndent=s.body.fontSize, spaceAfter=1)
     s = dataclasses.replace(s, body=indent)
     if action.who_name.strip():
         out.append(pb.labelled("Who:", action.who_name, s))
     when = action.when.strip() or pb.long_date(action.due_on)
     if when:
-        out.append(pb.labelled("When:", when, s))
+        out.append(pb.labelled("When:", when, s, fixed=not action.when.strip()))
     if action.strategies.strip():
         out.append(pb.labelled("What will help me do it:", action.strategies, s))
     if action.confidence is not None:
         sure = t("How sure I feel I can do this: {score} out of 10").format(score=action.confidence)
         out.append(Paragraph(sure, s.body))
     if action.review_on is not None:
-        out.append(pb.labelled("We will check how it is going on:", pb.long_date(action.review_on), s))
+        out.append(
+            pb.labelled("We will check how it is going on:", pb.long_date(action.review_on), s, fixed=True)
+        )
     return out
 
 
@@ -117,9 +123,9 @@ def goals(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     if done:
         out.append(Paragraph(t("What I have achieved"), s.h2))
         for g in done:
-            line = f"<b>{pb.text(g.text)}</b> — {t(DONE_GOAL[g.status])}"
+            line = f"<b>{pb.typed(g.text)}</b> — {t(DONE_GOAL[g.status])}"
             if g.outcome.strip():
-                line += f": {pb.text(g.outcome)}"
+                line += f": {pb.typed(g.outcome)}"
             if g.outcome_recorded_on is not None:
                 line += f" ({pb.long_date(g.outcome_recorded_on)})"
             out.append(Paragraph("• " + line, s.body))
@@ -139,10 +145,12 @@ def support(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
         if not r.service.strip():
             continue
         lead = t("I was referred to") if r.kind is ReferralKind.REFERRAL else t("I was told about")
-        line = f"{lead} <b>{pb.text(r.service)}</b>"
+        line = f"{lead} <b>{pb.typed(r.service)}</b>"
         if r.reason.strip():
-            line += f" — {pb.text(r.reason)}"
-        if r.contact.strip():
+            line += f" — {pb.typed(r.reason)}"
+        if example_number_in(r.contact):  # the shipped directory's example number: never printed as real
+            line += f". {t('Contact:')} {t('not written down — ask my GP practice')}"
+        elif r.contact.strip():
             line += f". {t('Contact:')} {pb.phone(r.contact)}"
         out.append(Paragraph("• " + line, s.body))
     return [Paragraph(t("Support and services"), s.h2), *out] if out else []
@@ -169,11 +177,11 @@ def who_has_a_copy(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     team = [_team_line(m) for m in sh.care_team if (m.name.strip() or m.role.strip()) and m.phone.strip()]
     if team:
         out.append(Paragraph(t("My care team"), s.label))
-        out += pb.bullets(team, s)
+        out += [Paragraph("• " + line, s.body) for line in team]
     people = [_person_line(c) for c in sh.personal_contacts if c.name.strip() and c.phone.strip()]
     if people:
         out.append(Paragraph(t("People close to me"), s.label))
-        out += pb.bullets(people, s)
+        out += [Paragraph("• " + line, s.body) for line in people]
     return [Paragraph(t(WHO_HEADING), s.h2), *out] if out else []
 
 
@@ -181,11 +189,12 @@ WHO_HEADING = "Who is involved in my care"
 
 
 def _team_line(m: CareTeamData) -> str:
-    line = ", ".join(p for p in (m.name, m.role, m.speciality, m.team, m.organisation) if p.strip())
+    """Paragraph markup: what was typed is marked as English; "(my key worker)" is the copy's own."""
+    line = pb.typed(", ".join(p for p in (m.name, m.role, m.speciality, m.team, m.organisation) if p.strip()))
     if m.is_key_worker:
-        line += " " + t("(my key worker)")
-    line += f" — {pb.no_break(m.phone)}"
-    return line + (f", {m.email.strip()}" if m.email.strip() else "")
+        line += " " + pb.text(t("(my key worker)"))
+    line += f" — {pb.phone(m.phone)}"
+    return line + (f", {pb.text(m.email)}" if m.email.strip() else "")
 
 
 def _person_line(c: PersonalContactData) -> str:
@@ -199,12 +208,12 @@ def _person_line(c: PersonalContactData) -> str:
         )
         if on
     ]
-    line = ", ".join(p for p in (c.name, c.relationship_to_person) if p.strip())
+    line = pb.typed(", ".join(p for p in (c.name, c.relationship_to_person) if p.strip()))
     if flags:
-        line += f" ({'; '.join(flags)})"
-    line += f" — {pb.no_break(c.phone)}"
+        line += f" ({pb.text('; '.join(flags))})"
+    line += f" — {pb.phone(c.phone)}"
     if c.email.strip():
-        line += f", {c.email.strip()}"
+        line += f", {pb.text(c.email)}"
     if c.comments.strip():
-        line += f". {c.comments.strip()}"
+        line += f". {pb.typed(c.comments)}"
     return line

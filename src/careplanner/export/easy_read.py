@@ -9,6 +9,7 @@ easy read gets this copy automatically (`ExportService.person_copy_pdf`).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
@@ -19,6 +20,7 @@ from careplanner.export import pdf_base as pb
 from careplanner.export.copy_agreement import AGREEMENT_HEADING, Replaces, declined_story
 from careplanner.export.copy_language import ENGLISH, speaking, t
 from careplanner.export.copy_more import MORE_HEADING
+from careplanner.export.copy_page_one import EASY_READ_TITLE
 from careplanner.export.copy_safety import ALLERGIES_HEADING
 from careplanner.export.copy_sections import WHO_HEADING
 from careplanner.export.person_copy import body_part, card_part
@@ -27,7 +29,7 @@ from careplanner.export.plan_frame import build_frame
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
 
-TITLE = "My care and support plan (easy read)"
+TITLE = EASY_READ_TITLE
 PICTURE_FOR = {
     "About me": "person",
     "My goals and what I will do": "target",
@@ -77,7 +79,7 @@ def build_story(
 
 def easy_read_styles() -> pb.Styles:
     """Large print (body 18 pt, nothing under 16 pt), with more room between lines."""
-    s = pb.make_styles(large=True)
+    s = dataclasses.replace(pb.make_styles(large=True), easy_read=True)
     for style in (s.body, s.bold, s.small):
         style.leading = style.fontSize * 1.45
         style.spaceAfter = style.fontSize * 0.5

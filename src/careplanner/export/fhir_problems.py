@@ -4,6 +4,7 @@ check against the FHIR R4 models of `fhir.resources` that finds every such probl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,13 @@ class BundleRefusedError(ServiceError):
         )
 
 
+_ELEMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+EXTRA = "holds a field that FHIR R4 does not define there (not permitted)"
+
+
 def _loc(loc: tuple[Any, ...], kinds: list[str]) -> str:
+    """The place as "entry[0] (Patient).resource.name[0]": element names and positions only. A part
+    that is not an element name (a key the file made up, which may hold anything) is never shown."""
     parts: list[str] = []
     for i, part in enumerate(loc):
         if isinstance(part, int):
@@ -42,8 +49,15 @@ def _loc(loc: tuple[Any, ...], kinds: list[str]) -> str:
             if i == 1 and loc[0] == "entry" and part < len(kinds):
                 parts[-1] += f" ({kinds[part]})"
         else:
-            parts.append(str(part))
+            parts.append(str(part) if _ELEMENT.fullmatch(str(part)) else "?")
     return ".".join(parts) or "bundle"
+
+
+def _problem(err: Any, kinds: list[str]) -> Problem:
+    loc = tuple(err.get("loc", ()))
+    if err.get("type") == "extra_forbidden":  # the last part is the unknown key itself: never echo it
+        return Problem(_loc(loc[:-1], kinds), EXTRA)
+    return Problem(_loc(loc, kinds), str(err.get("msg", "is not valid")).removeprefix("Value error, "))
 
 
 def structural_problems(data: Any) -> list[Problem]:
@@ -65,13 +79,7 @@ def structural_problems(data: Any) -> list[Problem]:
     try:
         Bundle.model_validate(data)
     except ValidationError as exc:
-        return [
-            Problem(
-                _loc(tuple(err.get("loc", ())), kinds),
-                str(err.get("msg", "is not valid")).removeprefix("Value error, "),
-            )
-            for err in exc.errors()
-        ]
+        return [_problem(err, kinds) for err in exc.errors()]
     except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
         return [Problem("bundle", f"could not be read as FHIR R4 ({type(exc).__name__})")]
     return []

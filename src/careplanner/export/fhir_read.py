@@ -23,7 +23,9 @@ from careplanner.export.fhir_json import dict_of as _dict
 from careplanner.export.fhir_json import full_date as _full_date
 from careplanner.export.fhir_json import list_of as _list
 from careplanner.export.fhir_json import text_of as _s
+from careplanner.export.fhir_med_status import not_current_reason
 from careplanner.export.fhir_problems import BundleRefusedError, Problem, structural_problems
+from careplanner.export.fhir_read_plan import PlanRecord, read_plan
 from careplanner.export.fhir_status import (
     ALLERGY_CLINICAL,
     ALLERGY_CLINICAL_CODES,
@@ -67,6 +69,13 @@ READ_KINDS = frozenset(
         "Observation",
         "Goal",
         "CarePlan",
+        # the plan's people, referrals and consent to share (`fhir_read_plan`)
+        "CareTeam",
+        "PractitionerRole",
+        "Practitioner",
+        "Organization",
+        "ServiceRequest",
+        "Consent",
     }
 )
 SKIP_STATUS = {
@@ -99,6 +108,8 @@ class ImportedRecord:
     ignored: tuple[Problem, ...] = ()
     # What was read: "FHIR R4" or "GP Connect (FHIR STU3)".
     source: str = "FHIR R4"
+    # The plan's care team, referrals, what matters, review date and where it came from (round trip).
+    plan: PlanRecord | None = None
 
 
 class _Reader:
@@ -262,7 +273,9 @@ class _Reader:
         for i, res in self.of_kind("MedicationStatement", "MedicationRequest"):
             kind = _s(res.get("resourceType"))
             self.check_subject(i, kind, res, "subject")
-            if self.skipped_status(i, kind, res):
+            why = not_current_reason(kind, res, self.today)
+            if why is not None:
+                self.skip(i, kind, why)
                 continue
             concept = res.get("medicationCodeableConcept")
             name = _concept_text(concept)
@@ -397,7 +410,11 @@ def read_bundle(data: Any, today: date) -> ImportedRecord:
         allergies=reader.allergies(),
         results=reader.results(),
         goals=read_goals(reader),
+        plan=read_plan(reader),
     )
+    for i, res in reader.of_kind("CarePlan", "CareTeam", "ServiceRequest", "Consent"):
+        kind = _s(res.get("resourceType"))  # plan content about someone else is never this person's
+        reader.check_subject(i, kind, res, "patient" if kind == "Consent" else "subject")
     if reader.problems or person is None or early:
         raise BundleRefusedError(early + reader.problems)
     kinds = [_s(res.get("resourceType")) for _, res in reader.entries]

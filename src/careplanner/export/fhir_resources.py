@@ -4,12 +4,24 @@ Patient and record resources (conditions, medicines, allergies, results) that a 
 
 from __future__ import annotations
 
+import html
 import uuid
 from datetime import datetime
 from typing import Any
 
 from careplanner.clinical import snomed
 from careplanner.clinical.enums import ActionStatus, GoalStatus, MedicineDecision, Sex
+from careplanner.export.fhir_coded import (
+    SNOMED_SYSTEM as SNOMED_SYSTEM,
+)
+from careplanner.export.fhir_coded import (
+    blood_pressure,
+    manifestations,
+    medicine_concept,
+    result_concept,
+    result_value,
+    snomed_concept,
+)
 from careplanner.export.fhir_status import (
     ALLERGY_CLINICAL,
     ALLERGY_CLINICAL_CODES,
@@ -23,19 +35,33 @@ Json = dict[str, Any]
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
-SNOMED_SYSTEM = "http://snomed.info/sct"
 URI_SYSTEM = "urn:ietf:rfc:3986"
 UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"
-PROFILES = {
-    "Patient": UK_CORE + "Patient",
-    "Condition": UK_CORE + "Condition",
-    "MedicationStatement": UK_CORE + "MedicationStatement",
-    "AllergyIntolerance": UK_CORE + "AllergyIntolerance",
-    "Observation": UK_CORE + "Observation",
-    "CareTeam": UK_CORE + "CareTeam",
-    "CarePlan": UK_CORE + "CarePlan",
-    "DocumentReference": UK_CORE + "DocumentReference",
+# UK Core profile versions, from the StructureDefinitions of NHSDigital/FHIR-R4-UKCORE-STAGING-MAIN
+# (commit 3d2827e, June 2025). Claimed only for resources built to conform (Goal has no UK Core profile).
+PROFILE_VERSIONS = {
+    "Patient": "2.6.1",
+    "Condition": "2.6.0",
+    "MedicationStatement": "2.5.0",
+    "AllergyIntolerance": "2.5.0",
+    "Observation": "2.5.0",
+    "CareTeam": "2.1.0",
+    "CarePlan": "2.2.0",
+    "DocumentReference": "2.2.0",
+    "Consent": "2.4.0",
+    "RelatedPerson": "2.5.0",
+    "Practitioner": "2.4.0",
+    "PractitionerRole": "2.4.0",
+    "Organization": "2.5.1",
+    "ServiceRequest": "2.5.1",
 }
+PROFILES = {kind: f"{UK_CORE}{kind}|{version}" for kind, version in PROFILE_VERSIONS.items()}
+NHS_NUMBER_VERIFICATION = (
+    "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus"
+)
+NHS_NUMBER_VERIFICATION_SYSTEM = (
+    "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland"
+)
 _NS = uuid.UUID("6f1c2f0e-8d9b-4c55-9a8e-3b0d6a1c7e21")
 
 GENDER = {Sex.FEMALE: "female", Sex.MALE: "male", Sex.INDETERMINATE: "other", Sex.NOT_KNOWN: "unknown"}
@@ -126,6 +152,44 @@ def resource(kind: str, rid: str, body: Json) -> Json:
     return res
 
 
+def nhs_number_identifier(nhs_number: str) -> Json:
+    """The NHS number with its verification status. Care Planner checks the number's check digit but
+    never traces it against the national spine (PDS), so it says so: "02", present but not traced."""
+    status = {
+        "system": NHS_NUMBER_VERIFICATION_SYSTEM,
+        "code": "02",
+        "display": "Number present but not traced",
+    }
+    return {
+        "extension": [{"url": NHS_NUMBER_VERIFICATION, "valueCodeableConcept": {"coding": [status]}}],
+        "system": NHS_NUMBER_SYSTEM,
+        "value": nhs_number,
+    }
+
+
+def org_identifier(value: str, ods_code: str, organisation: str) -> Json:
+    """An identifier this practice gave (a plan version, a document, a bundle): globally unique, and
+    scoped to the practice by its ODS code as assigner, so a receiver knows whose number it is."""
+    out: Json = {"system": URI_SYSTEM, "value": f"urn:uuid:{value}"}
+    assigner = {
+        k: v
+        for k, v in {
+            "identifier": {"system": ODS_SYSTEM, "value": ods_code} if ods_code else None,
+            "display": organisation,
+        }.items()
+        if v
+    }
+    if assigner:
+        out["assigner"] = assigner
+    return out
+
+
+def narrative(*lines: str) -> Json:
+    """A generated narrative: the lines a person reading the resource needs, escaped."""
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line.strip())
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
+
+
 def patient_resource(person: PersonRecord) -> Json:
     d = person.details
     names: list[Json] = [
@@ -183,7 +247,7 @@ def patient_resource(person: PersonRecord) -> Json:
         "Patient",
         stable_id("patient", person.id),
         {
-            "identifier": [{"system": NHS_NUMBER_SYSTEM, "value": d.nhs_number}] if d.nhs_number else None,
+            "identifier": [nhs_number_identifier(d.nhs_number)] if d.nhs_number else None,
             "name": names,
             "gender": GENDER[d.sex],
             "birthDate": d.date_of_birth.isoformat(),
@@ -243,7 +307,7 @@ def record_resources(plan: PlanVersion, subject: Json) -> list[Json]:
                 stable_id("medicine", plan.id, str(i)),
                 {
                     "status": MEDICATION_STATUS[m.decision],
-                    "medicationCodeableConcept": {"text": m.name},
+                    "medicationCodeableConcept": medicine_concept(m.name, m.dmd_code),
                     "subject": subject,
                     "dosage": [dosage] if dosage else None,
                     "reasonCode": [{"text": m.purpose}] if m.purpose.strip() else None,
@@ -254,7 +318,7 @@ def record_resources(plan: PlanVersion, subject: Json) -> list[Json]:
     for i, a in enumerate(med.allergies):
         reaction = None
         if a.reaction.strip():
-            r: Json = {"manifestation": [{"text": a.reaction}]}
+            r: Json = {"manifestation": manifestations(a.reaction, a.reaction_code)}
             if a.severity in SEVERITIES:
                 r["severity"] = a.severity
             reaction = [r]
@@ -266,7 +330,7 @@ def record_resources(plan: PlanVersion, subject: Json) -> list[Json]:
                     "clinicalStatus": clinical_status(
                         ALLERGY_CLINICAL, a.clinical_status, ALLERGY_CLINICAL_CODES
                     ),
-                    "code": {"text": a.substance},
+                    "code": snomed_concept(a.substance, a.substance_code),
                     "patient": subject,
                     "reaction": reaction,
                 },
@@ -275,26 +339,16 @@ def record_resources(plan: PlanVersion, subject: Json) -> list[Json]:
     if med.review.no_known_allergies and not any(not a.is_history for a in med.allergies):
         out.append(no_known_allergy(plan.id, subject))
     for i, res in enumerate(med.results):
-        value: Json = {}
-        try:
-            number = float(res.value)
-            value["valueQuantity"] = {
-                k: v
-                for k, v in {
-                    "value": int(number) if number.is_integer() and "." not in res.value else number,
-                    "unit": res.unit,
-                }.items()
-                if v != ""
-            }
-        except ValueError:
-            value["valueString"] = " ".join(p for p in (res.value, res.unit) if p)
+        value = blood_pressure(res.name, res.value, res.unit, res.code_system, res.code, res.unit_code) or {
+            "code": result_concept(res.name, res.code_system, res.code),
+            **result_value(res.value, res.unit, res.unit_code),
+        }
         out.append(
             resource(
                 "Observation",
                 stable_id("result", plan.id, str(i)),
                 {
                     "status": "final",
-                    "code": {"text": res.name},
                     "subject": subject,
                     "effectiveDateTime": res.taken_on.isoformat() if res.taken_on else None,
                     **value,

@@ -82,6 +82,7 @@ class Styles:
     footer_size: float
     banner: ParagraphStyle
     red_number: float = 14.0  # the numbers in a red zone: 14 pt bold in standard print, bigger in large
+    easy_read: bool = False  # the easy-read copy: one idea to a line, more room, pictures by headings
 
     @property
     def gap(self) -> float:
@@ -146,6 +147,17 @@ def text(value: str) -> str:
     return escape(value.strip()).replace("\n", "<br/>")
 
 
+def typed(value: str) -> str:
+    """What the clinician typed (or a name from the English reference data), escaped as `text` does. In a
+    copy printed in another language (Welsh) it is marked as English (en-GB), so a screen reader reads it
+    in English (`pdf_tags.LANGUAGE_MARK`)."""
+    escaped = text(value)
+    if not escaped or copy_language.current() == copy_language.ENGLISH:
+        return escaped
+    mark = pdf_tags.LANGUAGE_MARK
+    return f'<onDraw name="{mark}" label="on"/>{escaped}<onDraw name="{mark}" label="off"/>'
+
+
 # A run of digits with single spaces (or hyphens) inside it: a phone number as people type it,
 # "0113 496 0555", "+44 113 496 0555", "(0113) 496 0555". Only these spaces become no-break spaces, so
 # a note typed after a number ("Monday to Friday, 8am to 6pm") still wraps between its words.
@@ -168,16 +180,22 @@ def no_break(value: str) -> str:
 
 def bullets(values: Iterable[str], styles: Styles) -> list[Flowable]:
     """One bulleted line per non-blank value, escaped."""
-    return [Paragraph("• " + text(v), styles.body) for v in values if v.strip()]
+    return [Paragraph("• " + typed(v), styles.body) for v in values if v.strip()]
 
 
 def para(value: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(text(value), style)
+    """Typed text as a paragraph (marked as English in a copy printed in another language)."""
+    return Paragraph(typed(value), style)
 
 
-def labelled(label: str, value: str, styles: Styles) -> Paragraph:
-    """ "<b>Label:</b> value": the label (fixed text, English as the key) in the language being printed."""
-    return Paragraph(f"<b>{escape(t(label))}</b> {text(value)}", styles.body)
+def labelled(
+    label: str, value: str, styles: Styles, *, fixed: bool = False, markup: bool = False
+) -> Paragraph:
+    """ "<b>Label:</b> value": the label (fixed text, English as the key) in the language being printed.
+    The value is what the clinician typed, unless `fixed` says it is the copy's own words (a date), or
+    `markup` says it is already Paragraph markup (typed parts through `typed`, the rest escaped)."""
+    shown = value if markup else text(value) if fixed else typed(value)
+    return Paragraph(f"<b>{escape(t(label))}</b> {shown}", styles.body)
 
 
 def long_date(day: date | None) -> str:
@@ -197,12 +215,17 @@ class Frame:
     who: str  # "Zoë Quennell-Synthetic · NHS number 943 476 5919" (or the practice name on a report)
     status_line: str  # "Agreed 22 November 2026 · Version 2"
     draft: bool = False
+    # A copy a later version replaced: the lines of its red band on every page (as for a draft), so an
+    # old copy on the fridge can never pass for the current plan.
+    replaced: tuple[str, ...] = ()
 
 
 DRAFT_TEXT = "Draft — not yet agreed"
 
 
 WATERMARK = "DRAFT — NOT AGREED"
+# Across every page of a copy a later version replaced; in English in every language (a paramedic reads it).
+REPLACED_WATERMARK = "REPLACED — OLD COPY"
 PAGE_MARGIN = 16 * mm
 
 
@@ -268,6 +291,7 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self.setNamedCB(pdf_tags.LANGUAGE_MARK, pdf_tags.language_mark)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))
@@ -298,16 +322,17 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
             pdf_tags.write_structure(self, frame.title, copy_language.current())
             super().save()
 
-        def _watermark(self, width: float, height: float) -> None:
-            """A pale diagonal "DRAFT — NOT AGREED" across the page, drawn over the text but see-through,
-            so a draft can never pass for an agreed plan on the fridge door."""
+        def _watermark(self, width: float, height: float, words: str) -> None:
+            """A pale diagonal "DRAFT — NOT AGREED" (or "REPLACED — OLD COPY") across the page, drawn over
+            the text but see-through, so a draft or an old copy can never pass for the current plan on the
+            fridge door."""
             self.saveState()
             self.setFillColor(NHS_RED)
             self.setFillAlpha(0.13)
             self.setFont(FONT_BOLD, 64 if not styles.large else 72)
             self.translate(width / 2, height / 2)
             self.rotate(52)
-            self.drawCentredString(0, -20, t(WATERMARK))
+            self.drawCentredString(0, -20, words)
             self.restoreState()
 
         def _decorate(self, number: int, total: int) -> None:
@@ -326,7 +351,7 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
             pdf_tags.end_marked(self)
             pdf_tags.begin_footer(self, number)
             for row, (line, is_status) in enumerate(reversed(left)):
-                red = frame.draft and is_status
+                red = (frame.draft or bool(frame.replaced)) and is_status
                 self.setFont(FONT_BOLD if red else FONT, size)
                 self.setFillColor(NHS_RED if red else NHS_GREY)
                 self.drawString(PAGE_MARGIN, bottom + row * step, line.replace(PAGE_SLOT, page))
@@ -335,15 +360,19 @@ def _make_canvas(frame: Frame, styles: Styles) -> type[Canvas]:
             for row, line in enumerate(reversed(right)):
                 self.drawRightString(width - PAGE_MARGIN, bottom + row * step, line.replace(PAGE_SLOT, page))
             pdf_tags.end_marked(self)
-            if frame.draft:
+            lines = band_lines(frame)
+            if lines:
                 pdf_tags.begin_artifact(self, "Header")
-                band = max(size * 2.0, 22.0)
+                band = band_height(styles, frame)
                 self.setFillColor(NHS_RED)
                 self.rect(0, height - band, width, band, stroke=0, fill=1)
                 self.setFillColor(colors.white)
                 self.setFont(FONT_BOLD, max(size, 12.0))
-                self.drawCentredString(width / 2, height - band + band * 0.3, t(DRAFT_TEXT))
-                self._watermark(width, height)
+                step = max(size, 12.0) * 1.25
+                first = height - band + band * 0.3 + step * (len(lines) - 1)
+                for row, line in enumerate(lines):
+                    self.drawCentredString(width / 2, first - row * step, line)
+                self._watermark(width, height, t(WATERMARK) if frame.draft else REPLACED_WATERMARK)
                 pdf_tags.end_marked(self)
             self.restoreState()
 
@@ -402,9 +431,21 @@ def footer_room(styles: Styles, frame: Frame | None = None) -> float:
     return float(11 * mm + styles.footer_size * (1.3 * (rows - 1) + 2.4))
 
 
+def band_lines(frame: Frame) -> list[str]:
+    """The words of the red band across the top of every page: a draft's, or a replaced copy's."""
+    return [t(DRAFT_TEXT)] if frame.draft else list(frame.replaced)
+
+
+def band_height(styles: Styles, frame: Frame) -> float:
+    lines = len(band_lines(frame))
+    if not lines:
+        return 0.0
+    return float(max(styles.footer_size * 2, 22.0) + max(styles.footer_size, 12.0) * 1.25 * (lines - 1))
+
+
 def top_room(styles: Styles, frame: Frame) -> float:
-    """Height kept free at the top of every page: more on a draft, for its red band."""
-    return float(14 * mm + (max(styles.footer_size * 2, 22.0) if frame.draft else 0))
+    """Height kept free at the top of every page: more on a draft or a replaced copy, for its red band."""
+    return float(14 * mm + band_height(styles, frame))
 
 
 def render(story: list[Flowable], frame: Frame, styles: Styles) -> bytes:

@@ -8,6 +8,8 @@ reportlab writes no structure tree of its own, so the documents tag themselves w
   own table render callback; backgrounds and rules are artifacts;
 - footers, page numbers, the draft band and watermark, bars and other drawing are artifacts, so nothing on a
   page is left outside the tree;
+- in a copy printed in Welsh, what the clinician typed (English) is marked content with /Lang (en-GB)
+  nested in its paragraph's, so a screen reader switches language for it (`LANGUAGE_MARK`);
 - when the canvas saves, the tree (StructTreeRoot, a ParentTree per page), /MarkInfo, each page's
   /StructParents and /Tabs /S, and XMP metadata with the title and the PDF/UA identifier are written.
 
@@ -32,6 +34,11 @@ from reportlab.platypus import Flowable, Frame, Paragraph, Table
 
 ROLE_BY_STYLE = {"title": "H1", "h2": "H2", "h3": "H3"}
 BULLET = "•"
+# English typed into a copy printed in another language: `pdf_base.typed` puts this paragraph callback
+# round it, and the text it shows is wrapped in marked content carrying its language, nested inside the
+# paragraph's own marked content (ISO 32000-1 14.9.2.2: Lang in a Span's property list).
+LANGUAGE_MARK = "cp_language"
+SPAN_ENGLISH = "/Span <</Lang (en-GB)>> BDC"
 
 
 @dataclass
@@ -113,6 +120,37 @@ def begin_artifact(canv: Any, pagination: str = "") -> None:
         canv._code.append("/Artifact BMC")
 
 
+def language_mark(canv: Any, kind: str, label: str | None) -> None:
+    """Called by reportlab where typed English starts ("on") or ends ("off") in a line of a paragraph:
+    opens or closes the en-GB span inside the text object being written."""
+    tx = canv._curr_tx_info["tx"]
+    tx._code.append(SPAN_ENGLISH if label == "on" else "EMC")
+
+
+def balance_spans(code: list[Any], start: int) -> None:
+    """A paragraph split over two pages has its span's start on one and its end on the other: close an
+    open span before its text object ends, and open one after BT where the part begins inside a span.
+    Only the text objects written since `start` are touched (inside them, marked content is ours)."""
+    for index in range(start, len(code)):
+        chunk = str(code[index])
+        if not chunk.startswith("BT") or (SPAN_ENGLISH not in chunk and "EMC" not in chunk):
+            continue
+        depth, orphans = 0, 0
+        for token in chunk.replace(SPAN_ENGLISH, "\x00").split():
+            if token == "\x00":
+                depth += 1
+            elif token == "EMC":
+                if depth:
+                    depth -= 1
+                else:
+                    orphans += 1
+        if orphans:
+            chunk = "BT " + " ".join([SPAN_ENGLISH] * orphans) + chunk[2:]
+        if depth and chunk.rstrip().endswith("ET"):  # reportlab's text object ends with its ET
+            chunk = chunk.rstrip()[:-2] + " ".join(["EMC"] * depth) + " ET"
+        code[index] = chunk
+
+
 def _role(flowable: Flowable) -> str | None:
     """The structure role of a flowable placed on the page, "" for drawing that is only decoration, or
     None for what draws nothing at all (spacers, page breaks, anchors)."""
@@ -189,7 +227,9 @@ class TaggingFrame(Frame):  # type: ignore[misc]  # reportlab ships no type hint
                 original(canvas, x, y, _sW=_sW)
                 return
             begin_marked(canvas, role, node.mcid or 0)
+            start = len(canvas._code)
             original(canvas, x, y, _sW=_sW)
+            balance_spans(canvas._code, start)
             end_marked(canvas)
 
         flowable.drawOn = tagged_draw

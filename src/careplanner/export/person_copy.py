@@ -7,8 +7,9 @@ the order of the conversation (`copy_sections`, `copy_medicines`, `copy_more`, `
 ends with the agreement box (`copy_agreement`): who I made the plan with, who helped, room to sign, and
 which version this replaces. Standard print is Clear Print (12 pt body, 10 pt footers); the large-print
 variant uses the same words in one column at 18 pt (nothing under 16 pt). A draft carries a red band, a
-diagonal "DRAFT — NOT AGREED" on every page and says so in its agreement box. A declined plan prints a
-one-page record instead.
+diagonal "DRAFT — NOT AGREED" on every page and says so in its agreement box; a copy a later version
+replaced carries "REPLACED by version N — not my current plan" the same way (`plan_frame`), in English
+too on a Welsh copy, and its box says to throw it away. A declined plan prints a one-page record instead.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from careplanner.export.copy_future_wishes import future_wishes
 from careplanner.export.copy_language import ENGLISH, speaking
 from careplanner.export.copy_medicines import current_medicines, medicines, stopped_medicines
 from careplanner.export.copy_page_one import TITLE
-from careplanner.export.emergency_card import MEDICINES_ANCHOR, card_story
+from careplanner.export.emergency_card import CONDITIONS_ANCHOR, MEDICINES_ANCHOR, card_story
 from careplanner.export.page_refs import PageAnchor
 from careplanner.export.plan_frame import build_frame
 from careplanner.services.people import PersonRecord
@@ -79,10 +80,13 @@ def body_part(
     meds = medicines(plan, s)
     if meds:
         meds = [PageAnchor(MEDICINES_ANCHOR), *meds]
+    conditions = copy_sections.conditions(plan, s)
+    if conditions:  # the card points here when it has no room for my conditions
+        conditions = [PageAnchor(CONDITIONS_ANCHOR), *conditions]
     return [
         *copy_sections.about_me(plan, s, person),
         *copy_sections.goals(plan, s),
-        *copy_sections.conditions(plan, s),
+        *conditions,
         *meds,
         *copy_more.more_about_getting_worse(plan, s),
         *copy_more.other_plans(plan, s),

@@ -149,13 +149,15 @@ class PictureHeading(Flowable):  # type: ignore[misc]  # reportlab ships no type
 
     tag_deferred = True
 
-    def __init__(self, picture: str, heading: Paragraph) -> None:
+    def __init__(self, picture: str, heading: Paragraph, scale: float = 2.6) -> None:
+        """`scale`: the picture's side as a multiple of the heading's font size (smaller on the card)."""
         super().__init__()
         self.picture = PICTURES[picture]
         self.heading = heading
-        self.tag_role = {"h2": "H2", "h3": "H3"}.get(heading.style.name, "H2")
+        name = str(heading.style.name).removeprefix("card-")
+        self.tag_role = {"h2": "H2", "h3": "H3"}.get(name, "H2")
         self.keepWithNext = 1
-        self.size: float = float(heading.style.fontSize) * 2.6
+        self.size: float = float(heading.style.fontSize) * scale
         self.gap: float = float(heading.style.fontSize) * 0.6
 
     def getPlainText(self) -> str:  # noqa: N802 - reportlab's name

@@ -3,7 +3,10 @@
 People get more from the conversation when they have seen their results and thought about what they
 want to talk about, so the letter says when and where the appointment is and with whom, gives recent
 results in plain words beside the value before, and leaves room to write. It is a letter: the person's
-name and address sit at the top left, the practice's details on the right.
+name and address sit at the top left, the practice's details on the right, and it ends with how to reach
+the practice and a sign-off from the care team. When the practice's details are not set up, the letter
+says plainly that the phone number is missing rather than leaving a gap. A result's plain-words note is
+quoted as the plan has it ("Your plan says: …"), because it is written in the person's own voice.
 """
 
 from __future__ import annotations
@@ -72,13 +75,66 @@ def _result_line(pair: ResultPair) -> str:
         line += f": {pb.text(_value(r))}"
     if r.taken_on:
         line += f" (taken on {pb.long_date(r.taken_on)})"
-    if r.plain_note.strip():
-        line += f" — {pb.text(r.plain_note)}"
+    if r.taken_on or _value(r):
+        line += "."
     before = pair.earlier
     if before is not None and _value(before):
-        line += f". The time before it was {pb.text(_value(before))}"
+        line += f" The time before it was {pb.text(_value(before))}"
         line += f" ({pb.long_date(before.taken_on)})." if before.taken_on else "."
+    if r.plain_note.strip():
+        line += " " + your_plan_says(r.plain_note)
     return line
+
+
+def your_plan_says(note: str) -> str:
+    """A result's plain-words note, quoted as the plan has it. Notes are written for the person's own copy,
+    often in the first person ("my blood pressure is a little high"); quoted after "Your plan says", they
+    read naturally in a letter that speaks to "you", and so does a note with no person in it."""
+    words = note.strip()
+    words = words[0].upper() + words[1:]
+    if words[-1] not in ".!?":
+        words += "."
+    return f"Your plan says: \u201c{pb.text(words)}\u201d"
+
+
+def contact_lines(practice: PracticeSettings | None) -> list[str]:
+    """How to reach the practice, for the end of the letter (markup). When the practice's details are not
+    set up the letter says so plainly, rather than leaving a gap where the number should be."""
+    name = practice.practice_name.strip() if practice is not None else ""
+    phone = practice.in_hours_phone.strip() if practice is not None else ""
+    if phone:
+        who = pb.text(name) if name else "the practice"
+        return [
+            f"If you need to change the appointment, or need this letter in another format, ring {who} on "
+            f"<b>{pb.phone(phone)}</b>."
+        ]
+    return [
+        "<b>The practice's phone number is missing from this letter.</b>",
+        "If you need to change the appointment, or need this letter in another format, please contact "
+        + (f"{pb.text(name)}" if name else "your GP practice")
+        + " by phone or at reception.",
+    ]
+
+
+def sign_off(practice: PracticeSettings | None, appointment: Appointment, s: pb.Styles) -> list[Flowable]:
+    """ "Yours sincerely", who the letter is from, and the practice's name, address and phone when set."""
+    name = practice.practice_name.strip() if practice is not None else ""
+    lines = [appointment.with_whom.strip()] if appointment.with_whom.strip() else []
+    lines.append(f"The care team at {name}" if name else "The care team at your GP practice")
+    details = [pb.text(line) for line in lines]
+    if practice is not None:
+        details += [pb.text(line.strip()) for line in practice.address.splitlines() if line.strip()]
+        if practice.in_hours_phone.strip():
+            details.append(f"Telephone {pb.phone(practice.in_hours_phone)}")
+    return [
+        KeepTogether(
+            [
+                Paragraph("Yours sincerely,", s.body),
+                pb.spacer(s, 2.5),
+                Paragraph("<br/>".join(details), s.body),
+            ]
+        )
+    ]
 
 
 def _address_lines(address: AddressData | None) -> list[str]:
@@ -153,14 +209,8 @@ def build_story(
             TableStyle([("BOX", (0, 0), (-1, -1), 0.6, pb.NHS_GREY), ("VALIGN", (0, 0), (-1, -1), "TOP")])
         )
         out += [KeepTogether([box]), pb.spacer(s, 0.6)]
-    if practice is not None and practice.in_hours_phone.strip():
-        out.append(
-            Paragraph(
-                f"If you need to change the appointment, or need this letter in another format, "
-                f"ring {pb.text(practice.practice_name)} on {pb.phone(practice.in_hours_phone)}.",
-                s.body,
-            )
-        )
+    out += [Paragraph(line, s.body) for line in contact_lines(practice)]
+    out += [pb.spacer(s), *sign_off(practice, appointment, s)]
     return out
 
 

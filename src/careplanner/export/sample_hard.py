@@ -21,21 +21,22 @@ LONG_FIRST = "Bernadette-Aoibheann"
 LONG_FAMILY = "Ó Súilleabháin-Featherstonehaugh-Nguyễn"
 assert len(f"{LONG_FIRST} {LONG_FAMILY}") == 60
 
+# (name, dose, route, purpose): inhalers are inhaled, never "by mouth".
 EXTRA_MEDICINES = (
-    ("Atorvastatin 20mg tablets", "1 tablet at night", "to lower my cholesterol"),
-    ("Aspirin 75mg dispersible tablets", "1 tablet once a day", "to thin my blood"),
-    ("Omeprazole 20mg capsules", "1 capsule in the morning", "to protect my stomach"),
-    ("Fostair 100/6 inhaler", "2 puffs twice a day", "to keep my airways open"),
-    ("Tiotropium 18micrograms inhaler", "1 puff once a day", "to keep my airways open"),
-    ("Sertraline 50mg tablets", "1 tablet once a day", "to help my mood"),
+    ("Atorvastatin 20mg tablets", "1 tablet at night", "by mouth", "to lower my cholesterol"),
+    ("Aspirin 75mg dispersible tablets", "1 tablet once a day", "by mouth", "to thin my blood"),
+    ("Omeprazole 20mg capsules", "1 capsule in the morning", "by mouth", "to protect my stomach"),
+    ("Fostair 100/6 inhaler", "2 puffs twice a day", "inhaled", "to keep my airways open"),
+    ("Tiotropium 18micrograms inhaler", "1 puff once a day", "inhaled", "to keep my airways open"),
+    ("Sertraline 50mg tablets", "1 tablet once a day", "by mouth", "to help my mood"),
 )
 
 
 def fourteen_medicines() -> tuple[d.MedicineData, ...]:
     meds = rich_content().medical.medicines
     extra = tuple(
-        d.MedicineData(name, dose, "by mouth", purpose, MedicineDecision.CONTINUE)
-        for name, dose, purpose in EXTRA_MEDICINES
+        d.MedicineData(name, dose, route, purpose, MedicineDecision.CONTINUE)
+        for name, dose, route, purpose in EXTRA_MEDICINES
     )
     out = meds + extra
     assert len(out) == 14

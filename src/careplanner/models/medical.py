@@ -57,6 +57,9 @@ class Allergy(PlanItem, Base):
     severity: Mapped[str] = mapped_column(String(40), default="")
     # FHIR clinicalStatus code: "active" is current; inactive/resolved is history.
     clinical_status: Mapped[str] = mapped_column(String(20), default="active")
+    # SNOMED CT codes a GP record sends (migration 0017); "" when typed in.
+    substance_code: Mapped[str] = mapped_column(String(20), default="")
+    reaction_code: Mapped[str] = mapped_column(String(20), default="")
 
 
 class TestResult(PlanItem, Base):
@@ -68,3 +71,7 @@ class TestResult(PlanItem, Base):
     unit: Mapped[str] = mapped_column(String(40), default="")
     taken_on: Mapped[date | None] = mapped_column(Date)
     plain_note: Mapped[str] = mapped_column(Text, default="")  # what it means, in plain English
+    # The result's code (SNOMED CT or LOINC) and UCUM unit code from a GP record (migration 0017).
+    code_system: Mapped[str] = mapped_column(String(60), default="")
+    code: Mapped[str] = mapped_column(String(40), default="")
+    unit_code: Mapped[str] = mapped_column(String(40), default="")

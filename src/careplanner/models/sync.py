@@ -51,6 +51,10 @@ class SyncEpoch(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     epoch: Mapped[str] = mapped_column(String(36))
+    # Migration 0016: when this epoch began, and the newest time the server's history then held (after a
+    # restore: agreements made between the two were lost, and may come back with their own times).
+    began_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lost_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SyncConflict(Row, Base):

@@ -22,6 +22,7 @@ from careplanner.clinical.enums import CommunicationNeed, CprDecision
 from careplanner.clinical.questionnaires import self_harm_answer
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
+from careplanner.services.allergy_gaps import allergy_gaps
 from careplanner.services.errors import NotFoundError
 from careplanner.services.people import PersonRecord, record_of
 from careplanner.services.plan_data import ContingencyData, PlanContent, PlanVersion
@@ -241,6 +242,7 @@ def plan_checklist(
     plans = content.contingency.plans
     items.extend(_contact_checks(plans))
     gaps = (*red_zone_gaps(content), *blank_gaps(content), *code_gaps(content), *medicine_gaps(content))
+    gaps = (*allergy_gaps(content), *gaps)  # a medicine matching a recorded allergy: must be checked
     for gap in (*gaps, *sick_day_gaps(content), *need_gaps(needs)):
         items.append(ChecklistItem(gap.message, gap.step, gap.field, gap.index, blocking=gap.blocking))
     for i, plan in enumerate(plans):

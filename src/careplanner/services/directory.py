@@ -34,17 +34,28 @@ from careplanner.clinical.directory import (
     services_to_csv,
 )
 from careplanner.clinical.enums import ReferralKind, ReferralStatus, ServiceCategory
+from careplanner.clinical.example_numbers import is_example_number
 from careplanner.clinical.practice import is_plausible_uk_phone
 from careplanner.models import DirectoryService as ServiceRow
 from careplanner.models import Leaflet as LeafletRow
 from careplanner.services import audit
+from careplanner.services.directory_words import meaning_matches, words_of
 from careplanner.services.errors import NotAllowedError, NotFoundError, ValidationError
 from careplanner.services.plan_data import InformationData, ReferralData
 from careplanner.services.users import Actor
 
-__all__ = ["AppliedImport", "DirectoryKind", "LeafletEntry", "LocalDirectoryService", "ServiceEntry"]
+__all__ = [
+    "EXAMPLE_MARK",
+    "AppliedImport",
+    "DirectoryKind",
+    "LeafletEntry",
+    "LocalDirectoryService",
+    "ServiceEntry",
+]
 
 DirectoryKind = Literal["services", "leaflets"]
+#: How an example number is marked wherever the app shows it.
+EXAMPLE_MARK = "Example — replace"
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _WEBSITE = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
@@ -60,6 +71,12 @@ class ServiceEntry:
     @property
     def name(self) -> str:
         return self.service.name
+
+    @property
+    def example_number(self) -> bool:
+        """Its phone number is an example (the shipped starter list's): it must be replaced, and is
+        never printed on a plan as if it could be rung."""
+        return is_example_number(self.service.phone)
 
 
 @dataclass(frozen=True)
@@ -245,7 +262,13 @@ class LocalDirectoryService:
         """Services matching every typed word (name matches first); see clinical.directory."""
         entries = self.services()
         by_service = {e.service: e for e in entries}
-        return [by_service[s] for s in search_services(by_service, text, category)]
+        found = [by_service[s] for s in search_services(by_service, text, category)]
+        # Then what the words mean ("lonely" finds the befriending service), after the typed words' own.
+        pool = [e for e in entries if category is None or e.service.category is category]
+        by_meaning = meaning_matches(
+            pool, text, lambda e: words_of(f"{e.service.name} {e.service.description}")
+        )
+        return found + [e for e in by_meaning if e not in found]
 
     def search_leaflets(self, text: str) -> list[LeafletEntry]:
         """Leaflets whose title or topic has a word starting with every typed word; titles first."""
@@ -259,7 +282,10 @@ class LocalDirectoryService:
                 by_title.append(e)
             elif all(any(w.startswith(q) for w in everything) for q in query):
                 by_topic.append(e)
-        return by_title + by_topic
+        by_meaning = meaning_matches(
+            self.leaflets(), text, lambda e: words_of(f"{e.leaflet.title} {e.leaflet.topic}")
+        )
+        return by_title + by_topic + [e for e in by_meaning if e not in by_title and e not in by_topic]
 
     # ---- editing ------------------------------------------------------------------------------------
 
@@ -421,6 +447,9 @@ class LocalDirectoryService:
         """A referral (or signposting) line for the plan; the clinician adds the reason."""
         s = service.service if isinstance(service, ServiceEntry) else service
         contact = s.phone or s.email or s.website
+        if is_example_number(s.phone):
+            # A shipped example: marked so the clinician replaces it; the person's copy leaves it out.
+            contact = f"{s.phone} ({EXAMPLE_MARK})"
         return ReferralData(
             service=s.name,
             kind=s.kind,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from careplanner.services.diff_labels import field_label
 from careplanner.services.errors import ServiceError
 from careplanner.services.plan_data import PlanContent, Section, section_key
 
@@ -109,7 +110,7 @@ def who_changed(session: Session, plan_id: str, key: str) -> StaleCopyError:
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    return field_label(name)
 
 
 def typed_lines(before: object, after: object, label: str = "") -> list[str]:

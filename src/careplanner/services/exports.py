@@ -285,8 +285,8 @@ class ExportService:
         progress: practice_report.Progress = _quiet,
     ) -> PracticeReportData:
         """Counts from SQL aggregates and one page of each list (see services/practice_report.py)."""
-        if page < 1 or not 1 <= per_page <= practice_report.MAX_PER_PAGE:
-            raise ValidationError({"page": "Ask for page 1 or later, of 1 to 1,000 people."})
+        if not 1 <= page <= practice_report.MAX_PAGE or not 1 <= per_page <= practice_report.MAX_PER_PAGE:
+            raise ValidationError({"page": "Ask for a page from 1 to 1,000,000, of 1 to 1,000 people."})
         today = self._today()
         starts = practice_report.month_starts(today, months)
         with self._sessions() as session:

@@ -25,12 +25,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from careplanner.clinical.nhs_number import normalise_nhs_number
 from careplanner.export.fhir_problems import BundleRefusedError, Problem
 from careplanner.export.fhir_read import ImportedRecord
+from careplanner.export.fhir_read_plan import PlanOrigin
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
 from careplanner.services.carry_forward import carried_forward
 from careplanner.services.errors import NotAllowedError, ServiceError
+from careplanner.services.fhir_import_plan import (
+    merged_referrals,
+    origin_audit,
+    origin_notice,
+    plan_sections,
+)
 from careplanner.services.fhir_import_read import GP_CONNECT, kinds_at, read_record
 from careplanner.services.fhir_merge import Tally, merge_goals, merge_medical
+from careplanner.services.fhir_record_codes import fill_in, filled_notice
+from careplanner.services.fhir_withdrawn import mark_withdrawn, withdrawn_in
 from careplanner.services.import_preview import ImportPreview, build_preview
 from careplanner.services.mapping import read_content
 from careplanner.services.people import PeopleService, PersonInput, record_of
@@ -104,6 +113,7 @@ class ImportResult:
     no_known_allergies: bool = False  # the record says "No known allergy"; recorded as that, not an allergy
     ignored: tuple[Problem, ...] = ()  # entries of kinds Care Planner does not read, with where
     source: str = "FHIR R4"  # or "GP Connect (FHIR STU3)"
+    origin: PlanOrigin | None = None  # where the bundle's plan came from (status, author, versions)
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -166,6 +176,7 @@ class FhirImportService:
         decision = details or DetailsDecision()
         with self._sessions() as session:
             existing, changes = self._match(session, record.person, decision)
+            added = fill_in(record_of(existing).details, record.person)[1] if existing is not None else ()
             content = PlanContent()
             if existing is not None:
                 index = version_index(session, existing.id)
@@ -177,9 +188,10 @@ class FhirImportService:
             session.rollback()  # only read
         tally = Tally()
         medical = _medical(record, content.medical, tally)
+        marked = mark_withdrawn(medical, withdrawn_in(data), record.medicines, record.conditions)[1]
         if record.goals:
             merge_goals(content.goals.goals, record.goals, tally)
-        return build_preview(
+        preview = build_preview(
             record,
             tally,
             new_person=existing is None,
@@ -187,6 +199,8 @@ class FhirImportService:
             kinds_at=kinds_at(data),
             no_known_allergies=medical.review.no_known_allergies and record.no_known_allergies,
         )
+        notices = preview.notices + marked + filled_notice(added, ahead=True)
+        return dataclasses.replace(preview, notices=notices)
 
     def import_bundle(self, data: Any, actor: Actor, details: DetailsDecision | None = None) -> ImportResult:
         """Import `data`. When the person is already held and the record would change their details,
@@ -195,20 +209,30 @@ class FhirImportService:
             raise NotAllowedError("Only clinicians can import records into care plans.")
         record = self.read(data)
         with self._sessions.begin() as session:
-            person, created, changes = self._person(
+            person, created, changes, filled = self._person(
                 session, record.person, actor, details or DetailsDecision()
             )
             plan = self._draft(session, person, actor)
             content = read_content(plan)
             tally = Tally()
             medical = _medical(record, content.medical, tally)
+            # A held medicine or condition the record now says is stopped or wrong: named and marked.
+            medical, marked = mark_withdrawn(medical, withdrawn_in(data), record.medicines, record.conditions)
             sections: list[Section] = [medical]
-            if record.goals:
+            referrals = record.plan.referrals if record.plan else ()
+            if record.goals or referrals:
                 goals = content.goals
-                merged_goals = merge_goals(goals.goals, record.goals, tally)
+                merged_goals = merge_goals(goals.goals, record.goals, tally) if record.goals else goals.goals
                 sections.append(
-                    GoalsSection(goals.needs, merged_goals, goals.referrals, goals.information_given)
+                    GoalsSection(
+                        goals.needs,
+                        merged_goals,
+                        merged_referrals(goals.referrals, referrals),
+                        goals.information_given,
+                    )
                 )
+            if record.plan is not None:
+                sections += plan_sections(content, record.plan)
             save_sections_in(session, plan, sections, actor, self._now, source="fhir_import")
             counts = ",".join(f"{k}={v}" for k, v in record.counts.items())
             kind = "gp_connect_stu3" if record.source == GP_CONNECT else "fhir_r4"
@@ -218,7 +242,7 @@ class FhirImportService:
                 user_id=actor.id,
                 person_id=person.id,
                 plan_id=plan.id,
-                detail=f"format={kind} {counts}",
+                detail=f"format={kind} {counts}" + (origin_audit(record.plan.origin) if record.plan else ""),
                 now=self._now,
             )
             applied = bool(details and details.update)
@@ -230,13 +254,17 @@ class FhirImportService:
                 imported=_imported(record),
                 added=tally.added,
                 updated=tally.updated,
-                notices=record.notices,
+                notices=record.notices
+                + marked
+                + ((origin_notice(record.plan.origin),) if record.plan else ())
+                + filled_notice(filled),
                 skipped=record.skipped + _ignored_negation(record, medical),
                 details_changed=changes if applied else (),
                 details_kept=() if applied else changes,
                 no_known_allergies=medical.review.no_known_allergies and record.no_known_allergies,
                 ignored=record.ignored,
                 source=record.source,
+                origin=record.plan.origin if record.plan else None,
             )
 
     def _match(
@@ -266,8 +294,9 @@ class FhirImportService:
 
     def _person(
         self, session: Session, incoming: PersonInput, actor: Actor, details: DetailsDecision
-    ) -> tuple[Person, bool, tuple[str, ...]]:
-        """The person the record is about (new, or matched), and which of their details differ."""
+    ) -> tuple[Person, bool, tuple[str, ...], tuple[str, ...]]:
+        """The person the record is about (new, or matched), which of their details differ, and what the
+        record added where nothing was held."""
         existing, changes = self._match(session, incoming, details)
         people = self._people
         if existing is None:
@@ -284,10 +313,24 @@ class FhirImportService:
                 detail="source=fhir_import",
                 now=self._now,
             )
-            return person, True, ()
-        merged = _merge(record_of(existing).details, incoming)
+            return person, True, (), ()
+        # What the record adds where nothing is held (an interpreter, large print, ethnicity) comes in
+        # whatever is decided about the details that differ: nothing held changes (fhir_record_codes).
+        filled, added = fill_in(record_of(existing).details, incoming)
+        if added:
+            people._apply(existing, filled)
+            session.flush()
+            audit.record(
+                session,
+                audit.Action.PERSON_UPDATED,
+                user_id=actor.id,
+                person_id=existing.id,
+                detail="source=fhir_import added=" + ",".join(a.replace(" ", "_") for a in added),
+                now=self._now,
+            )
+        merged = _merge(filled, incoming)
         if not changes or details.keep:
-            return existing, False, changes
+            return existing, False, changes, added
         if not details.update:
             raise DetailsWouldChangeError(changes)
         people._check(session, merged, existing.id)
@@ -301,7 +344,7 @@ class FhirImportService:
             detail="source=fhir_import fields=" + ",".join(c.replace(" ", "_") for c in changes),
             now=self._now,
         )
-        return existing, False, changes
+        return existing, False, changes, added
 
     def _draft(self, session: Session, person: Person, actor: Actor) -> CarePlan:
         """The person's draft, or a new one carried forward from their last agreed plan (as start_draft)."""
@@ -328,6 +371,8 @@ def _imported(record: ImportedRecord) -> dict[str, int]:
         "past allergies": sum(a.is_history for a in record.allergies),
         "results": len(record.results),
         "goals": len(record.goals),
+        "care team members": len(record.plan.care_team) if record.plan else 0,
+        "referrals": len(record.plan.referrals) if record.plan else 0,
     }
 
 

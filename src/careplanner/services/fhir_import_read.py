@@ -14,6 +14,7 @@ from typing import Any
 
 from careplanner.export.fhir_problems import BundleRefusedError
 from careplanner.export.fhir_read import ImportedRecord, read_bundle
+from careplanner.services.fhir_record_codes import patient_of, with_codes
 from careplanner.services.gpconnect_read import convert, is_gp_connect
 from careplanner.services.import_limits import duplicate_problems, limit_problems
 
@@ -23,7 +24,7 @@ GP_CONNECT = "GP Connect (FHIR STU3)"
 def read_record(data: Any, today: date) -> ImportedRecord:
     """The record in `data`, or BundleRefusedError listing every problem and where it is."""
     if not is_gp_connect(data):
-        return read_bundle(data, today)
+        return with_codes(read_bundle(data, today), data, patient_of(data))
     limits = limit_problems(data, "STU3") or duplicate_problems(data)
     if limits:
         raise BundleRefusedError(limits)
@@ -32,6 +33,9 @@ def read_record(data: Any, today: date) -> ImportedRecord:
         record = read_bundle(converted.bundle, today)
     except BundleRefusedError as exc:
         raise BundleRefusedError(converted.placed(exc.problems)) from None
+    # Codes from the converted entries (places still point into them); the person's details from the
+    # Patient as sent, whose STU3 extensions the conversion does not carry.
+    record = with_codes(record, converted.bundle, patient_of(data))
     return dataclasses.replace(
         record,
         skipped=tuple(converted.left_out) + tuple(converted.placed(record.skipped)),

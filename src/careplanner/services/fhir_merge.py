@@ -4,7 +4,8 @@ An import only adds or updates: an incoming item that matches one in the draft (
 else the same name, ignoring case) updates it and keeps its lineage and what only the app knows; any other
 incoming item is added. Nothing is ever removed from the draft (conditions, medicines, allergies,
 results, goals): an entry the bundle leaves out, or skips as stopped or recorded in error, stays as the
-draft holds it for the clinician to review.
+draft holds it for the clinician to review (one the record says is stopped, refuted or in error is named
+and marked to check: `fhir_withdrawn`).
 """
 
 from __future__ import annotations
@@ -88,6 +89,32 @@ def _medicine(held: MedicineData, new: MedicineData) -> dict[str, Any]:
     }
 
 
+def _same_allergy(old: AllergyData, new: AllergyData) -> bool:
+    """The same SNOMED CT code when both are coded, else the same substance words."""
+    if old.substance_code and new.substance_code:
+        return old.substance_code == new.substance_code
+    return _fold(old.substance) == _fold(new.substance)
+
+
+def _allergy(held: AllergyData, new: AllergyData) -> dict[str, Any]:
+    """An update never drops a code the held entry has and the record does not send."""
+    return {
+        "lineage_id": held.lineage_id,
+        "substance_code": new.substance_code or held.substance_code,
+        "reaction_code": new.reaction_code or held.reaction_code,
+    }
+
+
+def _result(held: ResultData, new: ResultData) -> dict[str, Any]:
+    coded = bool(new.code)
+    return {
+        "lineage_id": held.lineage_id,
+        "code_system": new.code_system if coded else held.code_system,
+        "code": new.code if coded else held.code,
+        "unit_code": new.unit_code or (held.unit_code if new.unit == held.unit else ""),
+    }
+
+
 def _goal(held: GoalData, new: GoalData) -> dict[str, Any]:
     return {
         "lineage_id": held.lineage_id,
@@ -109,19 +136,16 @@ def merge_medical(
 ) -> MedicalSection:
     """The draft's medical review with the record added or updated in it (the review itself unchanged)."""
 
-    def named(attr: str) -> Callable[[Any, Any], bool]:
-        return lambda a, b: _fold(getattr(a, attr)) == _fold(getattr(b, attr))
-
     return MedicalSection(
         review=old.review,
         conditions=merge(old.conditions, conditions, _same_condition, _lineage, "conditions", tally),
         medicines=merge(old.medicines, medicines, _same_medicine, _medicine, "medicines", tally),
-        allergies=merge(old.allergies, allergies, named("substance"), _lineage, "allergies", tally),
+        allergies=merge(old.allergies, allergies, _same_allergy, _allergy, "allergies", tally),
         results=merge(
             old.results,
             results,
             lambda a, b: _fold(a.name) == _fold(b.name) and a.taken_on == b.taken_on,
-            _lineage,
+            _result,
             "results",
             tally,
         ),
@@ -131,3 +155,7 @@ def merge_medical(
 def merge_goals(old: tuple[GoalData, ...], new: tuple[GoalData, ...], tally: Tally) -> tuple[GoalData, ...]:
     """The draft's goals with the record's added or updated (the person's own goals always stay)."""
     return merge(old, new, lambda a, b: _fold(a.text) == _fold(b.text), _goal, "goals", tally)
+
+
+same_condition = _same_condition  # for `fhir_withdrawn`: the same matching as the merge
+same_medicine = _same_medicine

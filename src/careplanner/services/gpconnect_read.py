@@ -251,7 +251,7 @@ class _Converter:
                 )
             )
             return None
-        out = self._base(res, "status", "subject")
+        out = self._base(res, "status", "subject", "effectivePeriod")  # one that has ended is not current
         medication = self.by_ref.get(text_of(dict_of(res.get("medicationReference")).get("reference")))
         concept = _concept(res.get("medicationCodeableConcept")) or _concept(dict_of(medication).get("code"))
         if concept is None and text_of(dict_of(res.get("medicationReference")).get("reference")):

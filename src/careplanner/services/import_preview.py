@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from careplanner.clinical.nhs_number import normalise_nhs_number
 from careplanner.export.fhir_problems import Problem
 from careplanner.export.fhir_read import ImportedRecord
 from careplanner.services.fhir_merge import Tally
@@ -41,6 +43,32 @@ class PreviewRow:
 
 
 @dataclass(frozen=True)
+class RecordPerson:
+    """Whose record it is, as the record itself says: shown at the top of the preview so the clinician
+    sees at once whether it is the person they mean (never printed or logged)."""
+
+    first_name: str
+    family_name: str
+    date_of_birth: date
+    nhs_number: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.family_name}".strip()
+
+    def is_same_as(self, first_name: str, family_name: str, born: date, nhs_number: str | None) -> bool:
+        """Whether another person (the one selected or open in the app) is this record's person: by NHS
+        number when both have one, else by family name and date of birth (how the import itself matches
+        a record without an NHS number)."""
+        ours, theirs = normalise_nhs_number(self.nhs_number), normalise_nhs_number(nhs_number or "")
+        if ours and theirs:
+            return ours == theirs
+        return self.family_name.casefold().strip() == family_name.casefold().strip() and (
+            self.date_of_birth == born
+        )
+
+
+@dataclass(frozen=True)
 class ImportPreview:
     source: str  # "FHIR R4" or "GP Connect (FHIR STU3)"
     new_person: bool
@@ -48,6 +76,7 @@ class ImportPreview:
     rows: tuple[PreviewRow, ...]
     notices: tuple[str, ...] = ()
     no_known_allergies: bool = False
+    person: RecordPerson | None = None  # whose record it is, from the record
 
     def count(self, action: str) -> int:
         return sum(r.action == action for r in self.rows)
@@ -132,4 +161,10 @@ def build_preview(
         rows=tuple(sorted(rows, key=_sort_key)),
         notices=record.notices,
         no_known_allergies=no_known_allergies,
+        person=RecordPerson(
+            record.person.first_name,
+            record.person.family_name,
+            record.person.date_of_birth,
+            record.person.nhs_number or "",
+        ),
     )

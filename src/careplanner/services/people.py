@@ -7,16 +7,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Subquery, func, intersect, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from careplanner.clinical.enums import CommunicationNeed, ContactMethod, Sex, UserRole
-from careplanner.clinical.name_search import clean_name, name_tokens, query_words, sort_key
+from careplanner.clinical.name_search import clean_name, name_tokens, sort_key
 from careplanner.clinical.nhs_number import is_valid_nhs_number, normalise_nhs_number
+from careplanner.clinical.nhs_number_problem import nhs_number_problem
 from careplanner.models import Address, CommunicationNeedRow, Person, PersonNameToken, Telecom
 from careplanner.models.base import new_id
 from careplanner.services import audit
 from careplanner.services.errors import NotAllowedError, NotFoundError, ValidationError
+from careplanner.services.people_search import ListFilter as ListFilter
+from careplanner.services.people_search import name_hits, read_query, search_statement
 from careplanner.services.users import Actor
 
 
@@ -142,7 +145,7 @@ def validate_person(data: PersonInput, today: date) -> dict[str, str]:
     elif data.date_of_birth < date(today.year - 125, 1, 1):
         problems["date_of_birth"] = "The date of birth is more than 125 years ago."
     if data.nhs_number and not is_valid_nhs_number(data.nhs_number):
-        problems["nhs_number"] = "This NHS number is not valid: check the 10 digits."
+        problems["nhs_number"] = nhs_number_problem(data.nhs_number)
     return problems
 
 
@@ -224,26 +227,6 @@ def record_of(p: Person) -> PersonRecord:
         communication_needs=tuple(NeedEntry(n.need, n.detail) for n in p.communication_needs),
     )
     return PersonRecord(p.id, details, summary_of(p), frozenset(n.need for n in p.communication_needs))
-
-
-def _parse_date_query(text: str) -> date | None:
-    for sep in ("/", "-", "."):
-        parts = text.split(sep)
-        if len(parts) == 3 and all(part.isdigit() for part in parts):
-            try:
-                if len(parts[0]) == 4:
-                    return date(int(parts[0]), int(parts[1]), int(parts[2]))
-                return date(int(parts[2]), int(parts[1]), int(parts[0]))
-            except ValueError:
-                return None
-    return None
-
-
-class ListFilter:
-    ALL = "all"
-    DUE_THIS_MONTH = "due_this_month"
-    OVERDUE = "overdue"
-    DRAFT = "draft"
 
 
 class PeopleService:
@@ -372,87 +355,32 @@ class PeopleService:
                 raise NotFoundError("No one with that NHS number is in the store.")
             return record_of(person)
 
-    def _query(self, text: str, list_filter: str) -> Select[*tuple[Any, ...]]:
-        stmt: Select[*tuple[Any, ...]] = select(*SUMMARY_COLUMNS)
-        query = text.strip()
-        if query:
-            digits = query.replace(" ", "").replace("-", "")
-            as_date = _parse_date_query(query)
-            if digits.isdigit() and len(digits) >= 3:
-                # A range, not LIKE, so the unique index on nhs_number serves it.
-                stmt = stmt.where(Person.nhs_number >= digits, Person.nhs_number < digits + ":")
-            elif as_date is not None:
-                stmt = stmt.where(Person.date_of_birth == as_date)
-            else:
-                # Each word must start one of the person's (folded) names: an indexed range per word.
-                for word in query_words(query):
-                    matches = select(PersonNameToken.person_id).where(
-                        PersonNameToken.token >= word, PersonNameToken.token < word + "\uffff"
-                    )
-                    stmt = stmt.where(Person.id.in_(matches))
-        today = self._today()
-        if list_filter == ListFilter.OVERDUE:
-            stmt = stmt.where(Person.review_due < today)
-        elif list_filter == ListFilter.DUE_THIS_MONTH:
-            month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-            stmt = stmt.where(Person.review_due >= today.replace(day=1), Person.review_due <= month_end)
-        elif list_filter == ListFilter.DRAFT:
-            stmt = stmt.where(Person.has_draft.is_(True))
-        return stmt
-
-    @staticmethod
-    def _name_words(text: str, list_filter: str) -> list[str] | None:
-        """The words of a plain name search (no filter), which the token index answers on its own."""
-        query = text.strip()
-        digits = query.replace(" ", "").replace("-", "")
-        if list_filter != ListFilter.ALL or not query or (digits.isdigit() and len(digits) >= 3):
-            return None
-        if _parse_date_query(query) is not None:
-            return None
-        return query_words(query) or None
-
-    @staticmethod
-    def _hits(words: list[str]) -> Subquery:
-        """(sort_key, person_id) of everyone whose names start with every word.
-
-        Each word is one range of the covering token index, which already holds each person's place in
-        the list; several words are intersected by the database (INTERSECT: both ranges read in index
-        order, then merged) in one statement. Not a probe per row: on the encrypted store at 100,000
-        people an EXISTS probe per row of the first range took 26 ms for "brown se", INTERSECT 1 ms."""
-        token = PersonNameToken
-        ranges = [
-            select(token.sort_key, token.person_id).where(token.token >= word, token.token < word + "\uffff")
-            for word in words
-        ]
-        if len(ranges) == 1:
-            return ranges[0].distinct().subquery()
-        return intersect(*ranges).subquery()
-
     def search(
         self, text: str = "", *, list_filter: str = ListFilter.ALL, offset: int = 0, limit: int = 200
     ) -> list[PersonSummary]:
-        words = self._name_words(text, list_filter)
+        """People answering the search box and the list filter together, in list order: one statement."""
+        terms = read_query(text)
         with self._sessions() as session:
-            if words is None:
-                stmt = self._query(text, list_filter).order_by(
+            if not terms.name_only or list_filter != ListFilter.ALL:
+                found = search_statement(terms, list_filter, self._today(), SUMMARY_COLUMNS).order_by(
                     Person.family_name, Person.first_name, Person.id
                 )
-                return [PersonSummary(*row) for row in session.execute(stmt.offset(offset).limit(limit))]
+                return [PersonSummary(*row) for row in session.execute(found.offset(offset).limit(limit))]
             # The page of ids in list order straight from the token index, then just those people's rows:
             # one statement (no list of 200 bound ids to build on every keystroke).
-            hits = self._hits(words)
+            hits = name_hits(terms.words)
             page = select(hits.c.sort_key, hits.c.person_id).order_by(hits.c.sort_key)
             paged = page.offset(offset).limit(limit).subquery()
             stmt = select(*SUMMARY_COLUMNS).join(paged, paged.c.person_id == Person.id)
             return [PersonSummary(*row) for row in session.execute(stmt.order_by(paged.c.sort_key))]
 
     def count(self, text: str = "", *, list_filter: str = ListFilter.ALL) -> int:
-        words = self._name_words(text, list_filter)
+        terms = read_query(text)
         with self._sessions() as session:
-            if words is None:
-                stmt = self._query(text, list_filter).with_only_columns(func.count(Person.id)).order_by(None)
+            if not terms.name_only or list_filter != ListFilter.ALL:
+                stmt = search_statement(terms, list_filter, self._today(), (func.count(Person.id),))
                 return session.scalar(stmt) or 0
-            return session.scalar(select(func.count()).select_from(self._hits(words))) or 0
+            return session.scalar(select(func.count()).select_from(name_hits(terms.words))) or 0
 
     def reviews_due(self, within_days: int = 30) -> list[PersonSummary]:
         """People overdue or due within `within_days`, most overdue first (the recall list); people due on

@@ -114,6 +114,8 @@ class AllergyData:
     severity: str = ""
     clinical_status: str = "active"  # FHIR code; see HISTORY_STATUSES
     lineage_id: str = field(default_factory=new_lineage)
+    substance_code: str = ""  # SNOMED CT code of the substance from a GP record (import); "" when typed
+    reaction_code: str = ""  # SNOMED CT code of the (first) reaction from a GP record
 
     @property
     def is_history(self) -> bool:
@@ -128,6 +130,9 @@ class ResultData:
     taken_on: date | None = None
     plain_note: str = ""
     lineage_id: str = field(default_factory=new_lineage)
+    code_system: str = ""  # the code's system (SNOMED CT or LOINC) from a GP record; "" when typed
+    code: str = ""
+    unit_code: str = ""  # the UCUM code of the unit (e.g. "mmol/mol"), from a GP record
 
 
 @dataclass(frozen=True)
@@ -472,6 +477,7 @@ class PlanVersion:
     declined_reason: str
     superseded: bool
     content: PlanContent
+    replaced_by_version: int | None = None  # superseded: the number of the agreed version that replaced it
 
     @property
     def is_draft(self) -> bool:

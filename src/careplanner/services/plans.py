@@ -103,7 +103,19 @@ def version_of(session: Session, plan: CarePlan, superseded: frozenset[str] | No
         declined_reason=plan.declined_reason,
         superseded=plan.id in superseded,
         content=read_content(plan),
+        replaced_by_version=_replaced_by(session, plan) if plan.id in superseded else None,
     )
+
+
+def _replaced_by(session: Session, plan: CarePlan) -> int | None:
+    """The number of the agreed version that replaced `plan`, so its printed copy can say so (read by
+    person, which is indexed, then by what each version replaces: a person has a few versions)."""
+    later = select(CarePlan.version_number).where(
+        CarePlan.person_id == plan.person_id,
+        CarePlan.replaces_id == plan.id,
+        CarePlan.status == PlanStatus.AGREED,
+    )
+    return session.scalar(later.limit(1))
 
 
 def draft_row_in(

@@ -24,6 +24,9 @@ from careplanner.models import CarePlan, Person
 # The most rows one list of the report shows on one page (a page of the list, not of the paper).
 DEFAULT_PER_PAGE = 200
 MAX_PER_PAGE = 1000
+# The last page anyone may ask for: far past any practice's list (an empty page), and small enough that the
+# row offset, (page - 1) * per_page, always fits the databases' 64-bit integers.
+MAX_PAGE = 1_000_000
 
 Progress = Callable[[float, str], None]
 

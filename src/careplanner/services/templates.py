@@ -108,12 +108,26 @@ class TemplateEntry:
         return self.template.key
 
 
+# The words the printed copy already puts before each zone ("Red: I need help now."). A template heading
+# that says the same is left out, or the copy would read "Red: I need help now. I need help now: ...".
+PRINTED_ZONE_WORDS = {
+    Zone.GREEN: "I feel well",
+    Zone.AMBER: "I am getting worse",
+    Zone.RED: "I need help now",
+}
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.strip().rstrip(".:").casefold() == b.strip().rstrip(".:").casefold()
+
+
 def _zone_text(zone: ZonePlan) -> str:
-    """One zone as the plan shows it: the heading with how I know I am there, then what I do."""
-    first = zone.heading
-    if zone.signs:
-        first += ": " + "; ".join(s.rstrip(".") for s in zone.signs) + "."
-    return "\n".join([first, *zone.what_i_do])
+    """One zone as the plan shows it: the heading with how I know I am there, then what I do. A heading
+    that only repeats the zone's printed words is dropped; the signs then stand on their own."""
+    heading = "" if _same_words(zone.heading, PRINTED_ZONE_WORDS[zone.zone]) else zone.heading
+    signs = "; ".join(s.rstrip(".") for s in zone.signs) + "." if zone.signs else ""
+    first = f"{heading}: {signs}" if heading and signs else heading or signs[:1].upper() + signs[1:]
+    return "\n".join(line for line in [first, *zone.what_i_do] if line)
 
 
 def _contact(role: ContactRole, zone: Zone, practice: PracticeSettings | None) -> ContingencyContactData:

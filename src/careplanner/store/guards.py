@@ -161,6 +161,17 @@ def _far_from_now(column: str) -> str:
     )
 
 
+# Except an agreement the server lost in its last restore, sent again by a workstation: its own time may lie
+# in the stretch the restore lost (from the newest time the restored history holds to the restore itself;
+# sync_epoch, migration 0016, sync/server_side.py new_epoch). Nothing older, and nothing at all on a server
+# never restored.
+RESTORED_AGREEMENT_TIME = (
+    "EXISTS (SELECT 1 FROM public.sync_epoch s WHERE NEW.agreed_at BETWEEN "
+    f"s.lost_after - make_interval(secs => {_SKEW_SECONDS}) "
+    f"AND s.began_at + make_interval(secs => {_SKEW_SECONDS}))"
+)
+
+
 PG_FUNCTIONS: dict[str, str] = {
     "careplanner_frozen_version": (
         "DECLARE me text; "
@@ -173,7 +184,8 @@ PG_FUNCTIONS: dict[str, str] = {
         "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
         # A draft is agreed (or declined) only in the name of the person connected, and only now.
         f"IF NEW.status IS DISTINCT FROM 'draft' AND NOT {_IS_OWNER} THEN {_ME}"
-        f"IF me IS NULL OR NEW.agreed_by_id IS DISTINCT FROM me OR {_far_from_now('NEW.agreed_at')} THEN "
+        f"IF me IS NULL OR NEW.agreed_by_id IS DISTINCT FROM me OR "
+        f"({_far_from_now('NEW.agreed_at')} AND NOT {RESTORED_AGREEMENT_TIME}) THEN "
         "RAISE EXCEPTION 'a plan is agreed only by the person signed in, at the present time'; "
         "END IF; END IF; "
         "RETURN NEW; "

@@ -36,6 +36,11 @@ BASELINE = "0008"
 # table (it must then also be in guards.PLAN_CONTENT_TABLES).
 ADDED_SINCE: dict[str, dict[str, tuple[str, ...]]] = {
     "0015": {"medicine": ("dmd_code",)},  # a medicine's dm+d code (GP Connect import)
+    # allergy and result codes and UCUM units from a GP record (GP Connect / UK Core import)
+    "0017": {
+        "allergy": ("substance_code", "reaction_code"),
+        "test_result": ("code_system", "code", "unit_code"),
+    },
 }
 
 SEAL = re.compile(r"\bcontent=([0-9a-f]{64})@([0-9A-Za-z_]+)\b")

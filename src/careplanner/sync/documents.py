@@ -169,24 +169,42 @@ def _values(table: Table, row: Mapping[str, JsonValue]) -> dict[str, Any]:
     return {name: _from_json(columns[name], value) for name, value in row.items()}
 
 
-def write_document(conn: Connection, doc: Document) -> None:
+def _changed_tables(doc: Document, current: Document, names: tuple[str, ...]) -> set[str]:
+    """The child tables whose rows differ, and every table whose rows refer to one of those (a goal's
+    actions, a contingency plan's contacts: deleted and written again with them)."""
+    changed = {n for n in names[1:] if doc.rows.get(n, []) != current.rows.get(n, [])}
+    for name in names[1:]:  # in insert order: what a table refers to comes before it
+        refers = {fk.column.table.name for fk in _table(name).foreign_keys}
+        if refers & changed:
+            changed.add(name)
+    return changed
+
+
+def write_document(conn: Connection, doc: Document, current: Document | None = None) -> None:
     """Replace the document's rows in this store with `doc.rows`, in the caller's transaction.
 
     A plan goes in the way the services save one: its version row as a draft, then its rows, then its
     final status, so the guards allow it exactly when they would allow the services. An agreed or declined
     version already in the store is left alone when it is unchanged; changing it trips the guards (the
-    caller decides whether that may happen: see replica_apply.py).
+    caller decides whether that may happen: see replica_apply.py). Only the tables whose rows changed are
+    written (one statement each way), so a push of one edited section is a few round trips, not one per
+    table. `current`: the document as the caller has just read it in this transaction (saves reading it
+    again).
     """
     names = tables_of(doc.kind)
-    if read_document(conn, doc.kind, doc.id) == doc:
+    if current is None:
+        current = read_document(conn, doc.kind, doc.id)
+    if current == doc:
         return  # nothing to do (and an agreed version is never touched for nothing)
     root_table = _table(names[0])
-    exists = conn.execute(select(root_table.c.id).where(root_table.c.id == doc.id)).first() is not None
+    exists = not current.absent
     child_column = "plan_id" if doc.kind == "plan" else "person_id"
+    changed = _changed_tables(doc, current, names) if exists else set(names[1:])
     if exists:
         for name in reversed(names[1:]):  # children first, dependants before what they depend on
-            child = _table(name)
-            conn.execute(delete(child).where(child.c[child_column] == doc.id))
+            if name in changed and current.rows.get(name):
+                child = _table(name)
+                conn.execute(delete(child).where(child.c[child_column] == doc.id))
     if doc.absent:
         if exists:
             conn.execute(delete(root_table).where(root_table.c.id == doc.id))
@@ -203,7 +221,7 @@ def write_document(conn: Connection, doc: Document) -> None:
     else:
         conn.execute(insert(root_table).values(values))
     for name in names[1:]:
-        batch = [_values(_table(name), r) for r in doc.rows.get(name, [])]
+        batch = [_values(_table(name), r) for r in doc.rows.get(name, [])] if name in changed else []
         if batch:
             conn.execute(insert(_table(name)), batch)
     if final_status is not None and str(getattr(final_status, "value", final_status)) != "draft":

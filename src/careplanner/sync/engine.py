@@ -3,7 +3,8 @@
 - **Push** sends outbox operations in op_seq order, a batch at a time. Before a batch is sent, `sent_upto`
   is set in the replica (so a later save never changes an operation the server may have applied); after the
   server's answer, operations up to its `last_op_seq` are removed. A batch sent twice is skipped by the
-  server, so a lost answer costs nothing. A refused operation stays, with everything after it.
+  server, so a lost answer costs nothing. A refused operation is parked as "needs attention" (parked.py)
+  and sent again later; everything after it goes on.
 - **Pull** reads change batches after the cursor and writes the documents into the replica
   (replica_apply.py); the cursor and the txid of its change row are kept, so a server whose history is not
   the one followed (a restore from a backup) is noticed even under the same epoch.
@@ -22,10 +23,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,7 +36,7 @@ from careplanner.server.errors import ServerBusyError, ServerSchemaError, Server
 from careplanner.services.users import Actor
 from careplanner.store.errors import StoreError
 from careplanner.store.migrate import current_revision
-from careplanner.sync import server_side
+from careplanner.sync import parked, server_side
 from careplanner.sync.documents import Document, loads
 from careplanner.sync.outbox import APPLYING, OUTBOX, add_refetch, get_state, set_state, take_batch
 from careplanner.sync.replica_apply import apply_documents
@@ -88,6 +90,7 @@ class SyncEngine:
         self._connected = False
         self._problem: str | None = None
         self.history_changed = False
+        self._refused_before: tuple[str, ...] = ()
 
     # ---- the replica's side -----------------------------------------------------------------------------
 
@@ -201,7 +204,7 @@ class SyncEngine:
 
     def _next_batch(self) -> tuple[list[server_side.Op], dict[int, tuple[str, str]]]:
         with self._local() as conn:
-            rows = take_batch(conn, BATCH)
+            rows = take_batch(conn, BATCH, skip=parked.parked(conn))
             if not rows:
                 return [], {}
             reconcile_to = int(get_state(conn, "reconcile_to") or 0)
@@ -214,8 +217,10 @@ class SyncEngine:
         return ops, {op.op_seq: (op.document.kind, op.document.id) for op in ops}
 
     def send(self, server: Connection) -> PushReport:
-        """Push on an open connection (for resync.py)."""
-        return self._push(server)
+        """Push on an open connection (for resync.py); what it refused is told with the cycle's push."""
+        report = self._push(server)
+        self._refused_before += report.refused
+        return report
 
     def _push(self, server: Connection) -> PushReport:
         counts = Counts()
@@ -225,13 +230,17 @@ class SyncEngine:
             with self._replica() as session:
                 return PushReport(waiting=int(session.scalar(select(func.count()).select_from(OUTBOX)) or 0))
         workstation = self.workstation_id()
+        with self._local() as conn:
+            parked.retry(conn, self._actor.id, self._now())
         while True:
             ops, keys = self._next_batch()
             if not ops:
                 break
+            _end_reads(server)  # each batch its own transaction (server_side.push retries it on a deadlock)
             result = server_side.push(server, workstation, ops, self._actor)
             counts.sent += len(ops)
             branched: set[tuple[str, str]] = set()
+            refused: list[tuple[int, str]] = []
             for outcome in result.outcomes:
                 if outcome.result == "applied":
                     counts.applied += 1
@@ -244,12 +253,18 @@ class SyncEngine:
                         counts.not_taken.append(keys[outcome.op_seq][0])
                 elif outcome.result == "refused":
                     counts.refused.append(outcome.detail)
+                    refused.append((outcome.op_seq, outcome.detail))
             with self._local() as conn:
-                conn.execute(delete(OUTBOX).where(OUTBOX.c.op_seq <= result.last_op_seq))
+                for outcome in result.outcomes:
+                    if outcome.result in ("applied", "duplicate", "branched"):
+                        parked.settle(conn, *keys[outcome.op_seq], outcome.op_seq)
+                for seq, detail in refused:  # needs attention; the rest goes on (sync/parked.py)
+                    parked.park(conn, seq, *keys[seq], detail, self._actor.id, self._now())
+                parked.acknowledge(conn, result.last_op_seq)
                 # Our copy is kept beside the server's: the server's is fetched again to replace ours here.
                 add_refetch(conn, branched)
                 set_state(conn, "last_push_at", self._now().isoformat())
-            if counts.refused or result.last_op_seq < ops[-1].op_seq:
+            if result.last_op_seq < ops[-1].op_seq:
                 break
         with self._replica() as session:
             waiting = int(session.scalar(select(func.count()).select_from(OUTBOX)) or 0)
@@ -299,6 +314,7 @@ class SyncEngine:
         cursor = int(self._state("cursor") or 0)
         epoch = self._state("epoch")
         while True:
+            _end_reads(server)  # a pull's own REPEATABLE READ snapshot, not an earlier open transaction
             batch = server_side.pull(server, cursor, PULL_LIMIT)
             if batch.epoch != epoch:
                 break  # the server's history changed meanwhile: the next cycle reconciles
@@ -377,10 +393,13 @@ class SyncEngine:
     def cycle(self) -> CycleReport:
         """Push then pull. Offline, busy, or stopped by a schema mismatch: said in the report, not raised."""
         self.history_changed = False
+        self._refused_before = ()
         try:
             server = self._begin()
             try:
                 pushed = self._push(server)
+                if self._refused_before:  # refused while re-sending after an epoch change: said too
+                    pushed = replace(pushed, refused=self._refused_before + pushed.refused)
                 pulled = self._pull(server)
             finally:
                 server.close()
@@ -403,6 +422,13 @@ class SyncEngine:
 
     def status(self) -> SyncStatus:
         return SyncService(self._replica).status(self._connected, self._problem)
+
+
+def _end_reads(server: Connection) -> None:
+    """End the transaction earlier reads on this connection began (the schema and history checks, a
+    listing): a push must not hold locks across batches, nor a pull read outside its own snapshot."""
+    if server.in_transaction():
+        server.commit()
 
 
 def _outage(exc: Exception) -> StoreError | None:

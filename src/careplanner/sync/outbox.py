@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from careplanner.models.sync import SyncDoc, SyncOutbox, SyncState
+from careplanner.sync import person_merge
 from careplanner.sync.documents import (
     TOUCHED_KEY,
     Document,
@@ -122,11 +123,14 @@ def queue(conn: Connection, keys: Iterable[tuple[str, str]], now: datetime) -> i
     return count
 
 
-def take_batch(conn: Connection, limit: int) -> list[tuple[int, str, int | None, str]]:
+def take_batch(
+    conn: Connection, limit: int, skip: Iterable[int] = ()
+) -> list[tuple[int, str, int | None, str]]:
     """The first `limit` waiting operations for a push, as (op_seq, op_id, base_revision, payload): each
     one's snapshot is read now, from this one transaction, and kept with it, and `sent_upto` is moved past
     them, so if the push is sent again (its answer lost) the server gets exactly what it may have applied.
-    Call in a transaction that holds the write lock."""
+    Operations in `skip` (parked: sync/parked.py) are left where they are. Call in a transaction that holds
+    the write lock."""
     rows = conn.execute(
         select(
             OUTBOX.c.op_seq,
@@ -136,13 +140,14 @@ def take_batch(conn: Connection, limit: int) -> list[tuple[int, str, int | None,
             OUTBOX.c.base_revision,
             OUTBOX.c.payload,
         )
+        .where(OUTBOX.c.op_seq.not_in(list(skip)))
         .order_by(OUTBOX.c.op_seq)
         .limit(limit)
     ).all()
     taken: list[tuple[int, str, int | None, str]] = []
     for seq, op_id, kind, doc_id, base, payload in rows:
         if not payload:
-            payload = dumps(read_document(conn, str(kind), str(doc_id)))
+            payload = dumps(person_merge.with_bases(conn, read_document(conn, str(kind), str(doc_id))))
             conn.execute(update(OUTBOX).where(OUTBOX.c.op_seq == seq).values(payload=payload))
         taken.append((int(seq), str(op_id), None if base is None else int(base), str(payload)))
     if taken:
@@ -159,7 +164,7 @@ def snapshots(conn: Connection) -> dict[tuple[str, str], Document]:
         select(OUTBOX.c.kind, OUTBOX.c.doc_id, OUTBOX.c.payload).order_by(OUTBOX.c.op_seq)
     ):
         key = (str(kind), str(doc_id))
-        out[key] = loads(str(payload)) if payload else read_document(conn, *key)
+        out[key] = person_merge.split(loads(str(payload)))[0] if payload else read_document(conn, *key)
     return out
 
 
@@ -176,6 +181,7 @@ def install(sessions: sessionmaker[Session], now: Callable[[], datetime]) -> Non
         if session.info.get(APPLYING):
             forget_touched(session)
             return
+        person_merge.note_bases(session)
         pending: set[tuple[str, str]] = session.info.setdefault(PENDING, set())
         pending.update(documents_touched(session))
         forget_touched(session)
@@ -192,10 +198,12 @@ def install(sessions: sessionmaker[Session], now: Callable[[], datetime]) -> Non
         pending.update(session.info.pop(TOUCHED_KEY, set()))
         if pending:
             queue(session.connection(), pending, now())
+        person_merge.keep_bases(session, session.connection())
 
     def after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
         if transaction.parent is None:  # the whole transaction ended (committed, or rolled back)
             session.info.pop(PENDING, None)
+            person_merge.forget_bases(session)
             forget_touched(session)
 
     event.listen(sessions, "after_flush", after_flush)

@@ -61,6 +61,8 @@ def server_listing(server: Connection, kind: str) -> Iterator[tuple[str, int]]:
 
 
 def _fetch(server: Connection, keys: list[tuple[str, str]]) -> list[Document]:
+    if server.in_transaction():  # one snapshot of its own, not an earlier read's transaction
+        server.commit()
     with server_side.transaction(server, snapshot=True):
         docs = {key: read_document(server, *key) for key in keys}
         for doc in list(docs.values()):
@@ -88,10 +90,20 @@ def resync(engine: SyncEngine, server: Connection, *, delete_missing: bool, ever
                 )
             }
             waiting = {str(d) for (d,) in conn.execute(select(OUTBOX.c.doc_id).where(OUTBOX.c.kind == kind))}
+            # Agreeing does not move a plan's revision: its status and number are compared as well.
+            ours_decided = _plan_decisions(conn.execute(text(_DECISIONS)).all()) if kind == "plan" else {}
+        theirs_decided: dict[str, tuple[str, int | None]] = {}
+        if kind == "plan":
+            with server_side.transaction(server):
+                theirs_decided = _plan_decisions(server.execute(text(_DECISIONS)).all())
         wanted = [
             (kind, doc_id)
             for doc_id, revision in sorted(theirs.items())
-            if everything or doc_id not in ours or ours[doc_id] != revision or given.get(doc_id) != revision
+            if everything
+            or doc_id not in ours
+            or ours[doc_id] != revision
+            or given.get(doc_id) != revision
+            or ours_decided.get(doc_id) != theirs_decided.get(doc_id)
         ]
         for start in range(0, len(wanted), FETCH):
             engine.write(_fetch(server, wanted[start : start + FETCH]))
@@ -176,7 +188,10 @@ def reconcile(engine: SyncEngine, server: Connection) -> None:
         # replaces ours): its change rows lie before the head this replica's cursor moves to.
         add_refetch(conn, set(lacking) | (differing & held))
     engine.send(server)
-    resync(engine, server, delete_missing=False)
+    # Every document compared, not only those whose revision differs: after a restore the server's
+    # numbers went back and may have come forward again to ours with other content (a person's fields the
+    # server worked out again when a lost agreement came back, a colleague's edit since the restore).
+    resync(engine, server, delete_missing=False, everything=True)
     fetch_again(engine, server)
 
 

@@ -3,8 +3,9 @@
 One transaction per batch. The workstation's row in sync_client is locked first (FOR UPDATE), so two
 copies of one batch sent at once take turns, and the second finds every operation at or below
 `last_op_seq` and skips it ("duplicate"). Each operation runs in a savepoint: one the server refuses
-(a permission, a guard, a duplicate NHS number) is rolled back alone and the batch stops there, so what
-came before is kept and acknowledged and the refused operation stays with the workstation.
+(a permission, a guard, a duplicate NHS number) is rolled back alone and answered "refused", and the batch
+goes on: the refused operation is acknowledged like the others, and the workstation keeps the document as
+"needs attention" (sync/parked.py) and sends it again later as a new operation, so it holds up nothing.
 
 Nothing is overwritten that its writer had not seen: a document is replaced only when the server's copy is
 still at the revision the workstation started from (`base_revision`), or every change to it since came
@@ -162,6 +163,12 @@ def _lock_rows_first(conn: Connection, ops: Sequence[Op]) -> None:
     version's row, the person's, then the chain), so two pushes, or a push and a save, wait for each
     other instead of deadlocking."""
     plans = sorted({op.document.id for op in ops if op.document.kind == "plan"})
+    if plans:  # the second copies a later operation may go on to (server_plans._our_branch) too
+        branches = conn.execute(
+            text("SELECT plan_b_id FROM sync_conflict WHERE plan_a_id = ANY(:ids) AND resolved_at IS NULL"),
+            {"ids": plans},
+        ).scalars()
+        plans = sorted(set(plans) | {str(b) for b in branches})
     people = {op.document.id for op in ops if op.document.kind == "person"}
     for op in ops:
         root = op.document.root()
@@ -206,7 +213,8 @@ def apply_batch(
             continue
         if not _may_push(actor, doc.kind):
             outcomes.append(OpOutcome(op.op_seq, "refused", doc.id, "this account may not send that change"))
-            break
+            last = op.op_seq
+            continue
         savepoint, noted = conn.begin_nested(), len(batch.pending)
         try:
             result, detail = apply_op(batch, op)
@@ -214,7 +222,8 @@ def apply_batch(
             savepoint.rollback()
             del batch.pending[noted:]
             outcomes.append(OpOutcome(op.op_seq, "refused", doc.id, refused.detail))
-            break
+            last = op.op_seq  # answered: the workstation keeps it as needing attention
+            continue
         except sa_exc.DBAPIError as exc:
             reason = _refusal_of(exc)
             savepoint.rollback()
@@ -222,7 +231,8 @@ def apply_batch(
             if reason is None:
                 raise
             outcomes.append(OpOutcome(op.op_seq, "refused", doc.id, reason))
-            break
+            last = op.op_seq
+            continue
         savepoint.commit()
         outcomes.append(OpOutcome(op.op_seq, result, doc.id, detail))
         last = op.op_seq

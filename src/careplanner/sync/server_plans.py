@@ -14,7 +14,6 @@ Later operations of a plan this workstation's push kept as a second draft go to 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
@@ -23,6 +22,7 @@ from careplanner.services import audit
 from careplanner.store.version_seal import seal_for
 from careplanner.sync.documents import Document, JsonValue, read_document, status_of, write_document
 from careplanner.sync.server_apply import Batch, RefusedError, server_now
+from careplanner.sync.server_restored import Numbering, keeps_time, number_taken, numbering
 from careplanner.sync.server_rules import (
     add_conflict,
     branch_id,
@@ -114,13 +114,11 @@ def _other_drafts(batch: Batch, person_id: str, plan_id: str) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def _agreement(batch: Batch, doc: Document, *, restored: bool = False) -> Document:
+def _agreement(batch: Batch, doc: Document, *, restored: bool = False) -> tuple[Document, Numbering]:
     """The pushed agreement as the server makes it: by the account pushing, now, next number.
 
     `restored`: sent again after the server was restored from a backup (a reconcile push) and the server
-    lacks it as agreed: it keeps its own version number when that number is free for the person, and its
-    own agreed_at when the server's guard allows it (within a few minutes of the server's clock; the guard
-    lets nobody but the owner write an agreement time further in the past, so an older one is re-dated)."""
+    lacks it as agreed: it keeps its own agreed time and number where it may (server_restored.py)."""
     if _root_value(doc, "agreed_by_id") != batch.actor.id:
         raise RefusedError(
             "agreed on this workstation by another account while offline: it is sent when that account "
@@ -128,69 +126,48 @@ def _agreement(batch: Batch, doc: Document, *, restored: bool = False) -> Docume
         )
     person_id = str(_root_value(doc, "person_id"))
     audit.take_chain_lock(batch.conn)  # version numbers and the trail take turns
-    now = server_now(batch.conn).isoformat()
-    changes: dict[str, JsonValue] = {"agreed_at": now, "last_updated": now}
-    if restored and _recent(_root_value(doc, "agreed_at"), server_now(batch.conn)):
+    now = server_now(batch.conn)
+    changes: dict[str, JsonValue] = {"agreed_at": now.isoformat(), "last_updated": now.isoformat()}
+    if restored and keeps_time(batch, _root_value(doc, "agreed_at"), now):
         changes = {}
+    numbered = Numbering(0)
     if status_of(doc) == "agreed":
         if not _root_value(doc, "review_date"):
             raise RefusedError("an agreed plan needs a review date")
-        number = batch.conn.execute(
-            text("SELECT coalesce(max(version_number), 0) + 1 FROM care_plan WHERE person_id = :p"),
-            {"p": person_id},
-        ).scalar()
         own = _root_value(doc, "version_number")
-        if restored and isinstance(own, int) and own > 0 and _number_free(batch, person_id, own, doc.id):
-            number = own
-        previous = batch.conn.execute(
-            text(
-                "SELECT id FROM care_plan WHERE person_id = :p AND status = 'agreed' AND id <> :me "
-                "AND version_number < :n ORDER BY version_number DESC LIMIT 1"
-            ),
-            {"p": person_id, "me": doc.id, "n": int(number or 1)},
-        ).scalar()
-        changes["version_number"] = int(number or 1)
-        if not (restored and number == own):  # kept as agreed: it names the version it replaced then
+        numbered = numbering(batch, person_id, doc.id, own, resent=restored)
+        changes["version_number"] = numbered.number
+        if not (restored and numbered.number == own):  # kept as agreed: it names the version it replaced
+            previous = batch.conn.execute(
+                text(
+                    "SELECT id FROM care_plan WHERE person_id = :p AND status = 'agreed' AND id <> :me "
+                    "AND version_number < :n ORDER BY version_number DESC LIMIT 1"
+                ),
+                {"p": person_id, "me": doc.id, "n": numbered.number},
+            ).scalar()
             changes["replaces_id"] = None if previous is None else str(previous)
-    return with_root(doc, **changes)
+    return with_root(doc, **changes), numbered
 
 
-def _number_free(batch: Batch, person_id: str, number: int, plan_id: str) -> bool:
-    taken = batch.conn.execute(
-        text("SELECT 1 FROM care_plan WHERE person_id = :p AND version_number = :n AND id <> :me"),
-        {"p": person_id, "n": number, "me": plan_id},
-    ).first()
-    return taken is None
-
-
-def _recent(value: JsonValue, now: datetime) -> bool:
-    """A time the server's agreement guard accepts (it allows 300 s either side of its clock)."""
-    if not isinstance(value, str):
-        return False
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    when = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return abs((when - now).total_seconds()) < 240
-
-
-def _write_decided(batch: Batch, doc: Document, person_id: str, *, restored: bool = False) -> None:
-    agreed = _agreement(batch, doc, restored=restored)
+def _write_decided(batch: Batch, op: Op, doc: Document, person_id: str, *, restored: bool = False) -> None:
+    agreed, numbered = _agreement(batch, doc, restored=restored)
     write_document(batch.conn, agreed)
     recompute_person(batch, person_id)
     seal = seal_for(batch.conn, agreed.id)
     if status_of(agreed) == "agreed":
-        number = _root_value(agreed, "version_number")
         batch.record(
             audit.Action.PLAN_AGREED,
             person_id=person_id,
             plan_id=agreed.id,
-            detail=f"version={number} {seal}",
+            detail=f"version={numbered.number} {seal}",
         )
     else:
         batch.record(audit.Action.PLAN_DECLINED, person_id=person_id, plan_id=agreed.id, detail=seal)
     batch.written.add(("plan", agreed.id))
+    if numbered.clash_with is not None and numbered.own is not None:
+        # Two versions agreed under one number: both kept, the clash listed for a clinician to see.
+        reason = number_taken(numbered.own, numbered.number)
+        add_conflict(batch, op, person_id, numbered.clash_with, agreed.id, reason)
 
 
 def _branch(batch: Batch, op: Op, doc: Document, person_id: str, reason: str) -> tuple[str, str]:
@@ -206,7 +183,7 @@ def _branch(batch: Batch, op: Op, doc: Document, person_id: str, reason: str) ->
         batch.written.add(("plan", new_id))
         batch.branches[(doc.id, op.base_revision)] = new_id
     else:
-        _write_decided(batch, copy, person_id)
+        _write_decided(batch, op, copy, person_id)
     add_conflict(batch, op, person_id, doc.id, new_id, reason)
     return "branched", "kept beside the server's copy for a clinician to merge"
 
@@ -214,7 +191,7 @@ def _branch(batch: Batch, op: Op, doc: Document, person_id: str, reason: str) ->
 def _save_draft(batch: Batch, doc: Document, current: Document, person_id: str) -> tuple[str, str]:
     revision = max(_int(_root_value(current, "revision")) + 1, _int(_root_value(doc, "revision")))
     version = _int(_root_value(current, "row_version")) + 1
-    write_document(batch.conn, with_root(doc, revision=revision, row_version=version))
+    write_document(batch.conn, with_root(doc, revision=revision, row_version=version), current)
     recompute_person(batch, person_id)
     batch.record(audit.Action.PLAN_CHANGED, person_id=person_id, plan_id=doc.id, detail="section=all")
     batch.written.add(("plan", doc.id))
@@ -269,12 +246,12 @@ def _decided(batch: Batch, op: Op, doc: Document, current: Document, person_id: 
         # so this workstation lets it go; a workstation where that account signs in sends it again.
         return "duplicate", "agreed by another account: sent again where that account signs in"
     if current.absent:
-        _write_decided(batch, doc, person_id, restored=op.reconcile)
+        _write_decided(batch, op, doc, person_id, restored=op.reconcile)
         return "applied", "version added"
     if status_of(current) == "draft":
         if may_replace(batch, op, current) or _ours(batch, person_id, doc.id):
             version = _int(_root_value(current, "row_version")) + 1
-            _write_decided(batch, with_root(doc, row_version=version), person_id, restored=op.reconcile)
+            _write_decided(batch, op, with_root(doc, row_version=version), person_id, restored=op.reconcile)
             return "applied", "agreed"
         return _branch(batch, op, doc, person_id, AGREED_MOVED)
     if status_of(current) == status_of(doc) and _children(doc) == _children(current):

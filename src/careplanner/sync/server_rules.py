@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 
 from careplanner.services import audit
+from careplanner.sync import person_merge
 from careplanner.sync.documents import (
     ROOT_TABLES,
     Document,
@@ -206,7 +207,7 @@ def add_conflict(batch: Batch, op: Op, person_id: str, plan_a: str, plan_b: str,
 
 
 def apply_person(batch: Batch, op: Op) -> tuple[str, str]:
-    doc = op.document
+    doc, bases = person_merge.split(op.document)
     if doc.absent:
         raise RefusedError("people are not removed by sync")
     current = read_document(batch.conn, "person", doc.id)
@@ -225,15 +226,35 @@ def apply_person(batch: Batch, op: Op) -> tuple[str, str]:
         batch, doc.id, (audit.Action.PERSON_CREATED, audit.Action.PERSON_UPDATED), None
     )
     if not (may_replace(batch, op, current) or ours):
-        return "branched", "the person's details changed on the server meanwhile; the server's were kept"
+        return _merge_person(batch, op, doc, current, bases)
     root = current.root()
     assert root is not None
     kept = {k: root[k] for k in PERSON_DERIVED}
     version = revision_of(current) or 0
-    write_document(batch.conn, with_root(doc, **kept, row_version=version + 1))
+    write_document(batch.conn, with_root(doc, **kept, row_version=version + 1), current)
     batch.record(audit.Action.PERSON_UPDATED, person_id=doc.id, detail="fields=synced")
     batch.written.add(("person", doc.id))
     return "applied", "person's details updated"
+
+
+def _merge_person(
+    batch: Batch, op: Op, doc: Document, current: Document, bases: dict[str, JsonValue]
+) -> tuple[str, str]:
+    """Changed on both sides: field by field (sync/person_merge.py)."""
+    pushed, server = doc.root(), current.root()
+    assert pushed is not None and server is not None
+    merged, taken, clashed = person_merge.merged_root(pushed, server, bases)
+    if taken:
+        version = revision_of(current) or 0
+        write_document(batch.conn, with_root(current, **{**merged, "row_version": version + 1}), current)
+        batch.record(audit.Action.PERSON_UPDATED, person_id=doc.id, detail="fields=" + ",".join(taken))
+        batch.written.add(("person", doc.id))
+    if clashed:
+        add_conflict(batch, op, doc.id, "", "", person_merge.clash_reason(clashed))
+        return "branched", "some of the person's details changed on the server too: the server's were kept"
+    if taken:
+        return "applied", "merged field by field with changes made on the server meanwhile"
+    return "branched", "the person's details changed on the server meanwhile; the server's were kept"
 
 
 # ---- conflicts --------------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ Each function uses the caller's transaction when one is open; otherwise it begin
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,7 +33,10 @@ from careplanner.services.errors import ServiceError
 from careplanner.services.users import Actor
 from careplanner.sync.documents import ROOT_TABLES, Document, read_document
 
-PUSH_ATTEMPTS = 3
+PUSH_ATTEMPTS = 6
+# Between attempts after a deadlock: a random pause (seconds, growing), so pushes that chose each other as
+# victims do not meet again at once.
+RETRY_PAUSE = 0.05
 # Pulled documents are listed so each can be written after what it refers to.
 _KIND_ORDER = {
     "user": 0,
@@ -118,14 +123,20 @@ def epoch(conn: Connection) -> str:
 
 def new_epoch(conn: Connection) -> str:
     """Give the server a new epoch (its history is not the one workstations followed). Database owner only:
-    `server init` and `server restore`. In the caller's transaction when one is open."""
+    `server init` and `server restore`. In the caller's transaction when one is open.
+
+    It notes when the epoch began and the newest time the server's history holds (its audit trail's
+    newest entry; none on a new server): after a restore, agreements made between the two were lost, and
+    may come back with their own times (server_restored.py, the agreement guard)."""
     _require_server(conn)
     value = str(uuid.uuid4())
     with transaction(conn):
         conn.execute(
             text(
-                "INSERT INTO sync_epoch (id, epoch) VALUES (1, :e) "
-                "ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch"
+                "INSERT INTO sync_epoch (id, epoch, began_at, lost_after) VALUES (1, :e, "
+                "clock_timestamp() AT TIME ZONE 'UTC', (SELECT max(at) FROM audit_event)) "
+                "ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch, began_at = EXCLUDED.began_at, "
+                "lost_after = EXCLUDED.lost_after"
             ),
             {"e": value},
         )
@@ -252,4 +263,5 @@ def push(conn: Connection, workstation_id: str, ops: Sequence[Op], actor: Actor)
                 or attempt + 1 == PUSH_ATTEMPTS
             ):
                 raise
+            time.sleep(random.uniform(0, RETRY_PAUSE * 2**attempt))
     raise AssertionError("unreachable")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from careplanner.models.person import Person
 from careplanner.models.plan import CarePlan
 from careplanner.models.sync import SyncConflict, SyncOutbox, SyncState
+from careplanner.sync import parked
 
 # The replica's own tables (migration 0014), read with Core so status reads stay light.
 SYNC_OUTBOX = cast(Table, SyncOutbox.__table__)
@@ -44,6 +45,7 @@ class SyncStatus:
     conflicts: int  # unresolved conflicts: plans that need a merge
     last_sync: datetime | None
     problem: str | None  # plain words when sync has stopped (e.g. the server runs another version)
+    attention: int = 0  # of those waiting: refused by the server, kept here as needing attention
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class WaitingItem:
     changes: int  # saves waiting for this document
     first_made_at: datetime
     last_made_at: datetime
+    attention: str = ""  # the server refused it: its reason in plain words (sync/parked.py); "" otherwise
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class SyncService:
         with self._sessions() as session:
             rows = session.execute(stmt).all()
             names = self._names(session, [(str(r[0]), str(r[1])) for r in rows])
+            refused = parked.reasons(session.connection())
         return [
             WaitingItem(
                 kind=str(kind),
@@ -113,6 +117,7 @@ class SyncService:
                 changes=int(count),
                 first_made_at=first,
                 last_made_at=last,
+                attention=refused.get((str(kind), str(doc_id)), ""),
             )
             for kind, doc_id, count, first, last, _seq in rows
         ]
@@ -160,6 +165,7 @@ class SyncService:
                     select(func.count()).select_from(select(o.kind, o.doc_id).distinct().subquery())
                 ).scalar_one()
             )
+            attention = len(parked.reasons(session.connection()))
             conflicts = int(
                 session.execute(
                     select(func.count()).where(c.resolved_at.is_(None)).select_from(SYNC_CONFLICT)
@@ -174,6 +180,7 @@ class SyncService:
             conflicts=conflicts,
             last_sync=last,
             problem=problem if problem is not None else (state.get("problem") or None),
+            attention=attention,
         )
 
     @staticmethod

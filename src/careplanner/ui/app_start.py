@@ -38,7 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from careplanner.ui import practice_name
 from careplanner.ui.style import STYLE_SHEET
+from careplanner.ui.text_size import apply_readable_font
+from careplanner.ui.window_place import SMALLEST, show_window
 
 log = logging.getLogger("careplanner.ui.start")
 
@@ -60,6 +63,7 @@ def application() -> QApplication:
     app.setOrganizationName("CarePlanner")
     app.setApplicationName("Care Planner")
     app.setStyleSheet(STYLE_SHEET)
+    apply_readable_font(app)  # body text 10 pt or the system's larger size (ui/text_size.py)
     return app
 
 
@@ -80,11 +84,16 @@ class StartWindow(QWidget):
         self.setWindowTitle(self.tr("Care Planner"))
         self.setObjectName("lockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setMinimumSize(880, 520)
+        self.setMinimumSize(*SMALLEST)  # as the main window: fits 1366x768 at 150 %
         card = QFrame()
         card.setObjectName("lockCard")
         card.setFixedWidth(460)
         card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+        name = practice_name.remembered()  # the store is not open yet: the name seen last time
+        self.practice = QLabel(name)
+        self.practice.setObjectName("lockPractice")
+        self.practice.setWordWrap(True)
+        self.practice.setVisible(bool(name))
         self.title = QLabel(self.tr("Sign in to Care Planner"))
         self.title.setObjectName("lockTitle")
         self.title.setWordWrap(True)
@@ -102,6 +111,7 @@ class StartWindow(QWidget):
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Password"), self.password)
         inner = QVBoxLayout(card)
+        inner.addWidget(self.practice)
         inner.addWidget(self.title)
         inner.addLayout(form)
         inner.addWidget(self.message)
@@ -214,7 +224,7 @@ class StartUp(QObject):
         self.start_window.first_shown.connect(lambda: QTimer.singleShot(0, self._begin))
 
     def show(self) -> None:
-        self.start_window.show()
+        show_window(self.start_window)
 
     def _begin(self) -> None:
         self.loader.start(self._open_store)
@@ -250,7 +260,7 @@ class StartUp(QObject):
         if window is None or self._entered:
             return
         self._entered = True
-        window.show()
+        show_window(window)  # maximised on the first start, as the form was (ui/window_place.py)
         self.start_window.hand_over(window)
         window.activateWindow()
         self.start_window.close()

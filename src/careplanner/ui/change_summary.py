@@ -52,7 +52,12 @@ class ChangeSummary(QFrame):
         if not changes:
             text = self.tr("No changes since the last agreed plan.")
         else:
-            words = {"added": self.tr("Added"), "removed": self.tr("Removed"), "changed": self.tr("Changed")}
+            words = {
+                "added": self.tr("Added"),
+                "removed": self.tr("Removed"),
+                "changed": self.tr("Changed"),
+                "taken_again": self.tr("Taken again"),
+            }
             lines = [f"• {words.get(c.kind, c.kind)}: {c.label}" for c in changes]
             text = self.tr("Changed since the last agreed plan ({0}):").format(len(changes))
             text += "\n" + "\n".join(lines)

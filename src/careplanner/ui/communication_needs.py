@@ -85,6 +85,8 @@ class CommunicationNeedsEditor(QWidget):
         self.remove_button = QPushButton(self.tr("Remove need"))
         self.add_button.clicked.connect(self.add_need)
         self.remove_button.clicked.connect(self.remove_need)
+        self._editable = True
+        self.list.currentRowChanged.connect(lambda _row: self._enable_remove())
         self.warning = QLabel()
         self.warning.setObjectName("fieldError")
         self.warning.setWordWrap(True)
@@ -120,8 +122,14 @@ class CommunicationNeedsEditor(QWidget):
         return self._needs
 
     def set_editable(self, on: bool) -> None:
-        for widget in (self.choice, self.detail, self.add_button, self.remove_button):
+        self._editable = on
+        for widget in (self.choice, self.detail, self.add_button):
             widget.setEnabled(on)
+        self._enable_remove()
+
+    def _enable_remove(self) -> None:
+        """Offer "Remove need" only when a need is chosen to remove (never with none recorded)."""
+        self.remove_button.setEnabled(self._editable and 0 <= self.list.currentRow() < len(self._needs))
 
     def _describe(self, entry: NeedEntry) -> str:
         label = self.tr(LABELS.get(entry.need, entry.need.value))
@@ -133,6 +141,7 @@ class CommunicationNeedsEditor(QWidget):
             self.list.addItem(self._describe(entry))
         self.empty.setVisible(not self._needs)
         self.list.setVisible(bool(self._needs))
+        self._enable_remove()
         messages = unmet_need_messages(tuple((n.need, n.detail) for n in self._needs))
         self.warning.setText("\n".join(self.tr(m) for m in messages))
         self.warning.setVisible(bool(messages))

@@ -5,9 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget
 
+from careplanner.services.directory import ServiceEntry
+from careplanner.ui.fields import enum_label
 from careplanner.ui.list_editor import ListEditor
+
+
+def service_label(entry: ServiceEntry) -> str:
+    """A service's line in the picker: name, kind and number, the shipped example numbers marked so
+    they are replaced, never given to the person as real."""
+    text = f"{entry.service.name} — {enum_label(entry.service.category)}"
+    if entry.example_number:
+        return (
+            text
+            + " · "
+            + QCoreApplication.translate("DirectoryPicker", "{0} (Example — replace)").format(
+                entry.service.phone
+            )
+        )
+    return text + (f" · {entry.service.phone}" if entry.service.phone else "")
 
 
 class DirectoryPicker(QWidget):

@@ -249,9 +249,13 @@ class PlanEditor(QWidget):
         self.built.clear()
 
     def _show_notice(self) -> None:
-        declined = self.person is not None and self.person.summary.declined_written_plan
+        summary = self.person.summary if self.person is not None else None
         self.mode_bar.show_for(
-            self.plan, read_only=self.read_only, can_edit=self.session.actor.can_edit_plans, declined=declined
+            self.plan,
+            read_only=self.read_only,
+            can_edit=self.session.actor.can_edit_plans,
+            declined=summary is not None and summary.declined_written_plan,
+            draft_open=summary is not None and summary.has_draft,  # no second Start review (issue 12)
         )
 
     def _start_of(self, key: str) -> Section | None:

@@ -55,13 +55,15 @@ def enum_label(value: StrEnum) -> str:
 
 
 _DATE = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
+# Eight digits and nothing else, day month year: 20112026 is 20/11/2026 (as the person search reads it).
+_DIGITS_DATE = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
 
 
 def parse_date(text: str) -> date | None:
-    """dd/mm/yyyy (UK order) → date; raises ValueError for text that is not a real date."""
+    """dd/mm/yyyy or ddmmyyyy (UK order) → date; raises ValueError for text that is not a real date."""
     if not text.strip():
         return None
-    m = _DATE.match(text)
+    m = _DATE.match(text) or _DIGITS_DATE.match(text)
     if m is None:
         raise ValueError(tr("Enter the date as day/month/year, for example 14/03/2026."))
     day, month, year = (int(g) for g in m.groups())

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from careplanner.ui import date_today, wheel_guard
 from careplanner.ui.fields import Field, enum_label, format_date, parse_date, tr
+from careplanner.ui.rating_box import RatingBox
 
 
 def long_text(name: str, lines: int = 3) -> QPlainTextEdit:
@@ -109,7 +110,7 @@ class DataForm(QWidget):
             edit.textChanged.connect(self._edited)
             widget = edit
         elif f.kind == "int":
-            spin = QSpinBox()
+            spin = RatingBox()  # a digit typed after a click into "Not recorded" is kept
             spin.setRange(f.low - 1, f.high)
             spin.setSpecialValueText(tr("Not recorded"))
             spin.setValue(f.low - 1)
@@ -285,10 +286,13 @@ class DataForm(QWidget):
         f = self.field(name)
         message = ""
         try:
-            value = parse_date(cast(QLineEdit, self._widgets[name]).text())
+            line = cast(QLineEdit, self._widgets[name])
+            value = parse_date(line.text())
         except ValueError as exc:
             message = str(exc)
         else:
+            if value is not None and line.text().strip().isdigit():
+                line.setText(format_date(value))  # 20112026 typed: shown as 20/11/2026, as it is read
             today = today or date.today()
             if value is not None and not f.future_ok and value > today:
                 message = tr("This date is in the future.")

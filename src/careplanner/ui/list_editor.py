@@ -15,13 +15,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -200,7 +201,18 @@ class ListEditor(QWidget):
         self.changed.emit()
 
     def focus_form(self) -> None:
-        self.form.widget(self._spec.fields[0].name).setFocus(Qt.FocusReason.OtherFocusReason)
+        """Put the cursor in the selected item's first field, scrolled into view: after "Add action" low
+        on a page the field was below the bottom of the window, and typing went on out of sight."""
+        field = self.form.widget(self._spec.fields[0].name)
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if isinstance(area, QScrollArea):
+            page = area
+            page.ensureWidgetVisible(field)
+            # Again once the new item's form has been laid out (the first try may use old geometry).
+            QTimer.singleShot(0, field, lambda: page.ensureWidgetVisible(field))
 
     def remove_current(self) -> None:
         """Remove the selected item; the window's undo bar offers it back ("Goal removed — Undo")."""

@@ -13,6 +13,8 @@ from careplanner.app import AppContext
 from careplanner.ui.main_window import MainWindow
 from careplanner.ui.session import UserSession
 from careplanner.ui.style import STYLE_SHEET
+from careplanner.ui.text_size import apply_readable_font
+from careplanner.ui.window_place import show_window
 
 log = logging.getLogger("careplanner.ui")
 
@@ -24,6 +26,7 @@ def application() -> QApplication:
     app.setOrganizationName("CarePlanner")
     app.setApplicationName("Care Planner")
     app.setStyleSheet(STYLE_SHEET)
+    apply_readable_font(app)  # body text 10 pt or the system's larger size (ui/text_size.py)
     return app
 
 
@@ -38,6 +41,7 @@ def build_window(ctx: AppContext) -> tuple[MainWindow, UserSession]:
             window, services, session
         )
     importlib.import_module("careplanner.ui.record_import").install(window, services, session)  # Import…
+    importlib.import_module("careplanner.ui.admin_menu").install(window, services, session)  # directory…
     if importlib.util.find_spec("careplanner.ui.trust") is not None:
         install = getattr(importlib.import_module("careplanner.ui.trust"), "install", None)
         if install is not None:  # sign-in, lock screen and admin tools, when that package is in the build
@@ -49,7 +53,7 @@ def launch(ctx: AppContext) -> int:
     app = application()
     window, _session = build_window(ctx)
     app.aboutToQuit.connect(window.save_now)
-    window.show()
+    show_window(window)  # maximised on the first start (ui/window_place.py)
     for notice in ctx.notices:  # what the start settled from an earlier crash (services/recovery.py)
         QMessageBox.information(window, window.tr("Care Planner"), notice)
     code = app.exec()

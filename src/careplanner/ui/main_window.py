@@ -28,6 +28,7 @@ from careplanner.ui.presence_banner import PlanSharing
 from careplanner.ui.server_status import ServerLink
 from careplanner.ui.session import UserSession
 from careplanner.ui.shortcuts_help import StepShortcuts, show_shortcuts
+from careplanner.ui.window_place import SMALLEST
 from careplanner.ui.worker import Worker
 
 log = logging.getLogger("careplanner.ui.window")
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
         # Set by `ui.server_sign_in.run_app`: joining, testing and leaving the practice server (Tools menu).
         self.practice_server: Any = None
         self.setWindowTitle(self.tr("Care Planner") + (self.tr(" — DEMO") if services.demo else ""))
-        self.setMinimumSize(880, 520)  # fits 1366x768 at 150 % scaling
+        self.setMinimumSize(*SMALLEST)  # fits 1366x768 at 150 % scaling (ui/window_place.py)
 
         self.people = PatientListPage(services, self.worker)
         self.editor = PlanEditor(services, session, self.worker)
@@ -175,6 +176,12 @@ class MainWindow(QMainWindow):
         self._plan_actions(False)
         self.people.focus_search()
 
+    def focus_after_sign_in(self) -> None:
+        """After sign-in, unlock or Switch user: the cursor in the search box when the list is shown (the
+        sign-in screen had the keyboard, and the list was hidden when it last asked for focus)."""
+        if self.stack.currentWidget() is self.people:
+            self.people.focus_search()
+
     def show_recall(self) -> None:
         self.show_list()
         self.people.filter.setCurrentIndex(self.people.filter.count() - 1)
@@ -282,11 +289,10 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog = show_shortcuts(self)
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About Care Planner"),
-            self.tr("Care Planner: personalised care and support planning for general practice."),
-        )
+        """Help → About: version, manufacturer and the clinical safety statement (ui/about.py)."""
+        from careplanner.ui.about import show_about
+
+        self.about_dialog = show_about(self)
 
     def _show_clock(self, text: str) -> None:
         self.clock_label.setText(text)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from careplanner.services.container import Services
-from careplanner.services.people import ListFilter
+from careplanner.services.people_search import ListFilter
 from careplanner.ui import wheel_guard
 from careplanner.ui.patient_model import RECALL, PatientTableModel, matches
 from careplanner.ui.worker import Worker
@@ -39,7 +39,9 @@ class PatientListPage(QWidget):
         title = QLabel(self.tr("People"))
         title.setObjectName("pageTitle")
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search by name, NHS number or date of birth (dd/mm/yyyy)"))
+        self.search.setPlaceholderText(
+            self.tr("Search by name, NHS number or date of birth (dd/mm/yyyy), or a name and a date of birth")
+        )
         self.search.setAccessibleName(self.tr("Search people"))
         self.search.setClearButtonEnabled(True)
         self.filter = QComboBox()
@@ -74,7 +76,12 @@ class PatientListPage(QWidget):
         self.count.setObjectName("hint")
         self.empty = QLabel(self.tr("No one matches. Check the spelling, or add a new person."))
         self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
         self.empty.hide()
+        # The search finds someone the Show filter hides: say so, and offer the whole list.
+        self.show_all = QPushButton(self.tr("Show everyone"))
+        self.show_all.clicked.connect(self._show_everyone)
+        self.show_all.hide()
 
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
@@ -86,7 +93,10 @@ class PatientListPage(QWidget):
         layout.addWidget(title)
         layout.addLayout(row)
         layout.addWidget(self.count)
-        layout.addWidget(self.empty)
+        empty_row = QHBoxLayout()
+        empty_row.addWidget(self.empty, 1)
+        empty_row.addWidget(self.show_all)
+        layout.addLayout(empty_row)
         layout.addWidget(self.table, 1)
 
         self._pending = False
@@ -142,16 +152,37 @@ class PatientListPage(QWidget):
         if keep is not None and total:
             rows = [r for r in range(self.model.rowCount()) if self.model.person(r).id == keep]
             self.count.setText(self.tr("{0} people").format(total) if total != 1 else self.tr("1 person"))
-            self.empty.setVisible(False)
+            self._say_why_empty(total)
             self.table.selectRow(rows[0] if rows else 0)
             return
         open_now, self._open_when_loaded = self._open_when_loaded, False  # one Return opens at most once
         self.count.setText(self.tr("{0} people").format(total) if total != 1 else self.tr("1 person"))
-        self.empty.setVisible(total == 0)
+        self._say_why_empty(total)
         if total:
             self.table.selectRow(0)
         if open_now:
             self._open_selected()
+
+    def _say_why_empty(self, total: int) -> None:
+        """No one on show: either no one matches, or the Show filter hides who the search finds."""
+        hidden = self.model.hidden if total == 0 else 0
+        if hidden:
+            shown = self.filter.currentText()
+            if hidden == 1:
+                text = self.tr("1 person matches but is hidden by the \u201c{0}\u201d filter.").format(shown)
+            else:
+                text = self.tr("{0} people match but are hidden by the \u201c{1}\u201d filter.").format(
+                    hidden, shown
+                )
+        else:
+            text = self.tr("No one matches. Check the spelling, or add a new person.")
+        self.empty.setText(text)
+        self.empty.setVisible(total == 0)
+        self.show_all.setVisible(bool(hidden))
+
+    def _show_everyone(self) -> None:
+        self.filter.setCurrentIndex(self.filter.findData(ListFilter.ALL))
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _activated(self, index: QModelIndex) -> None:
         self.open_requested.emit(self.model.person(index.row()).id)

@@ -7,10 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from careplanner.clinical.name_search import name_tokens, query_words
 from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.services.container import Services
 from careplanner.services.people import PersonSummary
+from careplanner.services.people_search import ListFilter, read_query, terms_match
 from careplanner.ui.worker import Worker
 
 PAGE = 200
@@ -22,50 +22,26 @@ def _date(value: date | None) -> str:
     return "" if value is None else value.strftime("%d/%m/%Y")
 
 
-def _date_query(text: str) -> date | None:
-    """dd/mm/yyyy (or yyyy-mm-dd) typed in the search box, as the people service reads it."""
-    for sep in ("/", "-", "."):
-        parts = text.split(sep)
-        if len(parts) == 3 and all(part.isdigit() for part in parts):
-            day, month, year = (parts[2], parts[1], parts[0]) if len(parts[0]) == 4 else parts
-            try:
-                return date(int(year), int(month), int(day))
-            except ValueError:
-                return None
-    return None
-
-
 def matches(person: PersonSummary, text: str) -> bool:
-    """Whether `person` answers the search box as the people service's search does: an NHS number
-    prefix (3 or more digits), a date of birth, or every word starting one of the person's names.
+    """Whether `person` answers the search box as the people service's search does (see
+    services.people_search): an NHS number prefix, a date of birth, name words, or a name and a date.
 
     Used on the recall list, which the service returns whole (a few dozen people) and the search
     box must still narrow (a clinician typed a name there and Return opened someone else)."""
-    query = text.strip()
-    if not query:
-        return True
-    digits = query.replace(" ", "").replace("-", "")
-    if digits.isdigit() and len(digits) >= 3:
-        return (person.nhs_number or "").startswith(digits)
-    as_date = _date_query(query)
-    if as_date is not None:
-        return person.date_of_birth == as_date
-    tokens = name_tokens(person.first_name, person.family_name, person.preferred_name)
-    words = query_words(query)
-    return bool(words) and all(any(t.startswith(w) for t in tokens) for w in words)
+    return terms_match(
+        read_query(text),
+        nhs_number=person.nhs_number,
+        date_of_birth=person.date_of_birth,
+        first_name=person.first_name,
+        family_name=person.family_name,
+        preferred_name=person.preferred_name,
+    )
 
 
 def query_key(text: str, list_filter: str) -> tuple[str, str]:
-    """What a search means, as the people service reads it: the NHS number digits, the date of birth or
-    the folded name words. Two texts with one key ("smith", "Smith ") find the same people."""
-    query = text.strip()
-    digits = query.replace(" ", "").replace("-", "")
-    if digits.isdigit() and len(digits) >= 3:
-        return ("nhs:" + digits, list_filter)
-    as_date = _date_query(query)
-    if as_date is not None:
-        return ("born:" + as_date.isoformat(), list_filter)
-    return ("words:" + " ".join(query_words(query)), list_filter)
+    """What a search means, as the people service reads it. Two texts with one key ("smith", "Smith ")
+    find the same people."""
+    return (read_query(text).key(), list_filter)
 
 
 class PatientTableModel(QAbstractTableModel):
@@ -80,6 +56,7 @@ class PatientTableModel(QAbstractTableModel):
         self._rows: list[PersonSummary] = []
         self._cells: list[tuple[str, ...]] = []  # display text, computed once per row (painting is hot)
         self._total = 0
+        self._hidden = 0  # people the search text finds but the list filter hides (asked only when none show)
         self._query = ("", "all")
         self._shown = ""
         self._shown_key: tuple[str, str] | None = None  # what the rows on show answer (see query_key)
@@ -110,14 +87,18 @@ class PatientTableModel(QAbstractTableModel):
         generation, self._query = self._generation, (text, list_filter)
         people = self._services.people
 
-        def load() -> tuple[int, list[PersonSummary]]:
+        def load() -> tuple[int, list[PersonSummary], int]:
             if list_filter == RECALL:
                 rows = [p for p in people.reviews_due(within_days=30) if matches(p, text)]
-                return len(rows), rows
-            rows = people.search(text, list_filter=list_filter, offset=0, limit=PAGE)
-            # A page that is not full is everyone: counted without asking the store again.
-            total = len(rows) if len(rows) < PAGE else people.count(text, list_filter=list_filter)
-            return total, rows
+                total = len(rows)
+            else:
+                rows = people.search(text, list_filter=list_filter, offset=0, limit=PAGE)
+                # A page that is not full is everyone: counted without asking the store again.
+                total = len(rows) if len(rows) < PAGE else people.count(text, list_filter=list_filter)
+            # No one shows under a filter: say whether the search finds someone the filter hides.
+            filtered = list_filter != ListFilter.ALL and text.strip()
+            hidden = people.count(text) if total == 0 and filtered else 0
+            return total, rows, hidden
 
         self._fetching = True
         self._worker.submit(load, lambda result: self._reset(generation, result))
@@ -125,11 +106,11 @@ class PatientTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.set_query(*self._query)
 
-    def _reset(self, generation: int, result: tuple[int, list[PersonSummary]]) -> None:
+    def _reset(self, generation: int, result: tuple[int, list[PersonSummary], int]) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
-        self._total, self._rows = result
+        self._total, self._rows, self._hidden = result
         self._shown = self._query[0]
         self._shown_key = query_key(*self._query)
         self._cells = [self._texts(p) for p in self._rows]
@@ -165,6 +146,11 @@ class PatientTableModel(QAbstractTableModel):
     @property
     def total(self) -> int:
         return self._total
+
+    @property
+    def hidden(self) -> int:
+        """How many people the search text finds that the list filter hides (0 unless none show)."""
+        return self._hidden
 
     @property
     def shown_query(self) -> str:

@@ -85,6 +85,8 @@ class PlanCompareDialog(QDialog):
             return self.tr("Added"), self.tr("(not in this version)"), change.after or change.label
         if change.kind == "removed":
             return self.tr("Removed"), change.before or change.label, self.tr("(not in this version)")
+        if change.kind == "taken_again":
+            return self.tr("Taken again: {0}").format(change.label), change.before, change.after
         return self.tr("Changed: {0}").format(change.label), change.before, change.after
 
     def _fill(self) -> None:

@@ -67,10 +67,18 @@ class PlanModeBar(QFrame):
         self.hide()
 
     def show_for(
-        self, plan: PlanVersion | None, *, read_only: bool, can_edit: bool, declined: bool = False
+        self,
+        plan: PlanVersion | None,
+        *,
+        read_only: bool,
+        can_edit: bool,
+        declined: bool = False,
+        draft_open: bool = False,
     ) -> None:
         """Say what the view is and offer what this user may do next; hidden while editing. `declined`:
-        the person's latest record is that they declined a written plan (shown when nothing is agreed)."""
+        the person's latest record is that they declined a written plan (shown when nothing is agreed).
+        `draft_open`: a review (or new plan) is already in progress for this person, so Start review is
+        not offered again; the way back to that draft is."""
         if not read_only:
             self.hide()
             return
@@ -88,14 +96,21 @@ class PlanModeBar(QFrame):
             text += " " + self.tr("The person declined a written plan on {0}.").format(_day(plan))
         elif plan.superseded:
             text += " " + self.tr("This is an earlier version: a later plan has been agreed since.")
+        elif draft_open:
+            text = self.tr("Read-only: the last agreed plan. A review of it is already in progress.")
         else:
             start = self.tr("Start review")
             if can_edit:
                 text = self.tr("Read-only: the last agreed plan. Start a review to change it.")
+        if draft_open:
+            start = ""  # a draft is already in progress: the way back to it, never a second start
         historic = (
             plan is not None
             and plan.status is not PlanStatus.DRAFT
-            and (plan.superseded or plan.status is PlanStatus.DECLINED)
+            and (plan.superseded or plan.status is PlanStatus.DECLINED or draft_open)
+        )
+        self.latest_button.setText(
+            self.tr("Back to the review in progress") if draft_open else self.tr("Show the latest plan")
         )
         self.notice.setText(text)
         self.notice.setAccessibleName(text)

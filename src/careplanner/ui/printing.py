@@ -16,13 +16,15 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PySide6.QtCore import QDate, QObject, QRect, Qt
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from careplanner.services.container import Services
 from careplanner.services.errors import ServiceError
 from careplanner.services.output_guard import check_output_path, write_output
+from careplanner.ui.coding_dialog import CodingDialog
 from careplanner.ui.letter_details import LetterDetailsDialog, clinician_words
+from careplanner.ui.print_preview import preview_dialog, say_saved, suggested_name
 from careplanner.ui.session import UserSession
 
 log = logging.getLogger("careplanner.ui.printing")
@@ -112,6 +114,7 @@ class DocumentActions(QObject):
         self._add("welsh", tr("Print in &Welsh (Cymraeg)…"), lambda: self.print_person_copy(language="cy"))
         self._add("card", tr("Print the &emergency card only…"), self.print_emergency_card)
         self._add("summary", tr("Print the &clinician summary…"), self.print_clinician_summary)
+        self._add("codes", tr("C&odes for the GP record…"), self.show_codes)
         self._add("letter", tr("Print a preparation &letter…"), self.print_preparation_letter)
         self._add("fhir", tr("&Export for other services (FHIR)…"), self.export_fhir)
         self._add("report", tr("Practice &report…"), self.print_practice_report)
@@ -142,9 +145,8 @@ class DocumentActions(QObject):
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(title)  # no patient data in spool file names
-        preview = QPrintPreviewDialog(printer, self._window)
-        preview.setWindowTitle(title)
-        preview.paintRequested.connect(lambda p: paint_pdf(p, pdf))
+        # Large and fitted to the page width (ui/print_preview.py).
+        preview = preview_dialog(printer, self._window, title, lambda p: paint_pdf(p, pdf))
         preview.exec()
 
     def _save(self, produce: Producer, title: str, suggested: str, filters: str) -> None:
@@ -171,6 +173,7 @@ class DocumentActions(QObject):
             )
             return
         log.info("Saved a document the user asked for")
+        say_saved(self._window, path, self.tr)  # where it went (ui/print_preview.py)
 
     # ---- the actions ---------------------------------------------------------------------------------
 
@@ -209,7 +212,7 @@ class DocumentActions(QObject):
         self._save(
             lambda: exports.person_copy_pdf(person_id, actor, plan_id=plan_id),
             self.tr("Save the person's copy"),
-            "care-plan.pdf",
+            suggested_name("care-plan", ".pdf"),
             self.tr("PDF files (*.pdf)"),
         )
 
@@ -218,6 +221,18 @@ class DocumentActions(QObject):
             return
         exports, actor = self._services.exports, self._session.actor
         self._print(lambda: exports.clinician_summary_pdf(person_id, actor), self.tr("Clinician summary"))
+
+    def show_codes(self) -> None:
+        """The coding block for the plan on screen (else the latest), to copy into the GP system."""
+        if (person_id := self._person()) is None:
+            return
+        plan = self._services.exports.plan_to_print(person_id, self._current_plan())
+        if plan is None:
+            QMessageBox.information(self._window, self.tr("Codes"), self.tr("This person has no plan yet."))
+            return
+        dialog = CodingDialog(plan, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def print_preparation_letter(self) -> None:
         if (person_id := self._person()) is None:
@@ -249,7 +264,7 @@ class DocumentActions(QObject):
         self._save(
             lambda: json.dumps(exports.fhir_bundle(person_id, actor), indent=2).encode("utf-8"),
             self.tr("Export for other services"),
-            "care-plan.fhir.json",
+            suggested_name("care-plan", ".fhir.json"),
             self.tr("FHIR JSON (*.json)"),
         )
 
@@ -284,7 +299,7 @@ def install(window: QWidget, services: Services, session: UserSession) -> Docume
     plan_menu = getattr(window, "plan_menu", None)
     if plan_menu is not None:
         plan_menu.addSeparator()
-        for key in ("print", "pdf", "large", "easy", "welsh", "card", "summary", "letter"):
+        for key in ("print", "pdf", "large", "easy", "welsh", "card", "summary", "codes", "letter"):
             plan_menu.addAction(actions.actions[key])
     file_menu = getattr(window, "file_menu", None)
     if file_menu is not None:

@@ -3,8 +3,8 @@
 A drop-down took two clicks an answer (38 for PHQ-9, GAD-7 and UCLA-3). Here a click on an option
 answers; from the keyboard, Tab goes from question to question (only the chosen option, or the first,
 is a Tab stop) and the arrow keys move along the options of a question, as in any group of option
-buttons. A digit picks the option worth that many points; Delete or Backspace (or "Clear") takes the
-answer back.
+buttons. A digit picks the option worth that many points (the focus moves to it, so Tab then goes on to
+the next question); Delete or Backspace (or "Clear") takes the answer back.
 
 "Committed" answers: arrowing along a row passes over options on the way to another one, so the row
 tells apart an answer the clinician settled on (a click, Space, a digit, Return, or leaving the question
@@ -108,6 +108,11 @@ class AnswerRow(QWidget):
                 radio.setFocusPolicy(wanted)
         if self.radios:
             self.setFocusProxy(self.radios[stop])
+            # The focus follows the answer (a digit, Delete): it never stays on an option that is not the
+            # answer, where Tab would go to the answer in the same question instead of the next question.
+            focus = QApplication.focusWidget()
+            if focus in self.radios and focus is not self.radios[stop]:
+                self.radios[stop].setFocus(Qt.FocusReason.OtherFocusReason)
         self.clear_button.setVisible(self.group.checkedId() >= 0)
 
     def _clear_clicked(self) -> None:

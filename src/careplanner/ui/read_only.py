@@ -52,8 +52,9 @@ def make_read_only(root: QWidget) -> None:
             widget.setReadOnly(True)
             _mark(widget)
         elif isinstance(widget, QAbstractSpinBox):
+            # Read-only (its arrows do nothing), but the arrows stay: with the app's style sheet, taking
+            # them away left the number's text field 1 pixel wide, so every number looked blank.
             widget.setReadOnly(True)
-            widget.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
             _mark(widget)
         elif isinstance(widget, (QComboBox, QCheckBox, QRadioButton)):
             widget.setEnabled(False)

@@ -17,18 +17,23 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from careplanner.services.container import Services
 from careplanner.services.errors import ServiceError
 from careplanner.services.fhir_import import (
     DetailsDecision,
     DetailsWouldChangeError,
+    ImportPreview,
     ImportResult,
     PossibleMatchError,
     parse_json,
     read_bundle_file,
 )
+from careplanner.services.import_names import named_problem, with_names
+from careplanner.services.people import PersonSummary
+from careplanner.ui.import_preview import ImportPreviewDialog
+from careplanner.ui.medicine_rows import ImportedRecords
 from careplanner.ui.session import UserSession
 
 log = logging.getLogger("careplanner.ui.record_import")
@@ -37,7 +42,8 @@ log = logging.getLogger("careplanner.ui.record_import")
 class RecordImport(QObject):
     """The import action. `plan_open()` says whether a plan is open in the editor (then the import waits:
     the editor's next autosave would otherwise write over what was imported); `imported(person_id)` is
-    called after a successful import (to refresh the list)."""
+    called after a successful import (to refresh the list); `shown()` gives the person selected in the
+    list or open (and whether open), so the preview can say when the record is someone else's."""
 
     def __init__(
         self,
@@ -46,12 +52,15 @@ class RecordImport(QObject):
         session: UserSession,
         plan_open: Callable[[], bool],
         imported: Callable[[str], None],
+        shown: Callable[[], tuple[PersonSummary | None, bool]] = lambda: (None, False),
     ) -> None:
         super().__init__(window)
         self._window, self._services, self._session = window, services, session
-        self._plan_open, self._imported = plan_open, imported
+        self._plan_open, self._imported, self._shown = plan_open, imported, shown
+        self._data: Any = None
         self.action = QAction(self.tr("&Import a record (FHIR)…"), window)
         self.last_result: ImportResult | None = None
+        self.last_preview: ImportPreview | None = None
 
     def choose_file(self) -> None:
         if self._plan_open():
@@ -77,7 +86,10 @@ class RecordImport(QObject):
         except ServiceError as exc:
             QMessageBox.warning(self._window, title, str(exc))
             return None
-        decision = DetailsDecision()
+        self._data = data
+        decision = self._previewed(data)
+        if decision is None:
+            return None
         while True:
             try:
                 result = self._run(data, decision)
@@ -97,10 +109,54 @@ class RecordImport(QObject):
                 return None
             break
         self.last_result = result
+        self._keep_medicines(result)
         log.info("Imported a record")
         QMessageBox.information(self._window, title, "\n".join(self.summary(result)))
         self._imported(result.person_id)
         return result
+
+    def _keep_medicines(self, result: ImportResult) -> None:
+        """The record's medicines (as they now stand in the draft), for the medicines step to offer."""
+        preview = self.last_preview
+        names = (
+            {r.label for r in preview.rows if r.what.startswith("a current medicine")} if preview else set()
+        )
+        draft = self._services.plans.draft_of(result.person_id)
+        medicines = draft.content.medical.medicines if draft is not None else ()
+        shelf = ImportedRecords.of(self._services).medicines
+        now = tuple(m for m in medicines if m.name in names)
+        # A later import (say, of allergies only) adds to what earlier ones brought; it never empties it.
+        taken = {m.name.casefold() for m in now}
+        shelf[result.person_id] = now + tuple(
+            m for m in shelf.get(result.person_id, ()) if m.name.casefold() not in taken
+        )
+
+    def _previewed(self, data: Any) -> DetailsDecision | None:
+        """Show what the import will do, with nothing written; the decision to import with, or None when
+        the clinician cancels (or the record is refused)."""
+        title = self.tr("Import a record")
+        decision = DetailsDecision()
+        while True:
+            try:
+                preview = self._services.importer.preview(data, self._session.actor, decision)
+            except PossibleMatchError:
+                if not self.ask_new_person():
+                    return None
+                decision = dataclasses.replace(decision, new_person=True)
+                continue
+            except ServiceError as exc:
+                QMessageBox.warning(self._window, title, str(exc))
+                return None
+            break
+        preview = with_names(preview, data)
+        self.last_preview = preview
+        return decision if self.confirm(preview) else None
+
+    def confirm(self, preview: ImportPreview) -> bool:
+        """The preview, with Import and Cancel (the default)."""
+        shown, open_now = self._shown()
+        dialog = ImportPreviewDialog(preview, self._window, shown, open_now=open_now)
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def _run(self, data: Any, decision: DetailsDecision) -> ImportResult:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -173,9 +229,7 @@ class RecordImport(QObject):
                 added, updated
             )
         )
-        lines += [self.tr("The sending system marks this person's record as not active.")] * bool(
-            result.notices
-        )
+        lines += list(result.notices)  # each in its own words: an absent Patient.active is not "not active"
         if result.no_known_allergies:
             lines.append(self.tr("The record says no known allergies: recorded as that, not as an allergy."))
         if result.details_changed:
@@ -190,7 +244,12 @@ class RecordImport(QObject):
             )
         if result.skipped:
             lines.append(self.tr("Not imported:"))
-            lines += [f"• {p}" for p in result.skipped]
+            lines += [f"• {named_problem(self._data, p)}" for p in result.skipped]
+        if result.ignored:
+            lines.append(self.tr("Ignored (kinds of entry Care Planner does not read):"))
+            lines += [f"• {named_problem(self._data, p)}" for p in result.ignored]
+        if not result.skipped and not result.ignored:
+            lines.append(self.tr("Nothing in the record was left out."))
         return lines
 
 
@@ -206,7 +265,20 @@ def install(window: QWidget, services: Services, session: UserSession) -> Record
         if people is not None:
             people.model.refresh()
 
-    importer = RecordImport(window, services, session, plan_open, imported)
+    def shown() -> tuple[PersonSummary | None, bool]:
+        """The person open in the editor, else the one selected in the list (None: no one)."""
+        editor = getattr(window, "editor", None)
+        if plan_open() and editor is not None and editor.person is not None:
+            return editor.person.summary, True
+        people = getattr(window, "people", None)
+        if people is None:
+            return None, False
+        rows = people.table.selectionModel().selectedRows()
+        if len(rows) != 1 or not 0 <= rows[0].row() < people.model.rowCount():
+            return None, False
+        return people.model.person(rows[0].row()), False
+
+    importer = RecordImport(window, services, session, plan_open, imported, shown)
     # The connection holds the importer (parented to the window), so it lives as long as the window.
     importer.action.triggered.connect(lambda: importer.choose_file())
     file_menu = getattr(window, "file_menu", None)

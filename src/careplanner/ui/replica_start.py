@@ -21,6 +21,7 @@ from careplanner.sync.merge import MergeService
 from careplanner.sync.status import SyncService
 from careplanner.ui.server_sign_in import ServerSignInDialog, add_practice_server_tools, show_server
 from careplanner.ui.sync_window import SyncPanel
+from careplanner.ui.window_place import show_window
 from careplanner.ui.worker import Worker
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def run_replica_app(ctx: AppContext) -> int:
     window, panel = build_replica_window(ctx, access, outcome.actor)
     app.aboutToQuit.connect(window.save_now)
     app.aboutToQuit.connect(panel.stop)
-    window.show()
+    show_window(window)  # maximised on the first start (ui/window_place.py)
     panel.start()
     if outcome.note:
         window.statusBar().showMessage(outcome.note, 20000)

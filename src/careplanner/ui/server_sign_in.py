@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from careplanner.app import AppContext
 from careplanner.ui.join_dialog import OutcomeLike, PracticeServerDialog, ServerAccess
+from careplanner.ui.window_place import show_window
 from careplanner.ui.worker import Worker
 
 log = logging.getLogger("careplanner.ui.server")
@@ -187,7 +188,7 @@ def run_app(ctx: AppContext | None, access: ServerAccess) -> int:
     try:
         window = build_server_window(ctx, access, actor)
         app.aboutToQuit.connect(window.save_now)
-        window.show()
+        show_window(window)  # maximised on the first start (ui/window_place.py)
         for notice in ctx.notices:
             QMessageBox.information(window, window.tr("Care Planner"), notice)
         code = app.exec()

@@ -58,6 +58,11 @@ QRadioButton[readOnlyView="true"]:disabled {{ color: #212b32; }}
 QComboBox[readOnlyView="true"]:disabled {{ background: {PALE_GREY}; }}
 QLineEdit[readOnlyView="true"], QPlainTextEdit[readOnlyView="true"], QSpinBox[readOnlyView="true"] {{
     background: {PALE_GREY}; }}
+QWidget#lockScreen {{ background: {NHS_BLUE}; }}
+QFrame#lockCard {{ background: white; border-radius: 6px; padding: 16px; }}
+QLabel#lockPractice {{ color: {NHS_BLUE}; font-size: 13pt; font-weight: 600; }}
+QLabel#lockTitle {{ color: {NHS_DARK_BLUE}; font-weight: 600; }}
+QMenu::item:disabled {{ color: #768692; }}
 QStatusBar {{ background: white; }}
 QStatusBar QLabel {{ padding: 0 10px; border-left: 1px solid #d8dde0; }}
 """

@@ -124,6 +124,10 @@ class SyncDialog(QDialog):
             text = self.tr("{0}{1} — {2}, first made {3}").format(
                 who, entry.what, changes, clock_text(entry.first_made_at, now)
             )
+            if entry.attention:  # refused by the server: kept here, the rest was sent
+                text = self.tr("{0} — needs attention: the practice server did not take it ({1})").format(
+                    text, entry.attention
+                )
             self.waiting.addItem(text)
         if not waiting:
             self.waiting.addItem(self._empty(self.tr("Nothing is waiting: the practice server has it all.")))

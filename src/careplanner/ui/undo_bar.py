@@ -1,4 +1,4 @@
-"""Undo a removal: "Goal removed — Undo" in a bar over the bottom of the window, and Ctrl+Z.
+"""Undo a removal: "Goal removed — Undo" in a bar at the bottom of the window, and Ctrl+Z.
 
 Remove is one click, so every removal from a plan list can be taken back: the bar names what went and
 offers Undo; Ctrl+Z does the same while the cursor is not in a text field (in text fields Ctrl+Z stays
@@ -6,8 +6,10 @@ the field's own typing undo, which Qt gives them first). Undo works newest first
 removals still make sense: each entry asks its list whether it still shows the same items (the same
 person, the same goal) before putting anything back, and says so plainly when it cannot.
 
-One bar per window. It floats over the page rather than sitting in a layout, so showing or hiding it
-never moves what is under the pointer.
+One bar per window. It has a place of its own, never over the page: floating over the bottom of the page
+it covered the fields there (a nurse could not see what she was typing). In a main window it sits in the
+status bar, beside "Saved"; in another window, under everything in the window's layout. Its room is
+kept while it is hidden, so showing or hiding it never moves what is under the pointer.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QWidget
 
 SHOW_MS = 20000  # the bar goes after this long; Ctrl+Z still undoes
 KEEP = 30  # removals remembered per window
@@ -71,13 +73,31 @@ class UndoBar(QFrame):
         self.shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), window)
         self.shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.shortcut.activated.connect(self.undo)
-        window.installEventFilter(self)
+        self.host = window
+        self.docked = self._dock(window)
+        if not self.docked:
+            window.installEventFilter(self)
         self.hide()
+
+    def _dock(self, window: QWidget) -> bool:
+        """Give the bar its own room in `window` (kept while hidden). False: no layout to sit in."""
+        room = self.sizePolicy()
+        room.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(room)
+        if isinstance(window, QMainWindow):
+            window.statusBar().insertPermanentWidget(0, self, 1)  # left of "Saved" and the clock
+            return True
+        layout = window.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.addWidget(self)
+            return True
+        return False
 
     @staticmethod
     def existing(widget: QWidget) -> UndoBar | None:
-        """The bar of `widget`'s window, if it has one yet."""
-        return widget.window().findChild(UndoBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        """The bar of `widget`'s window, if it has one yet (not one of a dialog inside it)."""
+        window = widget.window()
+        return next((bar for bar in window.findChildren(UndoBar) if bar.host is window), None)
 
     @staticmethod
     def of(widget: QWidget) -> UndoBar:
@@ -114,8 +134,9 @@ class UndoBar(QFrame):
         self.label.setText(text)
         self.label.setAccessibleName(text)
         self.undo_button.setVisible(undo)
-        self.adjustSize()
-        self._place()
+        if not self.docked:
+            self.adjustSize()
+            self._place()
         self.show()
         self.raise_()
         self._timer.start(SHOW_MS if undo else 4000)

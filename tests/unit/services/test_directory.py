@@ -166,7 +166,7 @@ def test_search_and_referral_line(ctx: AppContext, actor: Actor) -> None:
             "Breathe easy group",
             ServiceCategory.VOLUNTARY_SECTOR,
             description="Singing for lung health",
-            phone="0113 496 0777",
+            phone="0113 000 0777",
             kind=ReferralKind.SIGNPOSTING,
         ),
         actor,
@@ -181,7 +181,7 @@ def test_search_and_referral_line(ctx: AppContext, actor: Actor) -> None:
     line = directory.referral_from(directory.search_services("breathe")[0])
     assert line.service == "Breathe easy group"
     assert line.kind is ReferralKind.SIGNPOSTING
-    assert line.contact == "0113 496 0777"
+    assert line.contact == "0113 000 0777"
     assert line.status is ReferralStatus.SUGGESTED
     assert line.made_on is None
 

@@ -93,7 +93,10 @@ def test_insertion_fills_numbers_from_practice_settings(ctx: AppContext) -> None
     assert by_role[(Zone.AMBER, ContactRole.NAMED_NURSE.value)].phone == ""
     assert "999" in plan.red_what_i_do
     red = template.template.zone(Zone.RED)
-    assert plan.red_what_i_do.startswith(red.heading)
+    # The heading "I need help now" is what the printed copy already says before the red zone: the signs
+    # come first instead of the heading repeated.
+    assert not plan.red_what_i_do.startswith(red.heading)
+    assert plan.red_what_i_do.startswith(red.signs[0].rstrip("."))
     assert all(line in plan.red_what_i_do for line in red.what_i_do)
 
 

@@ -17,7 +17,7 @@ from careplanner.services.plan_data import (
     NeedData,
     ReferralData,
 )
-from careplanner.ui.directory_picker import DirectoryPicker
+from careplanner.ui.directory_picker import DirectoryPicker, service_label
 from careplanner.ui.fields import Field, enum_label
 from careplanner.ui.list_editor import ListEditor
 from careplanner.ui.steps.base import StepContext, StepWidget
@@ -115,7 +115,7 @@ class GoalsStep(StepWidget):
         self.service_picker = DirectoryPicker(
             self.tr("Find a local service (for example walking, carers, debt)"),
             directory.search_services,
-            lambda e: f"{e.service.name} — {enum_label(e.service.category)}",
+            service_label,
             directory.referral_from,
             self.referrals,
         )

@@ -22,6 +22,7 @@ from careplanner.services.plan_data import HolisticSection, QuestionnaireData, W
 from careplanner.ui.fields import Field, enum_label, format_date
 from careplanner.ui.forms import DataForm
 from careplanner.ui.questionnaire_form import QuestionnaireForm
+from careplanner.ui.rating_box import RatingBox
 from careplanner.ui.safety_record import SafetyRecord
 from careplanner.ui.steps.base import StepContext, StepWidget
 
@@ -47,7 +48,7 @@ class WellbeingGrid(QWidget):
         for row, area in enumerate(WellbeingArea):
             name = enum_label(area)
             label = QLabel(name)
-            spin = QSpinBox()
+            spin: QSpinBox = RatingBox()  # a digit typed after a click into "Not rated" is kept
             spin.setRange(0, 10)
             spin.setSpecialValueText(self.tr("Not rated"))
             spin.setAccessibleName(self.tr("{0}: rating 1 to 10").format(name))

@@ -29,6 +29,7 @@ from careplanner.ui.fields import Field, format_date
 from careplanner.ui.forms import DataForm
 from careplanner.ui.last_time_label import LastTimeLabel
 from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.medicine_rows import AllergyFlags, ImportedRecords, RecordMedicines, medicine_line
 from careplanner.ui.read_only import EDIT_ONLY, READ_ONLY_VIEW
 from careplanner.ui.steps.base import StepContext, StepWidget
 
@@ -79,7 +80,7 @@ MEDICINES = Field(
             hint="Printed on my copy in plain words; left empty, the copy says what the decision means.",
         ),
     ),
-    describe=lambda m: f"{m.name} — {m.dose}".strip(" —") if m.name else "",
+    describe=medicine_line,  # with whether it was recognised for the ACB, at once as it is typed
     noun="medicine",
 )
 ALLERGIES = Field(
@@ -128,6 +129,12 @@ class MedicalStep(StepWidget):
         self.allergy_hint.setWordWrap(True)
         self.allergy_hint.hide()
         self.allergy_hint.setProperty(EDIT_ONLY, True)
+        # Its room is kept while it is hidden: appearing with the first allergy, it pushed "Add allergy"
+        # (and the list) down under the pointer.
+        self.allergy_hint.setText(self.tr("Cannot be ticked while allergies are listed."))
+        room = self.allergy_hint.sizePolicy()
+        room.setRetainSizeWhenHidden(True)
+        self.allergy_hint.setSizePolicy(room)
         self.allergies.changed.connect(self._allergies_edited)
         self.no_known_allergies.toggled.connect(self._sync_allergy_statement)
         self.results = self.add_list("results", ListEditor(RESULTS))
@@ -140,6 +147,8 @@ class MedicalStep(StepWidget):
         self.acb_box = AcbPanel()
         self.acb_label = self.acb_box.total_label
         self.medicines.changed.connect(self._show_acb)
+        self.record_medicines = RecordMedicines(self.medicines, self)  # pick from an imported record
+        self.allergy_flags = AllergyFlags(self.medicines, self.allergies, self)  # a medicine they react to
         self._last_decisions: dict[str, str] = {}
         self.last_decision = QLabel()  # at a review: last time's decision for the selected medicine
         self.last_decision.setObjectName("hint")
@@ -215,7 +224,8 @@ class MedicalStep(StepWidget):
         else:
             hint = self.tr("Cannot be ticked while allergies are listed.")
         self.no_known_allergies.setToolTip(hint)
-        self.allergy_hint.setText(hint)
+        if hint:  # hidden, it keeps its last words: its room is then one line of them, as when shown
+            self.allergy_hint.setText(hint)
         self.allergy_hint.setVisible(bool(hint))
 
     def _show_last_decision(self, row: int) -> None:
@@ -229,6 +239,12 @@ class MedicalStep(StepWidget):
         self.last_decision.setText(text)
         self.last_decision.setAccessibleName(text)
         self.last_decision.setVisible(bool(text))
+
+    def bind_person(self, person: Any, *_: Any) -> None:
+        """The plan shown is this person's: offer their imported record's medicines (if any)."""
+        shelf = ImportedRecords.of(self.context.services)
+        person_id = getattr(person, "id", None)  # a plan shown with no person offers nothing
+        self.record_medicines.set_medicines(shelf.medicines.get(person_id, ()) if person_id else ())
 
     def _show_frailty(self, score: int) -> None:
         self.frailty_label.setText(
@@ -252,6 +268,7 @@ class MedicalStep(StepWidget):
         self.medicines.set_items(section.medicines)
         self.allergies.set_items(section.allergies)
         self.results.set_items(section.results)
+        self.allergy_flags.refresh()
         self._show_last_decision(self.medicines.current_index())
         self._sync_allergy_statement()
         self._show_acb()

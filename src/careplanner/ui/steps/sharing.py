@@ -322,11 +322,12 @@ class SharingStep(StepWidget):
             self.show_blocked(blocking_items(items))
 
     def _recheck(self) -> None:
-        """After an edit on this step while a refusal is shown: check the plan again. The agreement
-        controller sets `whole_checklist` to show the whole check list (the person's needs included);
-        shown on its own, the step checks the plan it can see."""
-        if self._blocked is None:
-            return
+        """After every edit on this step (a review date typed or suggested, a contact added): check the
+        plan again, so "Before you agree" never shows a fault already put right (nor misses a new one)
+        until the step is left. The agreement controller sets `whole_checklist` to show the whole check
+        list (the person's needs included); shown on its own, the step checks the plan it can see."""
+        if self.checklist_box.isHidden():
+            return  # a read-only view shows who agreed the plan, not the check list
         if self.whole_checklist is not None:
             self.whole_checklist()
             return

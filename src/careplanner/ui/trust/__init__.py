@@ -22,6 +22,7 @@ from careplanner.services.auth import Permission, can
 from careplanner.services.container import Services
 from careplanner.services.users import Actor
 from careplanner.ui.practice_dialog import PracticeSettingsDialog
+from careplanner.ui.practice_name import current as practice_name
 from careplanner.ui.session import UserSession
 from careplanner.ui.trust.audit_viewer import AuditViewer
 from careplanner.ui.trust.backup_dialog import BackupDialog
@@ -77,7 +78,9 @@ class Trust(QObject):
         self.worker: Worker = getattr(window, "worker", None) or Worker(parent=self)
         self.head = services.backups.audit_note()
         self.settings = trust_settings.load(services.backups.data_dir)
-        self.lock_screen = LockScreen(window, services.auth, on_server=services.on_server)
+        self.lock_screen = LockScreen(
+            window, services.auth, on_server=services.on_server, practice_name=lambda: practice_name(services)
+        )
         self.lock_screen.signed_in.connect(self._signed_in)
         self.worker.account_inactive.connect(self.account_switched_off)
         self.idle = IdleWatch(self.settings.lock_minutes, self)
@@ -151,6 +154,10 @@ class Trust(QObject):
         self.head.save()
         log.info("Signed in (role %s)", actor.role.value)
         self.daily_backup()
+        # The sign-in screen had the keyboard; give it back to the window (the search box on the list).
+        back_in = getattr(self.window, "focus_after_sign_in", None)
+        if callable(back_in):
+            back_in()
 
     def daily_backup(self) -> None:
         """Today's backup, on the worker, if it is switched on, due and its passphrase is kept."""

@@ -12,6 +12,7 @@ trying, and never records it as a wrong password. The person who started the app
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -40,8 +41,16 @@ class LockScreen(QWidget):
 
     signed_in = Signal(object)
 
-    def __init__(self, window: QMainWindow, auth: AuthService, *, on_server: bool = False) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        auth: AuthService,
+        *,
+        on_server: bool = False,
+        practice_name: Callable[[], str] | None = None,
+    ) -> None:
         super().__init__(window)
+        self._practice_name = practice_name  # read each time the screen shows (ui/practice_name.py)
         self._window = window
         self._auth = auth
         self._actor: Actor | None = None
@@ -56,6 +65,10 @@ class LockScreen(QWidget):
         card.setObjectName("lockCard")
         card.setFixedWidth(460)
         card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+        self.practice = QLabel()
+        self.practice.setObjectName("lockPractice")
+        self.practice.setWordWrap(True)
+        self.practice.hide()
         self.title = QLabel()
         self.title.setObjectName("lockTitle")
         self.title.setWordWrap(True)
@@ -73,6 +86,7 @@ class LockScreen(QWidget):
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Password"), self.password)
         inner = QVBoxLayout(card)
+        inner.addWidget(self.practice)
         inner.addWidget(self.title)
         inner.addLayout(form)
         inner.addWidget(self.message)
@@ -104,6 +118,10 @@ class LockScreen(QWidget):
     def show_for(self, actor: Actor | None) -> None:
         """Lock for `actor` (their name is shown and their password unlocks), or plain sign-in."""
         self._actor = actor
+        name = self._practice_name() if self._practice_name is not None else ""
+        self.practice.setText(name)
+        self.practice.setAccessibleName(name)
+        self.practice.setVisible(bool(name))
         if actor is None:
             self.title.setText(self.tr("Sign in to Care Planner"))
             self.button.setText(self.tr("Sign in"))
