@@ -52,6 +52,8 @@ def classify(exc: BaseException) -> StoreError | None:
         or "could not translate host name" in text_
         or "server closed the connection" in text_
         or "connection is bad" in text_
+        # psycopg's words when the socket is already gone as a rollback after a failed write is tried
+        or "the connection is lost" in text_
         or "terminating connection" in text_
         or "consuming input failed" in text_
         or "the database system is" in text_

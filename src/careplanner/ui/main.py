@@ -25,7 +25,10 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setOrganizationName("CarePlanner")
     app.setApplicationName("Care Planner")
-    app.setStyleSheet(STYLE_SHEET)
+    if (
+        app.styleSheet() != STYLE_SHEET
+    ):  # setting it again re-polishes every widget alive: slow, and no change
+        app.setStyleSheet(STYLE_SHEET)
     apply_readable_font(app)  # body text 10 pt or the system's larger size (ui/text_size.py)
     return app
 
