@@ -10,15 +10,17 @@ clinician's person-facing words (`person_note`, "What this means for me") when g
 words derived from the decision.
 
 Standard print uses a four-column table; large print gives each medicine its own short block, because a
-table at 18 pt leaves columns one word wide.
+table at 18 pt leaves columns one word wide. Either way the list is a table whose first row names it, so a
+page it runs on to starts "The medicines I take now (continued)" rather than with a bare medicine name.
 """
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from careplanner.clinical.enums import MedicineDecision
 from careplanner.export import pdf_base as pb
+from careplanner.export.continued_table import continued_table
 from careplanner.export.copy_language import t
 from careplanner.services.plan_data import MedicineData, PlanVersion
 
@@ -74,9 +76,14 @@ def _how(m: MedicineData) -> str:
     return ", ".join(p.strip() for p in (m.dose, m.how_taken) if p.strip())
 
 
+CURRENT_HEADING = "The medicines I take now"
+
+
 def _current(meds: list[MedicineData], plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
+    title = Paragraph(t(CURRENT_HEADING), s.label)
+    again = Paragraph(f"{t(CURRENT_HEADING)} {t('(continued)')}", s.label)
     if s.large:
-        out: list[Flowable] = []
+        rows: list[list[object]] = [[title]]
         for m in meds:
             block: list[Flowable] = [pb.para(m.name, s.label)]
             change = what_changed(m, plan)
@@ -86,13 +93,24 @@ def _current(meds: list[MedicineData], plan: PlanVersion, s: pb.Styles) -> list[
                 block.append(pb.labelled(t("How I take it:"), _how(m), s))
             if m.purpose.strip():
                 block.append(pb.labelled(t("What it is for:"), m.purpose, s))
-            out.append(KeepTogether(block))
-        return out
+            rows.append([block])  # a row is never split across pages: each medicine stays whole
+        table = continued_table(rows, [again], colWidths=["100%"], repeatRows=1)
+        table.tag_as_layout = True  # one medicine's words per row, not a grid of data
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 1), (-1, -1), 8),
+                ]
+            )
+        )
+        return [table]
     header = [
         Paragraph(f"<b>{t(h)}</b>", s.body)
         for h in ("Medicine", "How I take it", "What it is for", "New or changed")
     ]
-    rows: list[list[object]] = [header]
+    rows = [[title, "", "", ""], header]
     for m in meds:
         rows.append(
             [
@@ -102,12 +120,14 @@ def _current(meds: list[MedicineData], plan: PlanVersion, s: pb.Styles) -> list[
                 Paragraph(what_changed(m, plan), s.body),
             ]
         )
-    table = Table(rows, colWidths=["26%", "24%", "22%", "28%"], repeatRows=1)
+    table = continued_table(rows, [again, "", "", ""], colWidths=["26%", "24%", "22%", "28%"], repeatRows=2)
     table.setStyle(
         TableStyle(
             [
-                ("BACKGROUND", (0, 0), (-1, 0), pb.NHS_PALE_GREY),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, pb.NHS_GREY),
+                ("SPAN", (0, 0), (-1, 0)),
+                ("LEFTPADDING", (0, 0), (-1, 0), 0),
+                ("BACKGROUND", (0, 1), (-1, 1), pb.NHS_PALE_GREY),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.4, pb.NHS_GREY),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
         )
@@ -161,6 +181,5 @@ def medicines(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     # The stopped box comes first, straight under the heading, so "do not take" is the first thing read.
     out: list[Flowable] = [Paragraph(t("My medicines"), s.h2), *stopped]
     if current:
-        out.append(Paragraph(t("The medicines I take now"), s.label))
         out += _current(current, plan, s)
     return out

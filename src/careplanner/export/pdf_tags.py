@@ -169,12 +169,15 @@ def _empty(cell: Any) -> bool:
 
 def _table_callback(table: Table, event: str, *args: Any) -> None:
     """Tag a table as reportlab draws it. A table with header rows (`repeatRows`) is data: Table → TR →
-    TH (scope column) / TD. One without is layout (a coloured zone beside its words): each cell that holds
-    something is a paragraph, an empty one (a colour swatch) an artifact."""
+    TH (scope column) / TD; with `caption_row` its first row (the table's name, spanning every column) is
+    the Table's Caption instead. One without header rows is layout (a coloured zone beside its words): each
+    cell that holds something is a paragraph, an empty one (a colour swatch) an artifact."""
     canv = table.canv
     log = tags_of(canv)
     page = canv.getPageNumber()
-    headers = int(getattr(table, "repeatRows", 0) or 0)
+    # A table that repeats rows only to carry a heading on to the next page (`tag_as_layout`) is still layout.
+    headers = 0 if getattr(table, "tag_as_layout", False) else int(getattr(table, "repeatRows", 0) or 0)
+    captioned = bool(getattr(table, "caption_row", False))
     if event in ("startBG", "startLines"):
         begin_artifact(canv)
     elif event in ("endBG", "endLines", "endCell"):
@@ -187,15 +190,20 @@ def _table_callback(table: Table, event: str, *args: Any) -> None:
             else:
                 begin_marked(canv, "P", log.leaf("P", page).mcid or 0)
             return
-        role = "TH" if row < headers else "TD"
+        role = "Caption" if captioned and row == 0 else "TH" if row < headers else "TD"
         begin_marked(canv, role, log.leaf(role, page).mcid or 0)
     elif not headers:
         return
     elif event == "startTable":
         log.open("Table", page)
     elif event == "startRow":
-        log.open("TR", page)
-    elif event in ("endRow", "endTable"):
+        table.__dict__["_tag_row"] = args[0]
+        if not (captioned and args[0] == 0):
+            log.open("TR", page)
+    elif event == "endRow":
+        if not (captioned and table.__dict__.get("_tag_row") == 0):
+            log.close()
+    elif event == "endTable":
         log.close()
 
 
