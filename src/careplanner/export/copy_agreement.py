@@ -111,6 +111,8 @@ def agreement_box(
             (False, False): t("I made this plan."),
         }[(bool(who), bool(when))]
         lines.append(Paragraph(pb.text(made.format(who=who, date=when)), s.body))
+        if plan.provenance is not None:  # agreed elsewhere and imported (services/plan_provenance.py)
+            lines.append(Paragraph("<b>" + pb.text(plan.provenance.line) + "</b>", s.body))
     if about.supported_to_write_by.strip():
         lines.append(pb.labelled("Who helped me write it:", about.supported_to_write_by, s))
     if plan.agreed_with is AgreedWith.REPRESENTATIVE and plan.representative_name.strip():
@@ -148,7 +150,9 @@ def agreement_box(
             ]
         )
     )
-    return [KeepTogether([pb.spacer(s), box])]
+    kept = KeepTogether([pb.spacer(s), box])
+    kept.starts_section = True  # a section of its own (its heading is inside the box): whole_sections.py
+    return [kept]
 
 
 def declined_story(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from careplanner.clinical.enums import PlanStatus
@@ -26,6 +27,7 @@ from careplanner.export.copy_sections import WHO_HEADING
 from careplanner.export.person_copy import body_part, card_part
 from careplanner.export.pictures import PictureHeading
 from careplanner.export.plan_frame import build_frame
+from careplanner.export.whole_sections import whole_sections
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import PlanVersion
 
@@ -52,7 +54,9 @@ def _pictured(flowable: Flowable, pictures: dict[str, str]) -> Flowable:
     if isinstance(flowable, Paragraph) and flowable.style.name == "h2":
         return PictureHeading(pictures.get(flowable.getPlainText(), FALLBACK_PICTURE), flowable)
     if isinstance(flowable, KeepTogether):
-        return KeepTogether([_pictured(f, pictures) for f in flowable._content])
+        kept = KeepTogether([_pictured(f, pictures) for f in flowable._content])
+        kept.starts_section = getattr(flowable, "starts_section", False)
+        return kept
     return flowable
 
 
@@ -60,6 +64,16 @@ def with_pictures(story: list[Flowable]) -> list[Flowable]:
     """Every section heading (h2) with its picture beside it (headings as printed, in any language)."""
     pictures = {t(heading): picture for heading, picture in PICTURE_FOR.items()}
     return [_pictured(f, pictures) for f in story]
+
+
+def _is_heading(flowable: Flowable) -> bool:
+    """A section's pictured heading, alone or at the head of a block kept with it, or a block that is a
+    section of its own (the agreement box)."""
+    if getattr(flowable, "starts_section", False):
+        return True
+    if isinstance(flowable, KeepTogether):
+        return bool(flowable._content) and _is_heading(flowable._content[0])
+    return isinstance(flowable, PictureHeading)
 
 
 def build_story(
@@ -73,8 +87,13 @@ def build_story(
 ) -> list[Flowable]:
     if plan.status is PlanStatus.DECLINED:
         return declined_story(person, plan, practice, s, printed_on=printed_on)
-    body = body_part(person, plan, s, replaces=replaces, printed_on=printed_on)
-    return [*card_part(person, plan, practice, s, TITLE), *with_pictures(body)]
+    body = with_pictures(body_part(person, plan, s, replaces=replaces, printed_on=printed_on))
+    frame = build_frame(person, plan, TITLE)
+    # The room a page really has: as `pdf_base.render` lays it out, less the frame's 6 pt padding each side.
+    width = A4[0] - 2 * pb.PAGE_MARGIN - 12
+    height = A4[1] - pb.top_room(s, frame) - pb.footer_room(s, frame) - 12
+    body = whole_sections(body, width, height, _is_heading)
+    return [*card_part(person, plan, practice, s, TITLE), *body]
 
 
 def easy_read_styles() -> pb.Styles:
