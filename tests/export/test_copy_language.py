@@ -196,5 +196,8 @@ def test_a_welsh_card_gives_the_safety_lines_in_english_too(tmp_path: Path) -> N
         "Fy alergeddau (My allergies)",
         "ni ddylid rhoi cynnig ar CPR (dadebru). (If my heart or breathing stops, CPR (resuscitation) "
         "should not be tried.)",
+        # A label keeps one colon, after both languages.
+        "Dadebru (CPR) (Resuscitation (CPR)):",
     ):
         assert both in text, both
+    assert "(CPR):)" not in text

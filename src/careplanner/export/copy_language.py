@@ -82,6 +82,8 @@ def t_both(text: str) -> str:
     translated = t(text)
     if _current.get() == ENGLISH or translated == text:
         return translated
+    if translated.endswith(":") and text.endswith(":"):  # a label: "Dadebru (CPR) (Resuscitation (CPR)):"
+        return f"{translated[:-1]} ({text[:-1]}):"
     return f"{translated} ({text})"
 
 
