@@ -6,7 +6,7 @@ only when it is named); the short one in CI is tests/sync/test_faults_restore.py
 keeps its own agreed time (inside the stretch the restore recorded as lost) and its own number; a number
 the restored server gave away meanwhile becomes a conflict, never a silent renumbering (hazard H-71):
 
-    CAREPLANNER_SYNC_SEEDS="1 2 3 4 5" .venv/bin/python -m pytest benchmarks/sync_restore_fault.py
+    CAREPLANNER_SYNC_SEEDS="1 2 3 4 5 6" .venv/bin/python -m pytest benchmarks/sync_restore_fault.py
 """
 
 from __future__ import annotations

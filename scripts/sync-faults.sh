@@ -6,7 +6,7 @@
 # workstation killed between the server's commit and its ack, the server restored from a backup
 # (benchmarks/sync_restore_fault.py here; CI runs the short tests/sync/test_faults_restore.py).
 #
-#   ./scripts/sync-faults.sh                 # seeds 1-5, 8 steps of work per round
+#   ./scripts/sync-faults.sh                 # seeds 1-6, 8 steps of work per round
 #   SEEDS="7 8" STEPS=12 EXAMPLES=300 ./scripts/sync-faults.sh
 #
 # Needs PostgreSQL (scripts/test.sh installs it when run as root) and a Secret Service keyring, which this
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup-env.sh
 install_debian_packages gnome-keyring dbus dbus-x11 libsecret-tools postgresql
 ensure_venv test
-export CAREPLANNER_SYNC_SEEDS="${SEEDS:-1 2 3 4 5}"
+export CAREPLANNER_SYNC_SEEDS="${SEEDS:-1 2 3 4 5 6}"
 export CAREPLANNER_SYNC_STEPS="${STEPS:-8}"
 export CAREPLANNER_SYNC_STATIONS="${STATIONS:-10}"
 export CAREPLANNER_STATEFUL_EXAMPLES="${EXAMPLES:-100}"  # the protocol's stateful property test

@@ -16,6 +16,7 @@ from careplanner.clinical.enums import UserRole
 from careplanner.config import Paths, resolve_paths
 from careplanner.services.people import PersonInput
 from careplanner.services.users import Actor
+from tests.store_support import quick_migrations
 
 TEST_PASSPHRASE = b"correct horse battery staple"
 
@@ -58,11 +59,13 @@ def backend() -> str:
 @pytest.fixture
 def ctx(paths: Paths, backend: str) -> Iterator[AppContext]:
     """A fresh encrypted store opened with a passphrase (fast, and needs no keyring), or a fresh database
-    on the test run's private PostgreSQL."""
+    on the test run's private PostgreSQL. The local store's schema is replayed from the first stores this
+    process migrated, as the server's is copied from a migrated template (tests/store_support.py)."""
     if backend == "server":
         yield from _server_ctx(paths)
         return
-    context = open_context(paths, passphrase=TEST_PASSPHRASE)
+    with quick_migrations():
+        context = open_context(paths, passphrase=TEST_PASSPHRASE)
     yield context
     context.close()
 
@@ -118,6 +121,13 @@ def fixed_now() -> datetime:
 # (a fixture that skips, a missing tool), the run fails: a control without its proof is not a control.
 
 _SKIPPED_SAFETY_TESTS: list[str] = []
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """The hazard log's check reads what this run collected (tests/safety/in_session.py)."""
+    from tests.safety.in_session import remember
+
+    remember(item)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -198,6 +198,9 @@ def test_a_welsh_card_gives_the_safety_lines_in_english_too(tmp_path: Path) -> N
         "should not be tried.)",
         # A label keeps one colon, after both languages.
         "Dadebru (CPR) (Resuscitation (CPR)):",
+        "(Where my CPR or ReSPECT form is kept):",
+        "(How far my treatment should go):",
+        "(Who I call):",
     ):
         assert both in text, both
     assert "(CPR):)" not in text

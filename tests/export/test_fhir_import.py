@@ -26,6 +26,7 @@ from careplanner.services.fhir_import import (
     FhirImportService,
     IdentityMismatchError,
     PossibleMatchError,
+    VersionConflictError,
     parse_json,
 )
 from careplanner.services.users import Actor
@@ -76,8 +77,9 @@ def test_round_trip_into_an_empty_store(ctx: AppContext, actor: Actor, empty: Ap
         "gp_practice_ods_code",
     ):
         assert getattr(after, name) == getattr(before, name), name
-    draft = empty.services.plans.draft_of(person.id)
-    assert draft is not None and draft.id == result.plan_id
+    # Agreed where it came from: kept as an agreed version here, marked as imported (issue 13).
+    draft = empty.services.plans.latest_agreed(person.id)
+    assert draft is not None and draft.id == result.plan_id and draft.provenance is not None
     old, new = stored.plan.content, draft.content
     key = lambda c: (c.term, c.snomed_code, c.plain_name)  # noqa: E731
     assert [key(c) for c in new.medical.conditions] == [key(c) for c in old.medical.conditions]
@@ -88,7 +90,7 @@ def test_round_trip_into_an_empty_store(ctx: AppContext, actor: Actor, empty: Ap
     goal = lambda g: (g.text, g.status, [(a.what, a.who_name, a.when) for a in g.actions])  # noqa: E731
     assert [goal(g) for g in new.goals.goals] == [goal(g) for g in old.goals.goals]
     actions = {e.action for e in empty.services.audit.entries(person_id=person.id)}
-    assert {audit.Action.IMPORTED, audit.Action.PERSON_CREATED, audit.Action.PLAN_STARTED} <= actions
+    assert {audit.Action.IMPORTED, audit.Action.PERSON_CREATED, audit.Action.PLAN_AGREED} <= actions
 
 
 def test_importing_again_updates_the_same_person_and_draft(ctx: AppContext, actor: Actor) -> None:
@@ -305,9 +307,10 @@ def test_mangled_bundles_never_half_import(ctx: AppContext, actor: Actor, data: 
     except BundleRefusedError as exc:
         problems = exc.problems
         assert problems, "a refusal always says why"
-    except (DetailsWouldChangeError, IdentityMismatchError, PossibleMatchError):
+    except (DetailsWouldChangeError, IdentityMismatchError, PossibleMatchError, VersionConflictError):
         # The second and later imports of the same person: a changed name, date of birth or detail stops it,
-        # and so does a record without its NHS number whose family name and date of birth are held.
+        # and so does a record without its NHS number whose family name and date of birth are held, and an
+        # agreed plan version held already whose content the mangling changed.
         assert _snapshot(ctx) == before
     if problems:
         assert all(p.where and p.what for p in problems)

@@ -59,6 +59,16 @@ def test_no_nhs_number_and_a_held_namesake_needs_new_person(home: Path) -> None:
 def test_the_summary_says_what_was_added_and_updated_and_that_nothing_was_removed(home: Path) -> None:
     done = cli(home, "export", "--nhs-number", "9990001235", "--fhir", str(home / "plan.json"))
     assert done.returncode == 0, done.stderr
+    # This store's own agreed version sent back is recognised as held: nothing is written (issue 13).
+    done = cli(home, "import", str(home / "plan.json"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("This version of the plan is already held")
+    # The same plan as a draft elsewhere fills in this person's draft instead.
+    bundle = json.loads((home / "plan.json").read_text(encoding="utf-8"))
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "CarePlan":
+            entry["resource"]["status"] = "draft"
+    (home / "plan.json").write_text(json.dumps(bundle), encoding="utf-8")
     done = cli(home, "import", str(home / "plan.json"))
     assert done.returncode == 0, done.stderr
     summary = next(line for line in done.stdout.splitlines() if line.startswith("Added to the draft:"))

@@ -1,4 +1,5 @@
-"""SIGKILL at random moments while autosaving and while agreeing plans, over a hundred times.
+"""SIGKILL at random moments while autosaving and while agreeing plans: 52 kills in CI, and as many as asked
+for in the long run (README, Testing: `CAREPLANNER_KILL_ROUNDS=26` gives 104).
 
 After every kill: the store opens, passes SQLCipher's and SQLite's integrity checks and the audit chain
 check, every agreed version is exactly as it was agreed, and the draft holds the last text the worker
@@ -27,7 +28,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from kill_child import text
 
 STORES = 4
-ROUNDS = 26  # 104 kills in all, half while autosaving and half while agreeing
+# Kills per store, alternating autosave and agree: 4 x 13 = 52 kills in CI. Each round's check reads every
+# version agreed so far, so the cost grows faster than the number of rounds.
+ROUNDS = int(os.environ.get("CAREPLANNER_KILL_ROUNDS", "13"))
 # Kills land anywhere from just after the worker is ready to well into its loop.
 DELAY = {"autosave": (0.001, 0.25), "agree": (0.001, 0.4)}
 
@@ -159,6 +162,6 @@ def test_sigkill_during_autosave_and_agree_never_loses_or_damages_anything(tmp_p
     finally:
         for run in runs:
             run.close()
-    assert sum(run.kills for run in runs) >= 100
+    assert sum(run.kills for run in runs) == STORES * ROUNDS
     assert all(run.agreed for run in runs), "no plan was agreed: the kills came too early to test anything"
     assert all(run.saves_seen for run in runs), "no autosave was reported: the kills came too early"

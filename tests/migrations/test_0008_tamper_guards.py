@@ -39,7 +39,8 @@ def _store_of_release_0007(paths: Paths, key: bytes) -> str:
         # the writing below and dropped again after it, so the store is 0007's.
         for table, columns in _added_since_0008():
             for column in columns:
-                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR NOT NULL DEFAULT ''"))
+                # (nullable: some are, such as who imported a version and when, 0018)
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR DEFAULT ''"))
     sessions = sessionmaker(engine, expire_on_commit=False)
     services = Services(sessions)
     actor = services.users.ensure_first_clinician()

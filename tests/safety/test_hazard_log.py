@@ -25,6 +25,7 @@ from tests.safety.hazard_log import (
     read_hazards,
     risk,
 )
+from tests.safety.in_session import COLLECTED, flags, wholly_collected
 
 ROOT = LOG_PATH.parents[2]
 
@@ -50,7 +51,17 @@ def field_problems(hazard: Hazard) -> list[str]:
     return problems
 
 
-def collected(test_files: set[str], tmp_path: Path) -> dict[str, dict[str, bool]]:
+def collected(test_files: set[str], tmp_path: Path, config: pytest.Config) -> dict[str, dict[str, bool]]:
+    """Each test in `test_files` and whether it is switched off: from this run's own collection where it
+    collected a file whole (tests/safety/in_session.py), otherwise from a collect-only subprocess."""
+    here = wholly_collected(test_files, ROOT, config)
+    result = {nodeid: flags(item) for nodeid, item in COLLECTED.items() if nodeid.split("::")[0] in here}
+    if test_files - here:
+        result.update(collected_apart(test_files - here, tmp_path))
+    return result
+
+
+def collected_apart(test_files: set[str], tmp_path: Path) -> dict[str, dict[str, bool]]:
     out = tmp_path / "collected.json"
     env = {**os.environ, "HAZARD_COLLECT_OUT": str(out), "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
@@ -76,11 +87,11 @@ def collected(test_files: set[str], tmp_path: Path) -> dict[str, dict[str, bool]
     return result
 
 
-def missing_or_switched_off(hazards: list[Hazard], tmp_path: Path) -> list[str]:
+def missing_or_switched_off(hazards: list[Hazard], tmp_path: Path, config: pytest.Config) -> list[str]:
     problems: list[str] = []
     names = [test for hazard in hazards for test in hazard.tests]
     files = {name.split("::")[0] for name in names if (ROOT / name.split("::")[0]).is_file()}
-    items = collected(files, tmp_path) if files else {}
+    items = collected(files, tmp_path, config) if files else {}
     for hazard in hazards:
         for name in hazard.tests:
             matches = [node for node in items if node == name or node.startswith(name + "[")]
@@ -100,11 +111,11 @@ def test_every_hazard_is_complete() -> None:
     assert problems == []
 
 
-def test_every_named_test_exists_and_is_not_switched_off(tmp_path: Path) -> None:
-    assert missing_or_switched_off(read_hazards(), tmp_path) == []
+def test_every_named_test_exists_and_is_not_switched_off(tmp_path: Path, pytestconfig: pytest.Config) -> None:
+    assert missing_or_switched_off(read_hazards(), tmp_path, pytestconfig) == []
 
 
-def test_the_check_notices_a_missing_or_skipped_test(tmp_path: Path) -> None:
+def test_the_check_notices_a_missing_or_skipped_test(tmp_path: Path, pytestconfig: pytest.Config) -> None:
     fake = tmp_path / "log.md"
     fake.write_text(
         "## Hazards\n\n### H-01 Example\n"
@@ -113,7 +124,7 @@ def test_the_check_notices_a_missing_or_skipped_test(tmp_path: Path) -> None:
         "### H-02 Skipped\n- **Tests:** `tests/safety/test_hazard_log.py::test_a_skipped_example`\n",
         encoding="utf-8",
     )
-    problems = missing_or_switched_off(read_hazards(fake), tmp_path)
+    problems = missing_or_switched_off(read_hazards(fake), tmp_path, pytestconfig)
     assert problems == [
         "H-01: tests/safety/test_hazard_log.py::test_no_such_test does not exist",
         "H-02: tests/safety/test_hazard_log.py::test_a_skipped_example is skipped or marked xfail",

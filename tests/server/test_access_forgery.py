@@ -356,6 +356,20 @@ def test_server_upgrade_brings_an_older_server_up_to_these_guards(tmp_path: Path
             for table in ("sync_outbox", "sync_state", "sync_doc"):
                 conn.execute(text(f"DROP TABLE {table}"))
             conn.execute(text("ALTER TABLE medicine DROP COLUMN dmd_code"))  # 0015
+            for column in (  # 0018
+                "origin_organisation",
+                "origin_ods_code",
+                "origin_identifier",
+                "origin_status",
+                "origin_author",
+                "origin_author_role",
+                "origin_digest",
+                "origin_replaces",
+                "imported_by_id",
+                "imported_at",
+            ):
+                conn.execute(text(f"ALTER TABLE care_plan DROP COLUMN {column}"))
+            conn.execute(text("ALTER TABLE medicine DROP COLUMN acb_checked"))  # 0019
             for table, column in (  # 0017
                 ("allergy", "substance_code"),
                 ("allergy", "reaction_code"),

@@ -2,8 +2,9 @@
 searching, opening, autosaving and agreeing for a bounded time; afterwards nothing acknowledged is lost and
 nothing is doubled.
 
-CI runs a few seconds on a small practice (PEOPLE, default 400) to stay well inside a minute; the long run
-the issue asks for is
+CI runs on a small practice (PEOPLE, default 400) until every workstation has worked and they have raced
+(enough saves, an agreement, the same people opened from several; a few seconds, a minute at most); the
+long run the issue asks for is a fixed time,
 
     CAREPLANNER_LOAD_PEOPLE=10000 CAREPLANNER_LOAD_SECONDS=120 pytest tests/server/test_many_workstations.py
 
@@ -49,7 +50,8 @@ from tests.cli_signin import ADMIN, PASSWORD
 CHILD = Path(__file__).with_name("load_workstation.py")
 STATIONS = int(os.environ.get("CAREPLANNER_LOAD_STATIONS", "10"))
 PEOPLE = int(os.environ.get("CAREPLANNER_LOAD_PEOPLE", "400"))
-SECONDS = float(os.environ.get("CAREPLANNER_LOAD_SECONDS", "6"))
+SECONDS = float(os.environ.get("CAREPLANNER_LOAD_SECONDS", "0"))  # 0: until they have raced (CI)
+LIMIT = 60.0
 
 
 @dataclass
@@ -269,11 +271,37 @@ def check_no_duplicates(ctx: AppContext, data_dir: Path) -> None:
     assert report.ok, report.problems
 
 
+def raced(stations: list[Station], hot: list[str]) -> bool:
+    """Every workstation has opened someone and written, the saves are many, one plan has been agreed and
+    the same people have been opened from three workstations or more."""
+    acks = agreed = 0
+    opened_hot = 0
+    for station in stations:
+        try:
+            found = station.events()
+        except json.JSONDecodeError:
+            return False  # read while a line was being written: look again
+        if not any(e["ev"] == "opened" for e in found):
+            return False
+        if not any(e["ev"] in ("ack", "agreed", "refused") for e in found):
+            return False
+        acks += sum(e["ev"] == "ack" for e in found)
+        agreed += sum(e["ev"] == "agreed" for e in found)
+        opened_hot += any(e["ev"] == "opened" and e["person"] in hot for e in found)
+    return acks >= 5 * len(stations) and agreed >= 1 and opened_hot >= 3
+
+
 @pytest.mark.slow
 def test_ten_workstations_at_once_lose_nothing_and_double_nothing(practice: Practice) -> None:
-    stations = start_stations(practice, SECONDS)
+    stations = start_stations(practice, SECONDS or LIMIT)
     try:
-        time.sleep(SECONDS)
+        if SECONDS:
+            time.sleep(SECONDS)  # the long run: a fixed time
+        else:
+            deadline = time.monotonic() + LIMIT
+            while not raced(stations, practice.hot):
+                assert time.monotonic() < deadline, "the workstations did not get that far in a minute"
+                time.sleep(0.1)
     finally:
         stop_stations(stations)
     events = check_workstations_clean(stations)

@@ -19,6 +19,7 @@ from careplanner.sync.documents import Document, all_document_keys, read_documen
 from careplanner.sync.engine import SyncEngine
 from tests.conftest import TEST_PASSPHRASE
 from tests.server_support import sa_url, test_server
+from tests.sync_support.proxy import Proxy
 
 
 @dataclass
@@ -41,22 +42,33 @@ class SyncPractice:
     nurse: Actor
     tmp: Path
     stations: list[Station] = field(default_factory=list)
+    engines: list[Engine] = field(default_factory=list)  # the stations' own, through a proxy
 
     def connect(self) -> Connection:
         return self.pg.connect()
 
-    def station(self, name: str, actor: Actor | None = None) -> Station:
-        """A new workstation with an empty replica, its outbox on, syncing as `actor` (the nurse)."""
+    def station(self, name: str, actor: Actor | None = None, *, through: Proxy | None = None) -> Station:
+        """A new workstation with an empty replica, its outbox on, syncing as `actor` (the nurse); its
+        network link to the server goes `through` a proxy when one is given (a cut the test makes)."""
         ctx = open_context(resolve_paths(self.tmp / name), passphrase=TEST_PASSPHRASE)
         outbox.install(ctx.store.sessions, ctx.services.clock.now)
         cut = [False]
+        pg = self.pg
+        if through is not None:
+            url = (
+                test_server()
+                .cluster.url(self.database)
+                .replace(f":{test_server().cluster.port}/", f":{through.port}/")
+            )
+            pg = create_engine(sa_url(url))
+            self.engines.append(pg)
 
         def connect() -> Connection:
             if cut[0]:
                 from careplanner.server.errors import ServerUnreachableError
 
                 raise ServerUnreachableError()
-            return self.pg.connect()
+            return pg.connect()
 
         who = actor or self.nurse
         made = Station(name, ctx, SyncEngine(ctx.store.sessions, connect, who), who, cut)
@@ -66,6 +78,8 @@ class SyncPractice:
     def close(self) -> None:
         for s in self.stations:
             s.ctx.close()
+        for engine in self.engines:
+            engine.dispose()
         self.server.close()
         self.pg.dispose()
 

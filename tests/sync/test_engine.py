@@ -173,6 +173,8 @@ def _copy_database(practice: SyncPractice, source: str, target: str) -> None:
 
     practice.pg.dispose()
     practice.server.store.engine.dispose()
+    for engine in practice.engines:
+        engine.dispose()
     admin = test_server().admin_engine()
     try:
         with admin.connect() as conn:
@@ -186,6 +188,8 @@ def _restore(practice: SyncPractice, backup: str) -> None:
 
     practice.pg.dispose()
     practice.server.store.engine.dispose()
+    for engine in practice.engines:
+        engine.dispose()
     admin = test_server().admin_engine()
     try:
         with admin.connect() as conn:

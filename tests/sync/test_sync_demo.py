@@ -32,7 +32,7 @@ def test_the_sync_demo_tells_the_story_and_merges(tmp_path: Path) -> None:
             str(ROOT / "scripts" / "sync_demo.py"),
             "--no-window",
             "--people",
-            "4",
+            "1",
             "--folder",
             str(folder),
         ],

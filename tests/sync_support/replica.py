@@ -84,6 +84,7 @@ class Replica:
         tries = failures = 0
         while True:
             tries += 1
+            sent_before = len(SENT)
             try:
                 report = self.engine_.cycle()
             except Exception as exc:
@@ -92,6 +93,9 @@ class Replica:
                 failures += 1
                 log.write("unreachable", error=self._expected(exc))
                 report = None
+            _log_pushes(log, SENT[sent_before:])
+            if report is not None and not report.connected:
+                log.write("interrupted", history_changed=report.history_changed)
             if report is not None and report.problem:
                 raise AssertionError(f"sync stopped: {report.problem}")
             if report is not None and report.connected:
@@ -149,6 +153,25 @@ class Replica:
 
     def close(self) -> None:
         self.ctx.close()
+
+
+def _log_pushes(log: Log, batches: Sequence[tuple[list[server_side.Op], list[str]]]) -> None:
+    """Each batch a cycle pushed (answered by the server), as ids only: for reading a failed run's story."""
+    for ops, results in batches:
+        log.write(
+            "pushed",
+            ops=[
+                {"seq": op.op_seq, "op": op.op_id, "kind": op.document.kind, "doc": op.document.id,
+                 "status": _status(op), "reconcile": op.reconcile, "result": result}
+                for op, result in zip(ops, results, strict=False)
+            ],
+        )  # fmt: skip
+
+
+def _status(op: server_side.Op) -> str | None:
+    root = op.document.root()
+    value = None if root is None else root.get("status")
+    return None if value is None else str(value)
 
 
 def open_replica(

@@ -36,8 +36,8 @@ from tests.conftest import TEST_PASSPHRASE
 from tests.trust.conftest import PASSWORD
 from tests.trust.helpers import fingerprint, person_with_agreed_plan
 
-# These tests check the real key-derivation cost, which the other tests lower for speed.
-pytestmark = pytest.mark.real_kdf
+# The key-derivation tests below check the real cost (marked real_kdf); the others here, about the rules for
+# secrets and about private files, keep the lower cost every other test uses (tests/conftest.py).
 
 BACKUP_PASS = b"the practice backup passphrase"
 WEAK_PASSPHRASES = [
@@ -161,6 +161,7 @@ def test_password_reset_refuses_one_key_typed_ten_times(
 # ---- the key derivation ------------------------------------------------------------------------------------
 
 
+@pytest.mark.real_kdf
 def test_a_new_store_records_scrypt_at_owasp_minimum_and_is_keyed_with_it(
     ctx: AppContext, paths: Paths
 ) -> None:
@@ -173,6 +174,7 @@ def test_a_new_store_records_scrypt_at_owasp_minimum_and_is_keyed_with_it(
     assert keys.key_check_value(keys.derive_key(TEST_PASSPHRASE, salt, 2**15, 8, 1)) != info.key_check
 
 
+@pytest.mark.real_kdf
 @pytest.mark.parametrize("recorded", [True, False], ids=["settings-recorded", "no-settings-in-the-file"])
 def test_a_store_made_with_the_old_settings_opens_and_rekey_moves_it_to_the_new(
     paths: Paths, recorded: bool
@@ -211,6 +213,7 @@ def test_a_store_made_with_the_old_settings_opens_and_rekey_moves_it_to_the_new(
         new.close()
 
 
+@pytest.mark.real_kdf
 def test_damaged_key_settings_are_refused_plainly(ctx: AppContext, paths: Paths) -> None:
     ctx.close()
     raw = json.loads(paths.store_info_file.read_text())
@@ -220,6 +223,7 @@ def test_damaged_key_settings_are_refused_plainly(ctx: AppContext, paths: Paths)
             open_context(paths, passphrase=TEST_PASSPHRASE)
 
 
+@pytest.mark.real_kdf
 def test_a_backup_records_its_settings_and_an_old_backup_still_restores(
     ctx: AppContext, tmp_path: Path
 ) -> None:

@@ -131,7 +131,7 @@ def test_a_whole_appointment_then_a_review(
     press(qtbot, wishes.wishes_check)  # type: ignore[attr-defined]
     assert wishes.body.isVisible()  # type: ignore[attr-defined]
     cpr_form = wishes.forms[3]  # type: ignore[attr-defined]
-    choose(qtbot, cpr_form.widget("cpr_decision"), "For cpr")
+    choose(qtbot, cpr_form.widget("cpr_decision"), "For CPR")
     type_into(qtbot, wishes.forms[2].widget("preferred_place_of_care"), "At home")  # type: ignore[attr-defined]
 
     # 7. Agree and share: the check list points at the gaps, each link goes to its field

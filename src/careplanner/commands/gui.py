@@ -160,6 +160,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
     if not args.no_window and _no_display():
         return NO_DISPLAY_EXIT
+    if not args.no_window and importlib.util.find_spec("careplanner.ui.app_start") is not None:
+        return _run_demo_window(args)
     ctx = open_demo()
     # The demo's own log folder, as every other store has: a crash dialog points there.
     setup_logging(ctx.paths, verbose=getattr(args, "verbose", False))
@@ -170,3 +172,29 @@ def run_demo(args: argparse.Namespace) -> int:
         return _launch(ctx)
     finally:
         ctx.close()
+
+
+def _open_demo_for_window(args: argparse.Namespace) -> object:
+    """On the start window's background thread: the demo store, seeded the first time (a few seconds),
+    with the main window's modules imported. The window says "Setting up the demo…" meanwhile."""
+    from careplanner.app import open_demo, setup_logging
+
+    ctx = open_demo()
+    try:
+        setup_logging(ctx.paths, verbose=getattr(args, "verbose", False))
+        importlib.import_module("careplanner.ui.main")
+    except BaseException:
+        ctx.close()
+        raise
+    return importlib.import_module("careplanner.ui.app_start").Opened(ctx, None)
+
+
+def _run_demo_window(args: argparse.Namespace) -> int:
+    start = importlib.import_module("careplanner.ui.app_start").StartUp(
+        lambda: _open_demo_for_window(args), demo=True
+    )
+    try:
+        return int(start.run())
+    finally:
+        if start.opened is not None:
+            start.opened.ctx.close()

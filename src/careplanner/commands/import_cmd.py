@@ -119,7 +119,12 @@ def import_summary(result: ImportResult) -> list[str]:
     """What the import did, in plain lines: what came in, what was not imported and why, what was not
     read, and changed details."""
     got = ", ".join(f"{n} {what}" for what, n in result.imported.items() if n) or "nothing to add"
-    if result.created_person:
+    if result.already_held:  # the same version again (issue 13): the plan is left as it is
+        return [*result.notices, *_details_lines(result)]
+    if result.stored_as_agreed:  # agreed where it came from: kept as that agreed version, marked imported
+        who = "Added a new person and kept" if result.created_person else "Kept"
+        lines = [f"{who} their plan as agreed where it came from, marked as imported ({got})."]
+    elif result.created_person:
         lines = [f"Added a new person and filled in their draft plan's medical review ({got})."]
     else:
         lines = [f"Filled in the person's draft plan's medical review ({got})."]
@@ -127,20 +132,14 @@ def import_summary(result: ImportResult) -> list[str]:
         lines[0] = lines[0].removesuffix(".") + f", from a {result.source} record."
     added = ", ".join(f"{n} {what}" for what, n in result.added.items() if n) or "nothing"
     updated = ", ".join(f"{n} {what}" for what, n in result.updated.items() if n) or "nothing"
-    lines.append(f"Added to the draft: {added}. Updated in the draft: {updated}. Nothing was removed.")
+    if result.stored_as_agreed:
+        lines.append(f"In the imported version: {added}. No draft was changed.")
+    else:
+        lines.append(f"Added to the draft: {added}. Updated in the draft: {updated}. Nothing was removed.")
     lines += result.notices
     if result.no_known_allergies:
         lines.append("The record says no known allergies: recorded as that, not as an allergy.")
-    if result.details_changed:
-        lines.append("Updated the person's details: " + ", ".join(result.details_changed) + ".")
-    if result.details_kept:
-        lines.append(
-            "Kept the person's details as held (the record differs in: "
-            + ", ".join(result.details_kept)
-            + ")."
-        )
-    elif not result.created_person and not result.details_changed:
-        lines.append("The person's details were not changed.")
+    lines += _details_lines(result)
     if result.skipped:
         lines.append(f"Not imported ({len(result.skipped)}):")
         lines += [f"  {p}" for p in result.skipped]
@@ -148,3 +147,16 @@ def import_summary(result: ImportResult) -> list[str]:
         kinds = Counter(p.where.rsplit("(", 1)[-1].rstrip(")") for p in result.ignored)
         lines.append(_not_read(len(result.ignored), kinds))
     return lines
+
+
+def _details_lines(result: ImportResult) -> list[str]:
+    """Whether the person's details were changed, kept though the record differs, or left as they were."""
+    if result.details_changed:
+        return ["Updated the person's details: " + ", ".join(result.details_changed) + "."]
+    if result.details_kept:
+        return [
+            "Kept the person's details as held (the record differs in: "
+            + ", ".join(result.details_kept)
+            + ")."
+        ]
+    return [] if result.created_person else ["The person's details were not changed."]

@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from careplanner.commands import sync_details
 from careplanner.commands.common import add_sign_in_options, open_from_args, sign_in
 from careplanner.services.auth import Permission
 from careplanner.services.errors import ServiceError
@@ -39,10 +40,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "server's (after sending what waits)."
         ),
     )
-    sync.add_argument("what", nargs="?", choices=["status"], help="status: only say where things stand")
+    sync.add_argument(
+        "what",
+        nargs="?",
+        choices=["status", "details", "choose"],
+        help="status: only say where things stand; details / choose: a person's details changed here and "
+        "on the server (sync_details.py)",
+    )
     sync.add_argument(
         "--rebuild", action="store_true", help="replace this computer's copy with the practice server's"
     )
+    sync_details.add_options(sync)
     add_sign_in_options(sync)
     sync.set_defaults(func=run_sync)
 
@@ -58,6 +66,9 @@ def run_sync(args: argparse.Namespace) -> int:
     try:
         if ctx.replica is None:
             raise NotAReplicaError(NOT_A_REPLICA)
+        if args.what in ("details", "choose"):
+            actor = sign_in(args, ctx, Permission.EDIT_PLANS if args.what == "choose" else Permission.VIEW)
+            return sync_details.run(args, ctx, actor)
         sign_in(args, ctx, Permission.VIEW)
         engine = ctx.replica.engine()
         if args.what == "status":
@@ -102,8 +113,9 @@ def run_sync(args: argparse.Namespace) -> int:
             kinds = ", ".join(sorted({KIND_WORDS.get(k, k) for k in report.push.not_taken}))
             print(
                 f"{len(report.push.not_taken)} record(s) changed here ({kinds}) had been changed on the "
-                "practice server meanwhile: the server's version was kept. Check them and enter the change "
-                "again if it is still needed."
+                "practice server meanwhile: what did not clash was merged; where both changed the same "
+                "detail of a person, both values are kept: `careplanner sync details` shows them and "
+                "`careplanner sync choose` keeps one. Other records kept the server's version: check them."
             )
         if report.pull is not None:
             print(f"Fetched {report.pull.written} changed record(s) from the practice server.")
@@ -145,7 +157,16 @@ def _status(online: bool, engine: SyncEngine, *, quiet: bool = False) -> int:
     if not status.waiting and not quiet:
         print("Nothing waits to be sent.")
     if status.conflicts:
-        print(f"{status.conflicts} plan(s) need a merge: open Sync in the app.")
+        from careplanner.sync.status import SyncService
+
+        details = sum(1 for c in SyncService(engine.replica).conflicts() if not c.plan_a_id)
+        if status.conflicts - details:
+            print(f"{status.conflicts - details} plan(s) need a merge: open Sync in the app.")
+        if details:
+            print(
+                f"{details} person's details changed here and on the server: both values are kept; "
+                "`careplanner sync details` shows them and `careplanner sync choose` keeps one."
+            )
     if status.problem:
         print(f"careplanner: {status.problem}", file=sys.stderr)
         return 42

@@ -14,15 +14,16 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from careplanner.clinical.acb import ACB_SCALE_NOTE, acb_total
+from careplanner.clinical.acb import ACB_SCALE_NOTE
 from careplanner.clinical.acb_text import acb_check_lines
-from careplanner.clinical.enums import AgreedWith, CprDecision, MedicineDecision, PlanStatus
+from careplanner.clinical.enums import AgreedWith, CprDecision, PlanStatus
 from careplanner.clinical.nhs_number import format_nhs_number
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
 from careplanner.export.coding import coding_summary
 from careplanner.export.plan_frame import build_frame, person_name
 from careplanner.export.summary_safety import safety_lines, score_line
+from careplanner.services.acb_checks import checked_total
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import ConditionData, MedicalSection, PlanVersion
 
@@ -86,6 +87,8 @@ def allergy_lines(medical: MedicalSection) -> list[str]:
 
 def agreed_by(plan: PlanVersion) -> str:
     """'Jane Doyle (practice nurse) with the representative, Aoife Doyle (daughter)'."""
+    if plan.provenance is not None:  # agreed elsewhere and imported (services/plan_provenance.py)
+        return plan.provenance.line
     who = plan.agreed_by_name or "unknown"
     if plan.agreed_by_role.strip():
         who += f" ({plan.agreed_by_role.strip()})"
@@ -164,7 +167,7 @@ def build_story(
     out += _lines("Past conditions", [_condition_line(x) for x in c.medical.conditions if x.is_history], s)
     meds = [m for m in c.medical.medicines if m.name.strip()]
     if meds:
-        acb = acb_total(m.name for m in meds if m.decision is not MedicineDecision.STOP)
+        acb, checked = checked_total(c.medical)  # lines the clinician checked by hand: not "not recognised"
         out.append(Paragraph("Medicines", s.h3))
         rows = [["Medicine", "Dose", "Indication", "Review"]]
         for m in meds:
@@ -174,6 +177,11 @@ def build_story(
         warn = " (3 or more: review anticholinergic load)" if acb.warning else ""
         out.append(pb.para(f"Anticholinergic burden (ACB) total after review: {acb.total}{warn}", notes))
         out += [pb.para(line, notes) for line in acb_check_lines(acb)]
+        if checked:
+            named = ", ".join(checked)
+            out.append(
+                pb.para(f"Checked by the clinician as not on the ACB scale (counted as 0): {named}.", notes)
+            )
         out.append(pb.para(ACB_SCALE_NOTE, notes))
     out += _lines("Allergies", allergy_lines(c.medical), s)
     out += _lines(

@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableSt
 from careplanner.clinical.enums import AgreedWith, UserRole
 from careplanner.clinical.practice import PracticeSettings
 from careplanner.export import pdf_base as pb
-from careplanner.export.copy_language import t
+from careplanner.export.copy_language import t, t_both
 from careplanner.export.copy_page_one import fallback_plan, heading, review_line, zone_calls
 from careplanner.export.copy_safety import allergies
 from careplanner.export.plan_frame import is_replaced, replaced_throw_away
@@ -187,7 +187,7 @@ def declined_story(
         Paragraph(ring.format(who=f"<b>{pb.typed(label)}</b>", number=f"<b>{pb.phone(phone)}</b>"), s.body)
         for label, phone in calls
     ]
-    emergency = t("In an emergency I ring {number}.").format(
+    emergency = t_both("In an emergency I ring {number}.").format(
         number=f'<font size="{s.red_number:g}">999</font>'
     )
     out.append(Paragraph(f"<b>{emergency}</b>", s.body))

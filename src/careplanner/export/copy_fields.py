@@ -54,6 +54,7 @@ INTERNAL: dict[str, dict[str, str]] = {
     },
     "MedicineData": {
         "dmd_code": CODE,
+        "acb_checked": "the clinician's own ACB check (not on the scale): for clinicians, not the copy",
         "decision_reason": "the clinician's reason, never printed (clinical safety)",
         "lineage_id": IDS,
     },

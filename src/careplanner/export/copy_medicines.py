@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from careplanner.clinical.enums import MedicineDecision
 from careplanner.export import pdf_base as pb
 from careplanner.export.continued_table import continued_table
-from careplanner.export.copy_language import t
+from careplanner.export.copy_language import t, t_both
 from careplanner.services.plan_data import MedicineData, PlanVersion
 
 STOPPED_HEADING = "Medicines I have stopped — do not take"
@@ -80,8 +80,8 @@ CURRENT_HEADING = "The medicines I take now"
 
 
 def _current(meds: list[MedicineData], plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
-    title = Paragraph(t(CURRENT_HEADING), s.label)
-    again = Paragraph(f"{t(CURRENT_HEADING)} {t('(continued)')}", s.label)
+    title = Paragraph(t_both(CURRENT_HEADING), s.label)
+    again = Paragraph(f"{t_both(CURRENT_HEADING)} {t('(continued)')}", s.label)
     if s.large:
         rows: list[list[object]] = [[title]]
         for m in meds:
@@ -141,7 +141,7 @@ def stopped_box(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     if not stopped:
         return []
     when = when_decided(plan)
-    inner: list[Flowable] = [Paragraph(f"<b>{t(STOPPED_HEADING)}</b>", s.bold)]
+    inner: list[Flowable] = [Paragraph(f"<b>{t_both(STOPPED_HEADING)}</b>", s.bold)]
     for m in stopped:
         note = m.person_note.strip() or t(PLAIN_MEANING[MedicineDecision.STOP])
         # Struck through as well as boxed, so a copied or photocopied line still reads as stopped.

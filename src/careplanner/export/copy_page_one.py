@@ -10,6 +10,7 @@ zone are the biggest on the page (14 pt bold in standard print).
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
@@ -57,6 +58,9 @@ def fallback_plan() -> ContingencyData:
     )
 
 
+WRITE_IN = "_" * 22  # a space to write in by hand what the practice's settings do not give
+
+
 def heading(
     person: PersonRecord, practice: PracticeSettings | None, s: pb.Styles, title: str = TITLE
 ) -> list[Flowable]:
@@ -75,11 +79,13 @@ def heading(
     if s.large:  # one column at 18 pt: name and NHS number, then the date of birth
         facts = [" · ".join(facts[:-1]), facts[-1]]
     out.append(Paragraph(("<br/>" if s.large else " · ").join(facts), s.body))
-    if practice is not None and practice.practice_name.strip():
-        line = f"{t('My GP practice:')} <b>{pb.text(practice.practice_name)}</b>"
-        if practice.in_hours_phone.strip():
-            line += f" — <b>{pb.phone(practice.in_hours_phone)}</b>"
-        out.append(Paragraph(line, s.body))
+    # With the practice's details not set, a line to write them in by hand: a zone may say "I ring the
+    # practice", and a carer at 3 a.m. must find its number on this page.
+    name = practice.practice_name.strip() if practice is not None else ""
+    phone = practice.in_hours_phone.strip() if practice is not None else ""
+    line = f"{t('My GP practice:')} " + (f"<b>{pb.text(name)}</b>" if name else WRITE_IN)
+    line += f" — <b>{pb.phone(phone)}</b>" if phone else f" — {WRITE_IN}"
+    out.append(Paragraph(line, s.body))
     return out
 
 
@@ -87,6 +93,29 @@ def zone_calls(zone: Zone, plan: ContingencyData, practice: PracticeSettings | N
     """(who, number) for each contact of a zone that has a number; a contact with none is not printed."""
     calls = [resolve_contact(c, practice) for c in plan.contacts if c.zone is zone]
     return [(label, phone) for label, phone in calls if phone.strip()]
+
+
+# What an older plan may start a zone's words with, which the block already prints before them: the zone's
+# colour ("Green —", "Green zone:") and its printed meaning ("I need help now:", which plans made from a
+# template before the template dropped its repeated heading begin with). Matched at the start only.
+_ZONE_PUNCT = r"\s*(?:[:.\u2014\u2013-]+\s*|$)"
+
+
+def _zone_lead(zone: Zone) -> re.Pattern[str]:
+    name, meaning = ZONE_LABELS[zone]
+    return re.compile(
+        rf"^\s*(?:{name}(?:\s+zone)?{_ZONE_PUNCT}|{re.escape(meaning)}\.?{_ZONE_PUNCT})", re.IGNORECASE
+    )
+
+
+def without_zone_words(zone: Zone, what: str) -> str:
+    """`what` without a leading repeat of the zone's printed words ("Green: Green — I take my inhalers"
+    printed as "Green: I feel well. I take my inhalers"). Words that are only the zone's words are kept."""
+    lead = _zone_lead(zone)
+    rest = what
+    while (found := lead.match(rest)) is not None and found.end() > 0:
+        rest = rest[found.end() :]
+    return rest.lstrip() if rest.strip() else what
 
 
 def zone_block(
@@ -98,6 +127,7 @@ def zone_block(
     what = {Zone.GREEN: plan.green_what_i_do, Zone.AMBER: plan.amber_what_i_do, Zone.RED: plan.red_what_i_do}[
         zone
     ]
+    what = without_zone_words(zone, what)  # the block already says "Green: I feel well."
     calls = zone_calls(zone, plan, practice)
     if zone is not Zone.RED and not what.strip() and not calls:
         return None
@@ -112,7 +142,7 @@ def zone_block(
         f"<b>{pb.typed(label)}</b> — <font{size}><b>{pb.phone(phone)}</b></font>" for label, phone in calls
     ]
     if numbers:
-        words += gap + t("Who I call:") + gap + between.join(numbers)
+        words += gap + t_both("Who I call:") + gap + between.join(numbers)
     if zone is Zone.RED and "999" not in " ".join([what, *(phone for _, phone in calls)]):
         # On a line of its own, so the number before it stands alone (never "0444 If it is an ...").
         words += f"<br/><b>{t_both(RED_999)}</b>"

@@ -135,22 +135,25 @@ def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     w = plan.content.future_wishes.wishes
     if w.wishes_to_discuss:
         rows.append((t_both("Resuscitation (CPR):"), cpr_sentence(w)))
-        rows.append((t(FORM_KEPT), w.cpr_form_location or w.respect_form_location))
+        rows.append((t_both(FORM_KEPT), w.cpr_form_location or w.respect_form_location))
     plans = plan.content.contingency.plans
     ceilings = _unique([p.ceiling_of_treatment for p in plans])
     if len(ceilings) == 1:
-        rows.append((t("How far my treatment should go:"), ceilings[0]))
+        rows.append((t_both("How far my treatment should go:"), ceilings[0]))
     else:
         for p in plans:
             if p.ceiling_of_treatment.strip():
                 where = p.name.strip() or p.condition.strip() or t("My plan")
                 rows.append(
-                    (t("How far my treatment should go ({plan}):").format(plan=where), p.ceiling_of_treatment)
+                    (
+                        t_both("How far my treatment should go ({plan}):").format(plan=where),
+                        p.ceiling_of_treatment,
+                    )
                 )
     rows += _hospital_wishes(plans)
     if w.wishes_to_discuss and (w.adrt_exists or w.adrt_location.strip()):
         where = w.adrt_location.strip() or t("not written down — ask my GP practice")
-        rows.append((t("My advance decision to refuse treatment is kept:"), where))
+        rows.append((t_both("My advance decision to refuse treatment is kept:"), where))
         if w.adrt_summary.strip():
             rows.append((t(ADRT_REFUSES), w.adrt_summary))
     kept = [(label, value) for label, value in rows if value.strip()]
@@ -160,7 +163,9 @@ def emergency_decisions(plan: PlanVersion, s: pb.Styles) -> list[Flowable]:
     # advance decision refuses after where it is kept), so the pair is read together and takes less room.
     paragraphs: list[list[tuple[str, str]]] = []
     for label, value in kept:
-        follows = label in (t(FORM_KEPT), t(ADRT_REFUSES)) and not s.easy_read  # easy read: one to a line
+        follows = (
+            label in (t_both(FORM_KEPT), t(ADRT_REFUSES)) and not s.easy_read
+        )  # easy read: one to a line
         if follows and paragraphs:
             paragraphs[-1].append((label, value))
         else:

@@ -21,6 +21,7 @@ from careplanner.export import pdf_base as pb
 from careplanner.export.copy_agreement import AGREEMENT_HEADING, Replaces, declined_story
 from careplanner.export.copy_language import ENGLISH, speaking, t
 from careplanner.export.copy_more import MORE_HEADING
+from careplanner.export.copy_overdue import overdue_banner
 from careplanner.export.copy_page_one import EASY_READ_TITLE
 from careplanner.export.copy_safety import ALLERGIES_HEADING
 from careplanner.export.copy_sections import WHO_HEADING
@@ -93,7 +94,7 @@ def build_story(
     width = A4[0] - 2 * pb.PAGE_MARGIN - 12
     height = A4[1] - pb.top_room(s, frame) - pb.footer_room(s, frame) - 12
     body = whole_sections(body, width, height, _is_heading)
-    return [*card_part(person, plan, practice, s, TITLE), *body]
+    return [*overdue_banner(plan, printed_on, s), *card_part(person, plan, practice, s, TITLE), *body]
 
 
 def easy_read_styles() -> pb.Styles:

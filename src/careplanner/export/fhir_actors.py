@@ -176,7 +176,15 @@ def build_actors(
         actors.practice = _organisation(
             actors, plan.id, details.gp_practice_name, details.gp_practice_ods_code
         )
-    if plan.agreed_by_name.strip():
+    origin = plan.provenance  # imported: agreed there, by their clinician (services/plan_provenance.py)
+    if origin is not None and origin.author.strip():
+        there = (
+            _organisation(actors, plan.id, origin.organisation, origin.ods_code)
+            if origin.organisation.strip() or origin.ods_code.strip()
+            else actors.practice
+        )
+        actors.author = _practitioner(actors, plan.id, "agreed-by", origin.author, origin.author_role, there)
+    elif plan.agreed_by_name.strip():
         actors.author = _practitioner(
             actors, plan.id, "agreed-by", plan.agreed_by_name, plan.agreed_by_role, actors.practice
         )

@@ -29,6 +29,7 @@ from careplanner.export.fhir_resources import (
     ODS_SYSTEM,
     PROFILES,
     SNOMED_SYSTEM,
+    URI_SYSTEM,
     Json,
     fhir_datetime,
     org_identifier,
@@ -218,6 +219,29 @@ def build_bundle(
     )
 
 
+def _plan_identifier(plan: PlanVersion, org: tuple[str, str]) -> Json:
+    """This version's identifier: an imported version keeps the one it was sent with (the same version)."""
+    p = plan.provenance
+    if p is None:
+        return org_identifier(plan.id, *org)
+    return {
+        "system": URI_SYSTEM,
+        "value": p.identifier,
+        "assigner": {"display": p.organisation or p.ods_code},
+    }
+
+
+def _replaces(plan: PlanVersion, org: tuple[str, str]) -> list[Json] | None:
+    """The previous versions by identifier (they are not in the bundle): as sent, for an imported one."""
+    if plan.provenance is not None and plan.provenance.replaces:
+        values = [{"system": URI_SYSTEM, "value": r} for r in plan.provenance.replaces]
+    elif plan.replaces_id:
+        values = [org_identifier(plan.replaces_id, *org)]
+    else:
+        return None
+    return [{"identifier": v, "display": "The previous agreed version"} for v in values]
+
+
 def _plan_resources(
     person: PersonRecord,
     plan: PlanVersion,
@@ -238,7 +262,7 @@ def _plan_resources(
         "CarePlan",
         stable_id("careplan", plan.id),
         {
-            "identifier": [org_identifier(plan.id, *org)],
+            "identifier": [_plan_identifier(plan, org)],
             "status": _plan_status(plan),
             "intent": "plan",
             "category": [
@@ -267,14 +291,7 @@ def _plan_resources(
             "activity": _activities(plan, [g["id"] for g in goals], referrals),
             "note": [{"text": f"What matters to me: {t}"} for t in notes] + _wishes(plan),
             # The previous version by its identifier: it is not in this bundle, so no reference to resolve.
-            "replaces": [
-                {
-                    "identifier": org_identifier(plan.replaces_id, *org),
-                    "display": "The previous agreed version",
-                }
-            ]
-            if plan.replaces_id
-            else None,
+            "replaces": _replaces(plan, org),
         },
     )
     linked = contingency_plans(plan, care_plan, subject, actors, practice, _conditions_by_name(plan, record))

@@ -76,6 +76,7 @@ READ_KINDS = frozenset(
         "Organization",
         "ServiceRequest",
         "Consent",
+        "RelatedPerson",  # the person's contacts, an attorney (`fhir_read_decisions`)
     }
 )
 SKIP_STATUS = {
@@ -412,12 +413,13 @@ def read_bundle(data: Any, today: date) -> ImportedRecord:
         goals=read_goals(reader),
         plan=read_plan(reader),
     )
-    for i, res in reader.of_kind("CarePlan", "CareTeam", "ServiceRequest", "Consent"):
+    for i, res in reader.of_kind("CarePlan", "CareTeam", "ServiceRequest", "Consent", "RelatedPerson"):
         kind = _s(res.get("resourceType"))  # plan content about someone else is never this person's
-        reader.check_subject(i, kind, res, "patient" if kind == "Consent" else "subject")
+        reader.check_subject(i, kind, res, "patient" if kind in ("Consent", "RelatedPerson") else "subject")
     if reader.problems or person is None or early:
         raise BundleRefusedError(early + reader.problems)
     kinds = [_s(res.get("resourceType")) for _, res in reader.entries]
+    read_documents = record.plan.decisions.documents_at if record.plan else frozenset()  # paper forms
     skipped_at = {p.where for p in reader.skipped}
     for i, kind in enumerate(kinds):
         if kind in ("Goal", "Medication", "CarePlan") and f"entry[{i}] ({kind})" not in skipped_at:
@@ -433,7 +435,7 @@ def read_bundle(data: Any, today: date) -> ImportedRecord:
             "ignored": tuple(
                 Problem(f"entry[{i}] ({kind})", NOT_READ)
                 for i, kind in enumerate(kinds)
-                if kind not in READ_KINDS
+                if kind not in READ_KINDS and i not in read_documents
             ),
         }
     )

@@ -10,12 +10,13 @@ another (an "if I get worse" plan is `partOf` it) and not void; others are left 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from careplanner.clinical.enums import ReferralKind, ReferralStatus
 from careplanner.export.fhir_json import concept_text, dict_of, full_date, list_of, text_of
+from careplanner.export.fhir_read_decisions import DecisionRecord, read_decisions
 from careplanner.export.fhir_resources import ODS_SYSTEM
 from careplanner.services.plan_data import CareTeamData, ReferralData
 
@@ -32,10 +33,7 @@ REFERRAL_OF = {
     "revoked": ReferralStatus.DECLINED,
 }
 PRIVACY = "patient-privacy"
-NOT_IMPORTED_DECISION = (
-    "a decision for a crisis (such as CPR or an advance decision): not imported, so check it in the "
-    "sender's record and record it in Future wishes"
-)
+NO_PLAN = "not part of a care plan in this bundle: not imported"
 
 
 class PlanReader(Protocol):
@@ -60,6 +58,20 @@ class PlanOrigin:
     organisation_code: str = ""  # its ODS code
     agreed_on: date | None = None  # period.start
     agreed_with: str = ""  # "the person", or the representative's name
+    representative_role: str = ""  # the representative's relationship, as sent
+    agreed_at: datetime | None = None  # CarePlan.created on the day of period.start: when it was agreed
+    title: str = ""
+
+
+def _instant(value: Any) -> datetime | None:
+    text = text_of(value)
+    if len(text) <= 10:
+        return None
+    try:
+        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found.astimezone(UTC) if found.tzinfo else None
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,7 @@ class PlanRecord:
     consent_shared_with: str = ""
     preferred_place_of_care: str = ""
     preferred_place_of_death: str = ""
+    decisions: DecisionRecord = field(default_factory=DecisionRecord)  # CPR, ADRT, LPA; contacts
 
 
 def _name(res: dict[str, Any]) -> str:
@@ -197,8 +210,7 @@ class _Plan:
                 text_of(dict_of(c).get("code")) for c in list_of(dict_of(res.get("scope")).get("coding"))
             }
             if PRIVACY not in scopes:
-                self.reader.skip(i, "Consent", NOT_IMPORTED_DECISION)
-                continue
+                continue  # a decision for a crisis: fhir_read_decisions
             if res.get("status") != "active" or found != (None, ""):
                 self.reader.skip(i, "Consent", "consent to share that is not current, so not imported")
                 continue
@@ -222,13 +234,23 @@ class _Plan:
             None,
         )
         if main is None:
+            for i, _res in self.reader.of_kind("RelatedPerson"):
+                self.reader.skip(i, "RelatedPerson", NO_PLAN)
             return None
         _index, plan = main
         author, role, org = self.person(plan.get("author"))
         contributor = dict_of((list_of(plan.get("contributor")) or [{}])[0])
         who = self.target(contributor)
         agreed_with = "the person" if who.get("resourceType") == "Patient" else _name(who)
+        representative_role = next(
+            (concept_text(r) for r in list_of(who.get("relationship")) if concept_text(r)), ""
+        )
         period = dict_of(plan.get("period"))
+        agreed_on = full_date(period.get("start"))
+        created = _instant(plan.get("created"))
+        agreed_at = created if created is not None and created.date() == agreed_on else None
+        if agreed_at is None and agreed_on is not None:
+            agreed_at = datetime(agreed_on.year, agreed_on.month, agreed_on.day, tzinfo=UTC)
         origin = PlanOrigin(
             status=text_of(plan.get("status")),
             identifier=text_of(dict_of((list_of(plan.get("identifier")) or [{}])[0]).get("value")),
@@ -241,8 +263,11 @@ class _Plan:
             author_role=role,
             organisation=_name(org),
             organisation_code=_ods(org),
-            agreed_on=full_date(period.get("start")),
+            agreed_on=agreed_on,
             agreed_with=agreed_with,
+            representative_role=representative_role if agreed_with != "the person" else "",
+            agreed_at=agreed_at,
+            title=text_of(plan.get("title")),
         )
         team: list[CareTeamData] = []
         for reference in list_of(plan.get("careTeam")):
@@ -284,6 +309,9 @@ class _Plan:
             consent_shared_with=shared,
             preferred_place_of_care=care,
             preferred_place_of_death=death,
+            decisions=read_decisions(
+                self.reader, text_of(contributor.get("reference")) if agreed_with != "the person" else ""
+            ),
         )
 
 

@@ -26,6 +26,7 @@ from careplanner.export.copy_agreement import Replaces, agreement_box, declined_
 from careplanner.export.copy_future_wishes import future_wishes
 from careplanner.export.copy_language import ENGLISH, speaking
 from careplanner.export.copy_medicines import current_medicines, medicines, stopped_medicines
+from careplanner.export.copy_overdue import overdue_banner
 from careplanner.export.copy_page_one import TITLE
 from careplanner.export.emergency_card import CONDITIONS_ANCHOR, MEDICINES_ANCHOR, card_story
 from careplanner.export.page_refs import PageAnchor
@@ -50,6 +51,7 @@ def build_story(
     if plan.status is PlanStatus.DECLINED:
         return declined_story(person, plan, practice, s, printed_on=printed_on)
     return [
+        *overdue_banner(plan, printed_on, s),
         *card_part(person, plan, practice, s, title),
         *body_part(person, plan, s, replaces=replaces, printed_on=printed_on),
     ]

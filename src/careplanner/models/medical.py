@@ -47,6 +47,8 @@ class Medicine(PlanItem, Base):
     person_note: Mapped[str] = mapped_column(Text, default="")  # "What this means for me", printed on my copy
     # dm+d code (SNOMED CT UK drug extension) when the medicine came coded from a GP record; "" when typed.
     dmd_code: Mapped[str] = mapped_column(String(20), default="")
+    # Checked by the clinician: not on the ACB scale (migration 0019). Clears "not recognised"; never a score.
+    acb_checked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Allergy(PlanItem, Base):

@@ -51,6 +51,19 @@ class CarePlan(Row, Base):
     representative_role: Mapped[str] = mapped_column(String(200), default="")
     declined_reason: Mapped[str] = mapped_column(Text, default="")
 
+    # Provenance of a version imported from another organisation's export (0018; services/plan_provenance):
+    # an imported agreed version keeps the sender's agreement date in agreed_at and no agreed_by_id here.
+    origin_organisation: Mapped[str] = mapped_column(String(200), default="")
+    origin_ods_code: Mapped[str] = mapped_column(String(20), default="")
+    origin_identifier: Mapped[str] = mapped_column(String(200), default="")
+    origin_status: Mapped[str] = mapped_column(String(20), default="")
+    origin_author: Mapped[str] = mapped_column(String(200), default="")
+    origin_author_role: Mapped[str] = mapped_column(String(200), default="")
+    origin_digest: Mapped[str] = mapped_column(String(64), default="")
+    origin_replaces: Mapped[str] = mapped_column(Text, default="")  # one a line
+    imported_by_id: Mapped[str | None] = mapped_column(String(36))
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
     # Review and coordination.
     review_date: Mapped[date | None] = mapped_column(Date)
     review_responsible_name: Mapped[str] = mapped_column(String(200), default="")

@@ -70,6 +70,9 @@ class SyncConflict(Row, Base):
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by_id: Mapped[str | None] = mapped_column(String(36))
+    # A conflict about a person's details (plan ids empty): JSON of each clashing field's workstation and
+    # server values, so a clinician can choose either (sync/person_choice.py; migration 0020). "" otherwise.
+    details: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class SyncOutbox(Base):

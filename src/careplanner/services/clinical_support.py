@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from careplanner.clinical.acb import AcbResult, MedicineRef, acb_total
+from careplanner.clinical.acb import AcbResult
 from careplanner.clinical.acb_text import acb_review_reason
-from careplanner.clinical.enums import MedicineDecision, QuestionnaireKind
+from careplanner.clinical.enums import QuestionnaireKind
 from careplanner.clinical.questionnaires import (
     PHQ9_SAFETY_ITEM,
     ScoreResult,
@@ -21,6 +21,7 @@ from careplanner.clinical.questionnaires import (
     self_harm_answer,
 )
 from careplanner.clinical.review_interval import ReviewSuggestion, add_months, suggest_review_interval
+from careplanner.services.acb_checks import checked_total
 from careplanner.services.errors import ValidationError
 from careplanner.services.people import PersonRecord
 from careplanner.services.plan_data import MedicalSection, PlanContent, QuestionnaireData
@@ -91,14 +92,9 @@ class ClinicalSupportService:
         Medicines the review decides to stop are left out, so the clinician sees the effect of
         stopping one; every other medicine counts, including those not yet reviewed.
         """
-        taking = [
-            MedicineRef(m.name, m.dmd_code)
-            for m in section.medicines
-            if m.name.strip() and m.decision is not MedicineDecision.STOP
-        ]
-        # A medicine's dm+d code (from a GP record) goes with it; with no dm+d table shipped, there is no
-        # code_matcher yet, so acb_total matches by name (it falls back to the name for an unknown code).
-        return acb_total(taking)
+        # A line the clinician checked by hand (not on the scale) is no longer "not recognised"; it still
+        # adds 0 (services/acb_checks.py).
+        return checked_total(section)[0]
 
     def score(
         self, kind: QuestionnaireKind, answers: Sequence[int | None], taken_on: date | None = None

@@ -11,6 +11,7 @@ _LABELS: dict[str, str] = {
     "role_key": "Kind of contact",
     "snomed_code": "SNOMED CT code",
     "dmd_code": "Medicine code (dm+d)",
+    "acb_checked": "Checked: not on the ACB scale",
     "substance_code": "Substance code (SNOMED CT)",
     "reaction_code": "Reaction code (SNOMED CT)",
     "code_system": "Code system",

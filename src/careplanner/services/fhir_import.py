@@ -11,9 +11,6 @@ Conditions and allergies keep their clinical status: history comes in as history
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -29,13 +26,23 @@ from careplanner.export.fhir_read_plan import PlanOrigin
 from careplanner.models import CarePlan, Person
 from careplanner.services import audit
 from careplanner.services.carry_forward import carried_forward
-from careplanner.services.errors import NotAllowedError, ServiceError
+from careplanner.services.errors import NotAllowedError
+from careplanner.services.fhir_import_agreed import (
+    VersionConflictError,
+    bundle_digest,
+    check_against_held,
+    is_agreed_there,
+    not_current,
+    store_agreed,
+)
+from careplanner.services.fhir_import_file import parse_json, read_bundle_file
 from careplanner.services.fhir_import_plan import (
     merged_referrals,
     origin_audit,
     origin_notice,
     plan_sections,
 )
+from careplanner.services.fhir_import_plan_preview import plan_rows, with_plan_rows
 from careplanner.services.fhir_import_read import GP_CONNECT, kinds_at, read_record
 from careplanner.services.fhir_merge import Tally, merge_goals, merge_medical
 from careplanner.services.fhir_record_codes import fill_in, filled_notice
@@ -66,35 +73,11 @@ __all__ = [
     "ImportResult",
     "PossibleMatchError",
     "Problem",
+    "VersionConflictError",
     "parse_json",
     "read_bundle_file",
 ]
-MAX_BYTES = 20 * 1024 * 1024  # a person's record is far smaller; anything bigger is not one
-
-
-class InputFileError(ServiceError):
-    """The file to import is not an ordinary file of a sensible size. Nothing was read or imported."""
-
-
-def read_bundle_file(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a file to import: a regular file of at most 20 MB (checked before it is opened, so a
-    FIFO, a device or a folder is never read), or InputFileError with one plain line."""
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise InputFileError(f"The file to import cannot be read ({exc.strerror}).") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputFileError("The file to import must be an ordinary file (not a folder or a device).")
-    if info.st_size > MAX_BYTES:
-        raise InputFileError("The file to import is larger than 20 MB, so it is not a person's record.")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputFileError(f"The file to import cannot be read ({exc.strerror}).") from None
-    if len(data) > MAX_BYTES:
-        raise InputFileError("The file to import is larger than 20 MB, so it is not a person's record.")
-    return data
+ALREADY_HELD = "This version of the plan is already held here: the plan was not changed."
 
 
 @dataclass(frozen=True)
@@ -114,20 +97,8 @@ class ImportResult:
     ignored: tuple[Problem, ...] = ()  # entries of kinds Care Planner does not read, with where
     source: str = "FHIR R4"  # or "GP Connect (FHIR STU3)"
     origin: PlanOrigin | None = None  # where the bundle's plan came from (status, author, versions)
-
-
-def parse_json(text: str | bytes) -> Any:
-    """JSON text to data, or BundleRefusedError saying where the JSON is broken."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BundleRefusedError(
-            [Problem("file", f"is not valid JSON (line {exc.lineno}, column {exc.colno})")]
-        ) from None
-    except (UnicodeDecodeError, RecursionError):
-        raise BundleRefusedError([Problem("file", "is not readable JSON text")]) from None
-    except ValueError:  # e.g. a number of thousands of digits (Python's limit on converting them)
-        raise BundleRefusedError([Problem("file", "holds a number far too long to be read")]) from None
+    stored_as_agreed: bool = False  # agreed where it came from: kept here as an agreed version (imported)
+    already_held: bool = False  # this very version was imported before: nothing was written
 
 
 def _merge(existing: PersonInput, incoming: PersonInput) -> PersonInput:
@@ -199,8 +170,12 @@ class FhirImportService:
             kinds_at=kinds_at(data),
             no_known_allergies=medical.review.no_known_allergies and record.no_known_allergies,
         )
+        origin = record.plan.origin if record.plan else None
+        agreed = origin is not None and is_agreed_there(origin)
         notices = preview.notices + marked + filled_notice(added, ahead=True)
-        return dataclasses.replace(preview, notices=notices)
+        notices += (origin_notice(origin, agreed=agreed),) if origin is not None else ()
+        rows = with_plan_rows(preview.rows, plan_rows(record, data))
+        return dataclasses.replace(preview, notices=notices, rows=rows)
 
     def import_bundle(self, data: Any, actor: Actor, details: DetailsDecision | None = None) -> ImportResult:
         """Import `data`. When the person is already held and the record would change their details,
@@ -208,32 +183,35 @@ class FhirImportService:
         if not actor.can_edit_plans:
             raise NotAllowedError("Only clinicians can import records into care plans.")
         record = self.read(data)
+        origin = record.plan.origin if record.plan else None
+        agreed = origin is not None and is_agreed_there(origin)
+        digest = bundle_digest(data) if agreed else ""
         with self._sessions.begin() as session:
+            held = None
+            if origin is not None and agreed:
+                held = check_against_held(session, record.person.nhs_number or "", origin, digest)
+            # The person's details are checked (and changed only when asked) whatever becomes of the plan.
             person, created, changes, filled = self._person(
                 session, record.person, actor, details or DetailsDecision()
             )
-            plan = self._draft(session, person, actor)
-            content = read_content(plan)
-            tally = Tally()
-            medical = _medical(record, content.medical, tally)
-            # A held medicine or condition the record now says is stopped or wrong: named and marked.
-            medical, marked = mark_withdrawn(medical, withdrawn_in(data), record.medicines, record.conditions)
-            sections: list[Section] = [medical]
-            referrals = record.plan.referrals if record.plan else ()
-            if record.goals or referrals:
-                goals = content.goals
-                merged_goals = merge_goals(goals.goals, record.goals, tally) if record.goals else goals.goals
-                sections.append(
-                    GoalsSection(
-                        goals.needs,
-                        merged_goals,
-                        merged_referrals(goals.referrals, referrals),
-                        goals.information_given,
-                    )
+            applied = bool(details and details.update)
+            if held is not None:  # this very version is here already: the plan is left as it is
+                return dataclasses.replace(
+                    _already_held(record, person.id, held.plan_id),
+                    details_changed=changes if applied else (),
+                    details_kept=() if applied else changes,
                 )
-            if record.plan is not None:
-                sections += plan_sections(content, record.plan)
-            save_sections_in(session, plan, sections, actor, self._now, source="fhir_import")
+            tally = Tally()
+            reason = not_current(session, person, origin) if origin is not None and agreed else ""
+            agreed = agreed and not reason
+            if origin is not None and agreed:
+                # Agreed where it came from: its own agreed version here, from the bundle alone.
+                sections, medical, marked = _sections(record, PlanContent(), data, tally)
+                plan = store_agreed(session, person, sections, origin, digest, actor, self._now)
+            else:
+                plan = self._draft(session, person, actor)
+                sections, medical, marked = _sections(record, read_content(plan), data, tally)
+                save_sections_in(session, plan, sections, actor, self._now, source="fhir_import")
             counts = ",".join(f"{k}={v}" for k, v in record.counts.items())
             kind = "gp_connect_stu3" if record.source == GP_CONNECT else "fhir_r4"
             audit.record(
@@ -245,7 +223,6 @@ class FhirImportService:
                 detail=f"format={kind} {counts}" + (origin_audit(record.plan.origin) if record.plan else ""),
                 now=self._now,
             )
-            applied = bool(details and details.update)
             return ImportResult(
                 person.id,
                 plan.id,
@@ -256,7 +233,8 @@ class FhirImportService:
                 updated=tally.updated,
                 notices=record.notices
                 + marked
-                + ((origin_notice(record.plan.origin),) if record.plan else ())
+                + ((origin_notice(record.plan.origin, agreed=agreed),) if record.plan else ())
+                + ((reason,) if reason else ())
                 + filled_notice(filled),
                 skipped=record.skipped + _ignored_negation(record, medical),
                 details_changed=changes if applied else (),
@@ -265,6 +243,7 @@ class FhirImportService:
                 ignored=record.ignored,
                 source=record.source,
                 origin=record.plan.origin if record.plan else None,
+                stored_as_agreed=agreed,
             )
 
     def _match(
@@ -349,6 +328,44 @@ class FhirImportService:
     def _draft(self, session: Session, person: Person, actor: Actor) -> CarePlan:
         """The person's draft, or a new one carried forward from their last agreed plan (as start_draft)."""
         return draft_row_in(session, person, actor, self._now)[0]
+
+
+def _sections(
+    record: ImportedRecord, content: PlanContent, data: Any, tally: Tally
+) -> tuple[list[Section], MedicalSection, tuple[str, ...]]:
+    """The sections the record adds to or updates in `content`, the medical review among them, and the
+    notices for held entries the record now says are stopped or wrong (named and marked)."""
+    medical = _medical(record, content.medical, tally)
+    medical, marked = mark_withdrawn(medical, withdrawn_in(data), record.medicines, record.conditions)
+    sections: list[Section] = [medical]
+    referrals = record.plan.referrals if record.plan else ()
+    if record.goals or referrals:
+        goals = content.goals
+        merged_goals = merge_goals(goals.goals, record.goals, tally) if record.goals else goals.goals
+        sections.append(
+            GoalsSection(
+                goals.needs,
+                merged_goals,
+                merged_referrals(goals.referrals, referrals),
+                goals.information_given,
+            )
+        )
+    if record.plan is not None:
+        sections += plan_sections(content, record.plan)
+    return sections, medical, tuple(marked)
+
+
+def _already_held(record: ImportedRecord, person_id: str, plan_id: str) -> ImportResult:
+    return ImportResult(
+        person_id,
+        plan_id,
+        False,
+        dict(record.counts),
+        notices=(ALREADY_HELD,),
+        source=record.source,
+        origin=record.plan.origin if record.plan else None,
+        already_held=True,
+    )
 
 
 def _medical(record: ImportedRecord, old: MedicalSection, tally: Tally) -> MedicalSection:

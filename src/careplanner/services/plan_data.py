@@ -27,6 +27,7 @@ from careplanner.clinical.enums import (
     WellbeingArea,
     Zone,
 )
+from careplanner.services.plan_provenance import PlanProvenance
 
 
 def new_lineage() -> str:
@@ -105,6 +106,7 @@ class MedicineData:
     person_note: str = ""  # "What this means for me", in plain words, printed on the person's copy
     lineage_id: str = field(default_factory=new_lineage)
     dmd_code: str = ""  # dm+d code from a GP record (import); "" when typed in
+    acb_checked: bool = False  # the clinician checked it by hand: not on the ACB scale (adds 0, no score)
 
 
 @dataclass(frozen=True)
@@ -478,6 +480,7 @@ class PlanVersion:
     superseded: bool
     content: PlanContent
     replaced_by_version: int | None = None  # superseded: the number of the agreed version that replaced it
+    provenance: PlanProvenance | None = None  # imported from another organisation (plan_provenance.py)
 
     @property
     def is_draft(self) -> bool:

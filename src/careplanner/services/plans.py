@@ -23,6 +23,7 @@ from careplanner.services.draft_copy import (
 from careplanner.services.errors import NotADraftError, NotAllowedError, NotFoundError, ValidationError
 from careplanner.services.mapping import read_content, read_section, write_section
 from careplanner.services.plan_data import SECTION_TYPES, PlanSummary, PlanVersion, Section, section_key
+from careplanner.services.plan_provenance import imported_by_line, provenance_of
 from careplanner.services.users import Actor
 from careplanner.store.version_seal import seal_for
 
@@ -104,6 +105,7 @@ def version_of(session: Session, plan: CarePlan, superseded: frozenset[str] | No
         superseded=plan.id in superseded,
         content=read_content(plan),
         replaced_by_version=_replaced_by(session, plan) if plan.id in superseded else None,
+        provenance=provenance_of(plan),
     )
 
 
@@ -248,7 +250,7 @@ class PlanService:
                     p.version_number,
                     p.created_at,
                     p.agreed_at,
-                    names.get(p.agreed_by_id or "", ("", ""))[0],
+                    names.get(p.agreed_by_id or "", ("", ""))[0] or imported_by_line(p),
                     p.review_date,
                     p.id in superseded,
                 )

@@ -182,9 +182,17 @@ PG_FUNCTIONS: dict[str, str] = {
         "IF OLD.status <> 'draft' THEN "
         "RAISE EXCEPTION 'agreed or declined plan versions cannot be changed'; END IF; "
         "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
-        # A draft is agreed (or declined) only in the name of the person connected, and only now.
+        # A draft is agreed (or declined) only in the name of the person connected, and only now; or it is
+        # an agreed version imported from elsewhere (0018): imported by the person connected, now, with its
+        # provenance, and in the name of no account here (it was agreed elsewhere, on its own date).
         f"IF NEW.status IS DISTINCT FROM 'draft' AND NOT {_IS_OWNER} THEN {_ME}"
-        f"IF me IS NULL OR NEW.agreed_by_id IS DISTINCT FROM me OR "
+        "IF NEW.origin_identifier <> '' OR NEW.imported_by_id IS NOT NULL THEN "
+        "IF me IS NULL OR NEW.status IS DISTINCT FROM 'agreed' OR NEW.agreed_by_id IS NOT NULL OR "
+        "NEW.origin_identifier = '' OR NEW.imported_by_id IS DISTINCT FROM me OR "
+        f"{_far_from_now('NEW.imported_at')} THEN "
+        "RAISE EXCEPTION 'an imported plan is recorded only by the person signed in, at the present time'; "
+        "END IF; "
+        f"ELSIF me IS NULL OR NEW.agreed_by_id IS DISTINCT FROM me OR "
         f"({_far_from_now('NEW.agreed_at')} AND NOT {RESTORED_AGREEMENT_TIME}) THEN "
         "RAISE EXCEPTION 'a plan is agreed only by the person signed in, at the present time'; "
         "END IF; END IF; "

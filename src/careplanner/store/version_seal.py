@@ -41,6 +41,22 @@ ADDED_SINCE: dict[str, dict[str, tuple[str, ...]]] = {
         "allergy": ("substance_code", "reaction_code"),
         "test_result": ("code_system", "code", "unit_code"),
     },
+    # where an imported version came from (services/plan_provenance.py)
+    "0018": {
+        "care_plan": (
+            "origin_organisation",
+            "origin_ods_code",
+            "origin_identifier",
+            "origin_status",
+            "origin_author",
+            "origin_author_role",
+            "origin_digest",
+            "origin_replaces",
+            "imported_by_id",
+            "imported_at",
+        ),
+    },
+    "0019": {"medicine": ("acb_checked",)},  # checked by the clinician: not on the ACB scale (issue 12)
 }
 
 SEAL = re.compile(r"\bcontent=([0-9a-f]{64})@([0-9A-Za-z_]+)\b")

@@ -123,6 +123,29 @@ def queue(conn: Connection, keys: Iterable[tuple[str, str]], now: datetime) -> i
     return count
 
 
+def put_in_kind_order(conn: Connection) -> None:
+    """Renumber the operations no push has taken yet (above `sent_upto`) so that what others refer to
+    goes first (KIND_ORDER: a person before their plans), each kind in its own order. For a catch-up
+    after a restore (resync.reconcile): it queues again a person the restored server lost behind a save
+    of their plan made here meanwhile, which the server would refuse ("the person is not on the server
+    yet"). Only untaken operations move: their ids and bases stay, and none was ever sent."""
+    fence = int(get_state(conn, "sent_upto") or 0)
+    rows = conn.execute(
+        select(OUTBOX.c.op_seq, OUTBOX.c.op_id, OUTBOX.c.kind, OUTBOX.c.doc_id, OUTBOX.c.base_revision)
+        .add_columns(OUTBOX.c.payload, OUTBOX.c.made_at)
+        .where(OUTBOX.c.op_seq > fence)
+        .order_by(OUTBOX.c.op_seq)
+    ).all()
+    wanted = sorted(rows, key=lambda r: (KIND_ORDER.get(str(r.kind), 5), int(r.op_seq)))
+    if [r.op_seq for r in wanted] == [r.op_seq for r in rows]:
+        return
+    top = int(conn.execute(select(func.max(OUTBOX.c.op_seq))).scalar() or 0)
+    conn.execute(delete(OUTBOX).where(OUTBOX.c.op_seq > fence))
+    for number, row in enumerate(wanted, start=top + 1):
+        values = {k: v for k, v in row._mapping.items() if k != "op_seq"}
+        conn.execute(insert(OUTBOX).values(op_seq=number, **values))
+
+
 def take_batch(
     conn: Connection, limit: int, skip: Iterable[int] = ()
 ) -> list[tuple[int, str, int | None, str]]:
@@ -177,6 +200,10 @@ def install(sessions: sessionmaker[Session], now: Callable[[], datetime]) -> Non
     if getattr(sessions, INSTALLED, False):
         return
 
+    def before_flush(session: Session, _context: Any, _instances: Any) -> None:
+        if not session.info.get(APPLYING):
+            person_merge.note_row_bases(session)
+
     def after_flush(session: Session, _context: Any) -> None:
         if session.info.get(APPLYING):
             forget_touched(session)
@@ -206,6 +233,7 @@ def install(sessions: sessionmaker[Session], now: Callable[[], datetime]) -> Non
             person_merge.forget_bases(session)
             forget_touched(session)
 
+    event.listen(sessions, "before_flush", before_flush)
     event.listen(sessions, "after_flush", after_flush)
     event.listen(sessions, "do_orm_execute", do_orm_execute)
     event.listen(sessions, "before_commit", before_commit)

@@ -22,7 +22,16 @@ from sqlalchemy.engine import Connection
 from careplanner.models import Base
 from careplanner.sync import server_side
 from careplanner.sync.documents import KINDS, ROOT_TABLES, Document, read_document, status_of
-from careplanner.sync.outbox import DOCS, KIND_ORDER, OUTBOX, add_refetch, queue, refetch_keys, set_state
+from careplanner.sync.outbox import (
+    DOCS,
+    KIND_ORDER,
+    OUTBOX,
+    add_refetch,
+    put_in_kind_order,
+    queue,
+    refetch_keys,
+    set_state,
+)
 from careplanner.sync.replica_apply import apply_documents, local_documents
 
 if TYPE_CHECKING:
@@ -181,6 +190,7 @@ def reconcile(engine: SyncEngine, server: Connection) -> None:
     with engine.local() as conn:
         for key in lacking:  # one at a time: a person's versions reach the server in their own order
             queue(conn, [key], engine.now())
+        put_in_kind_order(conn)  # a person it lost goes before a plan of theirs saved here meanwhile
         top = conn.execute(select(func.max(OUTBOX.c.op_seq))).scalar()
         set_state(conn, "reconcile_to", str(int(top or 0)))
         # What was sent comes back as the server took it (it may have numbered or dated it anew).

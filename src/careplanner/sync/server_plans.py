@@ -25,6 +25,7 @@ from careplanner.sync.server_apply import Batch, RefusedError, server_now
 from careplanner.sync.server_restored import Numbering, keeps_time, number_taken, numbering
 from careplanner.sync.server_rules import (
     add_conflict,
+    agreement_key,
     branch_id,
     last_sync_writer_is,
     may_replace,
@@ -171,11 +172,14 @@ def _write_decided(batch: Batch, op: Op, doc: Document, person_id: str, *, resto
 
 
 def _branch(batch: Batch, op: Op, doc: Document, person_id: str, reason: str) -> tuple[str, str]:
-    """Keep the pushed copy beside the server's, under uuid5 of the operation, with a conflict."""
-    new_id = branch_id(op.op_id)
+    """Keep the pushed copy beside the server's, with a conflict: a draft under uuid5 of the operation, an
+    agreed or declined version under uuid5 of the agreement, so one agreement is one version however
+    many operations carry it (a second finds the first's copy: H-71)."""
+    key = op.op_id if status_of(doc) == "draft" else agreement_key(doc)
+    new_id = branch_id(key)
     if read_document(batch.conn, "plan", new_id).root() is not None:
         return "duplicate", "already kept beside the server's copy"
-    copy = rekeyed(doc, new_id, op.op_id)
+    copy = rekeyed(doc, new_id, key)
     if status_of(copy) == "draft":
         write_document(batch.conn, copy)
         recompute_person(batch, person_id)

@@ -7,6 +7,8 @@ Shared here: when a pushed copy may replace the server's (`may_replace`), the do
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -52,8 +54,19 @@ def made_id(*parts: str) -> str:
 
 
 def branch_id(op_id: str) -> str:
-    """The id a pushed plan is kept under beside the server's copy (uuid5 of the operation's id)."""
+    """The id a pushed plan is kept under beside the server's copy (uuid5 of the operation's id, or of
+    `agreement_key` for an agreed or declined version)."""
     return made_id(op_id)
+
+
+def agreement_key(doc: Document) -> str:
+    """One agreement (or decline) of a plan, whichever operation carries it: the plan's id and a digest of
+    what was agreed, by whom and when, bookkeeping aside. A workstation can send one agreement in two
+    operations (after a restore, when the answer to the first was lost or the catch-up after it was cut
+    short, the catch-up queues it again); keyed by the agreement, the second finds the copy the first
+    kept and is not made another agreed version (H-71)."""
+    content = json.dumps(_comparable(doc, ()), sort_keys=True, separators=(",", ":"), default=str)
+    return f"agreement:{doc.id}:{hashlib.sha256(content.encode()).hexdigest()}"
 
 
 def with_root(doc: Document, **changes: JsonValue) -> Document:
@@ -182,14 +195,17 @@ def recompute_person(batch: Batch, person_id: str) -> None:
     )
 
 
-def add_conflict(batch: Batch, op: Op, person_id: str, plan_a: str, plan_b: str, reason: str) -> None:
-    """Note two copies of one person's plan kept side by side, for a clinician to merge."""
+def add_conflict(
+    batch: Batch, op: Op, person_id: str, plan_a: str, plan_b: str, reason: str, details: str = ""
+) -> None:
+    """Note two copies of one person's plan kept side by side, for a clinician to merge (or, plan ids
+    empty, a person's details clashing: `details` keeps both values, person_merge.clash_details)."""
     now = batch.now.replace(tzinfo=None)
     batch.conn.execute(
         text(
-            "INSERT INTO sync_conflict (id, person_id, plan_a_id, plan_b_id, reason, detected_at, "
+            "INSERT INTO sync_conflict (id, person_id, plan_a_id, plan_b_id, reason, details, detected_at, "
             "created_at, updated_at, row_version) "
-            "VALUES (:id, :person, :a, :b, :reason, :now, :now, :now, 1) "
+            "VALUES (:id, :person, :a, :b, :reason, :details, :now, :now, :now, 1) "
             "ON CONFLICT (id) DO NOTHING"
         ),
         {
@@ -198,6 +214,7 @@ def add_conflict(batch: Batch, op: Op, person_id: str, plan_a: str, plan_b: str,
             "a": plan_a,
             "b": plan_b,
             "reason": reason,
+            "details": details,
             "now": now,
         },
     )
@@ -240,18 +257,17 @@ def apply_person(batch: Batch, op: Op) -> tuple[str, str]:
 def _merge_person(
     batch: Batch, op: Op, doc: Document, current: Document, bases: dict[str, JsonValue]
 ) -> tuple[str, str]:
-    """Changed on both sides: field by field (sync/person_merge.py)."""
-    pushed, server = doc.root(), current.root()
-    assert pushed is not None and server is not None
-    merged, taken, clashed = person_merge.merged_root(pushed, server, bases)
+    """Changed on both sides: field by field (sync/person_merge.py); a clash keeps both values."""
+    merged, taken, clashes = person_merge.merged_document(doc, current, bases)
     if taken:
         version = revision_of(current) or 0
-        write_document(batch.conn, with_root(current, **{**merged, "row_version": version + 1}), current)
+        write_document(batch.conn, with_root(merged, row_version=version + 1), current)
         batch.record(audit.Action.PERSON_UPDATED, person_id=doc.id, detail="fields=" + ",".join(taken))
         batch.written.add(("person", doc.id))
-    if clashed:
-        add_conflict(batch, op, doc.id, "", "", person_merge.clash_reason(clashed))
-        return "branched", "some of the person's details changed on the server too: the server's were kept"
+    if clashes:
+        reason = person_merge.clash_reason(sorted(clashes))
+        add_conflict(batch, op, doc.id, "", "", reason, person_merge.clash_details(clashes))
+        return "branched", "some of the person's details changed on the server too: both kept for a choice"
     if taken:
         return "applied", "merged field by field with changes made on the server meanwhile"
     return "branched", "the person's details changed on the server meanwhile; the server's were kept"

@@ -8,6 +8,8 @@ scores but this scale leaves out, and the skin, eye and ear preparations it did 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from careplanner.clinical.acb import AcbResult
@@ -44,7 +46,9 @@ class AcbPanel(QFrame):
         label.setAccessibleName(accessible_name)
         return label
 
-    def show_result(self, result: AcbResult) -> None:
+    def show_result(self, result: AcbResult, checked: Sequence[str] = ()) -> None:
+        """Show `result`; `checked` names the lines the clinician checked by hand as not on the scale
+        (they add 0 and are said to rest on the clinician's check, not on the scale)."""
         if result.warning:
             # The warning text already says the total ("Anticholinergic burden total is 4 (3 or more…").
             total = self.tr("⚠ Warning — {0}").format(result.warning_text)
@@ -54,6 +58,14 @@ class AcbPanel(QFrame):
                 total += " " + self.tr("From: {0}.").format(
                     ", ".join(f"{c.generic_name} ({c.score})" for c in result.contributors)
                 )
+        if checked:
+            total += " " + (
+                self.tr("1 medicine checked by the clinician as not on the ACB scale (counted as 0): {0}.")
+                if len(checked) == 1
+                else self.tr(
+                    "{1} medicines checked by the clinician as not on the ACB scale (counted as 0): {0}."
+                )
+            ).format(", ".join(checked), len(checked))
         self.total_label.setText(total)
         self.check_label.setText(self._check_text(result))
         self.check_label.setVisible(result.needs_check)

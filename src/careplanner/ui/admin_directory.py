@@ -48,6 +48,10 @@ Editor = QLineEdit | QPlainTextEdit | QComboBox
 class EntryEditor(QWidget):
     """A list of entries beside the form for the chosen one, with Add, Save and Remove.
 
+    Choosing another entry (or Add new) with unsaved edits in the form saves them first, as Save would:
+    moving on never drops what was typed. When they cannot be saved, the edited entry stays chosen with
+    its edits and the bad fields marked.
+
     Signals: saved() after an entry is saved or removed."""
 
     saved = Signal()
@@ -68,15 +72,16 @@ class EntryEditor(QWidget):
         self.entries: list[Any] = []
         self.current_id: str | None = None
         self._loaded: dict[str, Any] = {}  # the form as last loaded or saved: anything else is unsaved
+        self._reloading = False  # the list is being filled afresh: a row chosen then is not a move
         self.list = QListWidget()
         self.list.setAccessibleName(noun)
         self.list.currentRowChanged.connect(self._show)
         self.add_button = QPushButton(self.tr("&Add new"))
-        self.add_button.clicked.connect(self.start_new)
+        self.add_button.clicked.connect(self._add_new)
         self.remove_button = QPushButton(self.tr("&Remove"))
         self.remove_button.clicked.connect(self.remove_current)
         self.save_button = QPushButton(self.tr("&Save"))
-        self.save_button.clicked.connect(self.save_current)
+        self.save_button.clicked.connect(lambda: self.save_current())
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.fields: dict[str, Editor] = {}
@@ -115,24 +120,34 @@ class EntryEditor(QWidget):
     # ---- the list ----------------------------------------------------------------------------------------
 
     def reload(self, select_id: str | None = None) -> None:
+        """List the entries afresh and show `select_id` (else the first). What the form held is not kept:
+        the callers have saved it, or removed its entry."""
         self.entries = list(self._listing())
         self.list.blockSignals(True)
         self.list.clear()
         for entry in self.entries:
             self.list.addItem(self._describe(entry))
+        self.list.setCurrentRow(-1)  # so that choosing a row below always shows it
         self.list.blockSignals(False)
         ids = [e.id for e in self.entries]
-        if select_id in ids:
-            self.list.setCurrentRow(ids.index(select_id))
-        elif self.entries:
-            self.list.setCurrentRow(0)
-        else:
-            self.start_new()
+        self._reloading = True
+        try:
+            if select_id in ids:
+                self.list.setCurrentRow(ids.index(select_id))
+            elif self.entries:
+                self.list.setCurrentRow(0)
+            else:
+                self.start_new()
+        finally:
+            self._reloading = False
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.entries):
             return
         entry = self.entries[row]
+        if entry.id != self.current_id and not self._reloading and self.unsaved():
+            self._keep_edits(entry.id)  # saved, then `entry` shown; or the edited entry stays chosen
+            return
         self.current_id = entry.id
         self.load(entry)
         self._clear_marks()
@@ -142,6 +157,30 @@ class EntryEditor(QWidget):
         for key, value in self._attributes(entry).items():
             set_value(self.fields[key], value)
         self._loaded = self.values()
+
+    def _keep_edits(self, then_select: str | None) -> bool:
+        """Save the edits of the entry being left, then choose `then_select` (None: a new entry). False
+        when they cannot be saved: the entry left is chosen again, its edits kept and marked."""
+        left, name = self.current_id, self.values().get("name") or self.values().get("title") or ""
+        if self.save_current(then_select=then_select):
+            self.message.setText(self.tr("Your changes to {0} were saved.").format(name))
+            return True
+        ids = [e.id for e in self.entries]
+        self.list.blockSignals(True)
+        if left in ids:
+            self.list.setCurrentRow(ids.index(left))
+        else:
+            self.list.clearSelection()
+            self.list.setCurrentRow(-1)
+        self.list.blockSignals(False)
+        self.message.setText(self.tr("Not saved yet: correct the marked field, or Save, before moving on."))
+        return False
+
+    def _add_new(self) -> None:
+        if self.unsaved():
+            self._keep_edits(None)  # saved, then a new form; or kept on screen, marked
+            return
+        self.start_new()
 
     def start_new(self) -> None:
         """An empty form: Save adds a new entry."""
@@ -170,8 +209,9 @@ class EntryEditor(QWidget):
             self.errors[key].hide()
         self.message.setText("")
 
-    def save_current(self) -> bool:
-        """Save the form (add or change); marks each bad field and focuses the first. True when saved."""
+    def save_current(self, *, then_select: str | None = "") -> bool:
+        """Save the form (add or change); marks each bad field and focuses the first. True when saved.
+        `then_select`: the entry to choose afterwards ("" the one saved; None a new, empty form)."""
         self._clear_marks()
         try:
             saved = self._save(self.values(), self.current_id)
@@ -189,10 +229,16 @@ class EntryEditor(QWidget):
                 first.setFocus()
             return False
         except NotFoundError as exc:
+            self._loaded = self.values()  # removed meanwhile: nothing to save it into
             self.message.setText(str(exc))
             self.reload()
             return False
-        self.reload(saved.id)
+        self._loaded = self.values()  # saved: choosing another entry has nothing left to keep
+        if then_select is None:
+            self.reload(saved.id)
+            self.start_new()
+        else:
+            self.reload(then_select or saved.id)
         self.message.setText(self.tr("Saved."))
         self.saved.emit()
         return True

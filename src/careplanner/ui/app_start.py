@@ -6,6 +6,8 @@ store and loads the services and the main window's modules on a background threa
 When they are ready the main window is built, hidden; when Sign in is pressed (before or after that) it
 takes this window's place and signs in with what was typed, so no keystroke lands in a window that is
 going away. The demo store and a first run (no one to sign in yet) show the main window straight away.
+The demo has no sign-in: its start window says "Setting up the demo…" while its synthetic people are made
+(a few seconds the first time), so the screen is never blank or silent meanwhile.
 
 `StartUp(open_store).run()` runs it: `open_store()` runs on the background thread and returns an
 `Opened` (this computer's store, ready) or a server URL (a joined workstation, whose own sign-in follows).
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -79,8 +82,9 @@ class StartWindow(QWidget):
     first_shown = Signal()
     submitted = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, *, demo: bool = False) -> None:
         super().__init__()
+        self.demo = demo  # no sign-in: the window says the demo is being set up, with a busy bar
         self._shown_once = False
         self.pending = False  # Sign in was pressed (before the store was open, or since)
         self.ready = False  # the store is open and the main window built, hidden behind this form
@@ -110,6 +114,11 @@ class StartWindow(QWidget):
         self.message.setWordWrap(True)
         self.button = QPushButton(self.tr("Sign in"))
         self.button.setDefault(True)
+        self.busy = QProgressBar()  # moving while the demo is set up (no figure: its length is not known)
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName(self.tr("Setting up the demo"))
+        self.busy.hide()
         form = QFormLayout()
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Password"), self.password)
@@ -118,7 +127,10 @@ class StartWindow(QWidget):
         inner.addWidget(self.title)
         inner.addLayout(form)
         inner.addWidget(self.message)
+        inner.addWidget(self.busy)
         inner.addWidget(self.button)
+        if demo:
+            self._setting_up(form)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -132,11 +144,30 @@ class StartWindow(QWidget):
         else:
             self.resize(1280, 720)
 
+    def _setting_up(self, form: QFormLayout) -> None:
+        """The demo: nobody signs in, so in place of the form a plain message and a busy bar."""
+        self.practice.hide()
+        self.title.setText(self.tr("Care Planner demo"))
+        for row in range(form.rowCount()):
+            form.setRowVisible(row, False)
+        self.button.hide()
+        self.message.setText(
+            self.tr(
+                "Setting up the demo… Making synthetic people to practise with (no real person's record). "
+                "This takes a few seconds the first time."
+            )
+        )
+        self.message.setAccessibleName(self.message.text())
+        # Room for every wrapped line: the card is sized for the one-line sign-in message otherwise.
+        self.message.setMinimumHeight(self.message.heightForWidth(380) + 4)
+        self.busy.show()
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            self.username.setFocus()
+            if not self.demo:
+                self.username.setFocus()
             self.first_shown.emit()
 
     def store_ready(self) -> None:
@@ -210,10 +241,10 @@ class StartUp(QObject):
 
     window_ready = Signal(object)
 
-    def __init__(self, open_store: Callable[[], object]) -> None:
+    def __init__(self, open_store: Callable[[], object], *, demo: bool = False) -> None:
         super().__init__()
         self.app = application()
-        self.start_window = StartWindow()
+        self.start_window = StartWindow(demo=demo)
         self.window: Any = None
         self.opened: Opened | None = None
         self.server_url: str | None = None

@@ -31,7 +31,14 @@ from careplanner.services.diff import diff_plans
 from careplanner.services.draft_copy import DraftCopy, StaleCopyError
 from careplanner.services.errors import AccountInactiveError, NotADraftError, ValidationError
 from careplanner.services.people import PersonRecord
-from careplanner.services.plan_data import SECTION_TITLES, SECTION_TYPES, PlanContent, PlanVersion, Section
+from careplanner.services.plan_data import (
+    SECTION_TITLES,
+    SECTION_TYPES,
+    MedicalSection,
+    PlanContent,
+    PlanVersion,
+    Section,
+)
 from careplanner.services.plans import SaveResult
 from careplanner.services.presence import unreachable
 from careplanner.services.users import Actor
@@ -98,7 +105,7 @@ class PlanEditor(QWidget):
         self.holder: str | None = None  # this window's presence token on the practice server
         self.unsaved: set[str] = set()  # sections typed here and not (yet) saved: shown if never saved
         self._conflict = False  # a colleague changed what is on screen: stop saving, keep the text
-        self._context = StepContext(services, services.clock.today)
+        self._context = StepContext(services, services.clock.today, self._medical_now)
         self.clock = AppointmentClock(parent=self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -164,6 +171,12 @@ class PlanEditor(QWidget):
             self._load_step(key)
             self.step_built.emit(key)
         return self.built[key]
+
+    def _medical_now(self) -> MedicalSection:
+        """The medical review as on screen (perhaps not yet saved): its conditions steer other steps."""
+        medical = self.built.get("medical")
+        section = medical.section() if medical is not None else self._content.medical
+        return section if isinstance(section, MedicalSection) else MedicalSection()
 
     def _person_saved(self, person: PersonRecord) -> None:
         """The person's record changed from a step (their communication needs): keep the newer one."""

@@ -41,6 +41,9 @@ class Field:
     # choice: a pick-list over a text field, as (stored value, label) pairs; the value is stored as
     # plain text, and a stored value not in the list is shown as it is and kept unless changed.
     choices: tuple[tuple[str, str], ...] = ()
+    # A rarely used field, kept behind the form's "More…" (ui/more_fields.py); shown whenever it holds
+    # something. Never for a list.
+    more: bool = False
 
 
 def tr(text: str) -> str:
@@ -48,9 +51,14 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("PlanFields", text)
 
 
+# Words a clinician reads in capitals wherever they appear in a choice ("Not for CPR", "NHS 111").
+_CAPITALS = {"cpr": "CPR", "gp": "GP", "nhs": "NHS"}
+
+
 def enum_label(value: StrEnum) -> str:
-    """'not_reviewed' → 'Not reviewed' (translatable)."""
-    text = str(value.value).replace("_", " ")
+    """'not_reviewed' → 'Not reviewed', 'not_for_cpr' → 'Not for CPR' (translatable)."""
+    words = [_CAPITALS.get(w, w) for w in str(value.value).split("_")]
+    text = " ".join(words)
     return tr(text[:1].upper() + text[1:])
 
 

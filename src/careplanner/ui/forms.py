@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from careplanner.ui import date_today, wheel_guard
 from careplanner.ui.fields import Field, enum_label, format_date, parse_date, tr
+from careplanner.ui.more_fields import MoreFields, has_content
 from careplanner.ui.rating_box import RatingBox
 
 
@@ -64,40 +65,61 @@ class DataForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        for f in fields:
-            widget = self._build(f)
-            self._widgets[f.name] = widget
-            error = QLabel()
-            error.setObjectName("fieldError")
-            error.setWordWrap(True)
-            error.hide()
-            self._errors[f.name] = error
-            holder = QWidget()
-            box = QVBoxLayout(holder)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.setSpacing(2)
-            if f.kind == "date":
-                row, self._rows[f.name] = date_today.with_today(
-                    cast(QLineEdit, widget), tr(f.label), partial(self._put_today, f.name)
-                )
-                box.addWidget(row)
-            else:
-                box.addWidget(widget)
-            self._holders[f.name] = box
-            if f.hint:
-                hint = QLabel(tr(f.hint))
-                hint.setObjectName("hint")
-                hint.setWordWrap(True)
-                box.addWidget(hint)
-            box.addWidget(error)
-            box.addSpacing(6)
-            if f.kind != "bool":
-                label = QLabel(tr(f.label))
-                label.setObjectName("fieldLabel")
-                label.setWordWrap(True)
-                label.setBuddy(widget)
-                layout.addWidget(label)
-            layout.addWidget(holder)
+        # Rarely used fields (`Field.more`) sit together behind "More…", after the other fields and before
+        # any list (a goal's actions); built in that order, so Tab follows the screen.
+        self._more_fields = tuple(f for f in fields if f.more)
+        self.more: MoreFields | None = None
+        first_more = next((i for i, f in enumerate(fields) if f.more), len(fields))
+        at = next((i for i, f in enumerate(fields) if f.kind == "list" and i > first_more), len(fields))
+        for i, f in enumerate(fields):
+            if i == at and self._more_fields:
+                self._add_more(layout)
+            if not f.more:
+                self._add_field(f, layout)
+        if at == len(fields) and self._more_fields:
+            self._add_more(layout)
+
+    def _add_more(self, layout: QVBoxLayout) -> None:
+        self.more = MoreFields((tr(f.label) for f in self._more_fields), self)
+        layout.addWidget(self.more)
+        for f in self._more_fields:
+            self._add_field(f, self.more.box_layout)
+
+    def _add_field(self, f: Field, layout: QVBoxLayout) -> None:
+        """One field: its label, then its input with any hint and error message under it."""
+        widget = self._build(f)
+        self._widgets[f.name] = widget
+        error = QLabel()
+        error.setObjectName("fieldError")
+        error.setWordWrap(True)
+        error.hide()
+        self._errors[f.name] = error
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        if f.kind == "date":
+            row, self._rows[f.name] = date_today.with_today(
+                cast(QLineEdit, widget), tr(f.label), partial(self._put_today, f.name)
+            )
+            box.addWidget(row)
+        else:
+            box.addWidget(widget)
+        self._holders[f.name] = box
+        if f.hint:
+            hint = QLabel(tr(f.hint))
+            hint.setObjectName("hint")
+            hint.setWordWrap(True)
+            box.addWidget(hint)
+        box.addWidget(error)
+        box.addSpacing(6)
+        if f.kind != "bool":
+            label = QLabel(tr(f.label))
+            label.setObjectName("fieldLabel")
+            label.setWordWrap(True)
+            label.setBuddy(widget)
+            layout.addWidget(label)
+        layout.addWidget(holder)
 
     def _build(self, f: Field) -> QWidget:
         assert f.check is None or f.kind == "text", "a check marks a one-line text field"
@@ -175,7 +197,12 @@ class DataForm(QWidget):
     def _edited(self, *_: object) -> None:
         if not self._loading:
             self._run_checks()
+            if self.more is not None and self._more_held():
+                self.more.hold_open()  # typed into (or filled) behind "More…": it stays in sight
             self.changed.emit()
+
+    def _more_held(self) -> bool:
+        return any(has_content(self.value_of(f.name, None)) for f in self._more_fields)
 
     def _run_checks(self) -> None:
         """Mark (or unmark) every field whose `check` has something to say about what it holds now."""
@@ -200,6 +227,8 @@ class DataForm(QWidget):
             for f in self._fields:
                 self.set_value(f.name, getattr(value, f.name))
                 self.set_error(f.name, "")
+            if self.more is not None:  # open only for an item that has something there
+                self.more.show_for(any(has_content(getattr(value, f.name)) for f in self._more_fields))
             self._run_checks()
         finally:
             self._loading = False
@@ -278,6 +307,8 @@ class DataForm(QWidget):
         return self._errors[name]
 
     def set_error(self, name: str, message: str) -> None:
+        if message and self.more is not None and self.field(name).more:
+            self.more.hold_open()  # a field marked as wrong is never out of sight
         mark(self._widgets[name], message)
         self._errors[name].setText(message)
         self._errors[name].setVisible(bool(message))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from careplanner.clinical.nhs_number import format_nhs_number
+from careplanner.services.fhir_import_plan import KEPT_AGREED as AGREED_THERE
 from careplanner.services.import_preview import ADD, IGNORE, SKIP, UPDATE, USED, ImportPreview, PreviewRow
 from careplanner.services.people import PersonSummary
 
@@ -112,7 +113,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.details)
         layout.addWidget(self.table, 1)
-        note = QLabel(self.tr("Nothing has been written yet. Import adds this to the person's draft plan."))
+        note = QLabel(self.note_text())
         note.setObjectName("hint")
         layout.addWidget(note)
         layout.addWidget(buttons)
@@ -145,6 +146,13 @@ class ImportPreviewDialog(QDialog):
             "List": self.tr("a heading"),
             "Immunization": self.tr("an immunisation"),
             "Encounter": self.tr("a consultation"),
+            # the plan's own content (issue 13): who is in the care team, referrals, decisions, contacts
+            "CareTeam": self.tr("the care team"),
+            "ServiceRequest": self.tr("a referral or signposting"),
+            "Consent": self.tr("a decision or consent"),
+            "RelatedPerson": self.tr("a person close to them"),
+            "DocumentReference": self.tr("a document or form"),
+            "CarePlan": self.tr("the care plan"),
         }.get(kind, kind or self.tr("an entry"))
 
     def _add_row(self, row: PreviewRow) -> None:
@@ -194,6 +202,15 @@ class ImportPreviewDialog(QDialog):
                 person.name, other
             )
         )
+
+    def note_text(self) -> str:
+        """Where the import puts it: a plan agreed where it came from is kept as that agreed version."""
+        if any(AGREED_THERE in n for n in self.preview.notices):
+            return self.tr(
+                "Nothing has been written yet. Import keeps this plan as agreed where it came from, marked "
+                "as imported; it cannot be changed here without a review."
+            )
+        return self.tr("Nothing has been written yet. Import adds this to the person's draft plan.")
 
     def summary_text(self) -> str:
         p = self.preview

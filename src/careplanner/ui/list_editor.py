@@ -223,7 +223,9 @@ class ListEditor(QWidget):
         before, self._state = self._state, next(_states)
         self._show_rows(lambda: self.list.takeItem(row), min(row, len(self._items) - 1))
         self.changed.emit()
-        self.list.setFocus()
+        # The last item gone, the list hides: focus stays here, on Add, not on whatever comes next on the
+        # page (which scrolled the page away under the pointer).
+        (self.list if self._items else self.add_button).setFocus(Qt.FocusReason.OtherFocusReason)
         if self.window() is not self:
             noun = tr(self._spec.noun)
             noun = noun[:1].upper() + noun[1:]

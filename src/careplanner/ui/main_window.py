@@ -270,11 +270,15 @@ class MainWindow(QMainWindow):
 
         def chosen() -> None:
             clicked = box.clickedButton()
-            if clicked is print_button:
-                self.documents.print_person_copy()
-            elif clicked is pdf_button:
-                self.documents.save_person_copy()
-            self.show_list()
+            try:
+                if clicked is print_button:
+                    self.documents.print_person_copy()
+                elif clicked is pdf_button:
+                    self.documents.save_person_copy()
+            finally:
+                # Back to the list even when printing fails: the agreed plan must never stay on screen
+                # looking like a draft that takes typing, which would go nowhere.
+                self.show_list()
 
         box.finished.connect(lambda _result: chosen())
         box.open()

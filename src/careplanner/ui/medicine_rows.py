@@ -52,6 +52,8 @@ def acb_status(medicine: MedicineData) -> str:
         text = _tr("ACB 0: not on the ACB list (another list scores it: check)")
     elif result.outside_scale:
         text = _tr("ACB 0: not on the ACB list")
+    elif medicine.acb_checked:  # the clinician's own check: still 0, never a made-up score
+        text = _tr("ACB 0: checked by the clinician — not on the ACB scale")
     else:
         guess = result.not_recognised[0].did_you_mean if result.not_recognised else ""
         text = (

@@ -217,31 +217,28 @@ class RecordImport(QObject):
         got = ", ".join(f"{n} {what}" for what, n in result.imported.items() if n) or self.tr(
             "nothing to add"
         )
+        if result.already_held:  # the same version again (issue 13): the plan is left as it is
+            return [*result.notices, *self._details(result)]
         lines = [
-            self.tr("Added a new person and filled in their draft plan ({0}).").format(got)
+            self.tr("Kept their plan as agreed where it came from, marked as imported ({0}).").format(got)
+            if result.stored_as_agreed
+            else self.tr("Added a new person and filled in their draft plan ({0}).").format(got)
             if result.created_person
             else self.tr("Filled in the person's draft plan ({0}).").format(got)
         ]
         added = ", ".join(f"{n} {what}" for what, n in result.added.items() if n) or self.tr("nothing")
         updated = ", ".join(f"{n} {what}" for what, n in result.updated.items() if n) or self.tr("nothing")
         lines.append(
-            self.tr("Added to the draft: {0}. Updated in the draft: {1}. Nothing was removed.").format(
+            self.tr("In the imported version: {0}. No draft was changed.").format(added)
+            if result.stored_as_agreed
+            else self.tr("Added to the draft: {0}. Updated in the draft: {1}. Nothing was removed.").format(
                 added, updated
             )
         )
         lines += list(result.notices)  # each in its own words: an absent Patient.active is not "not active"
         if result.no_known_allergies:
             lines.append(self.tr("The record says no known allergies: recorded as that, not as an allergy."))
-        if result.details_changed:
-            lines.append(
-                self.tr("Updated the person's details: {0}.").format(", ".join(result.details_changed))
-            )
-        if result.details_kept:
-            lines.append(
-                self.tr("Kept the person's details as held (the record differs in: {0}).").format(
-                    ", ".join(result.details_kept)
-                )
-            )
+        lines += self._details(result)
         if result.skipped:
             lines.append(self.tr("Not imported:"))
             lines += [f"• {named_problem(self._data, p)}" for p in result.skipped]
@@ -251,6 +248,17 @@ class RecordImport(QObject):
         if not result.skipped and not result.ignored:
             lines.append(self.tr("Nothing in the record was left out."))
         return lines
+
+    def _details(self, result: ImportResult) -> list[str]:
+        if result.details_changed:
+            return [self.tr("Updated the person's details: {0}.").format(", ".join(result.details_changed))]
+        if result.details_kept:
+            return [
+                self.tr("Kept the person's details as held (the record differs in: {0}).").format(
+                    ", ".join(result.details_kept)
+                )
+            ]
+        return []
 
 
 def install(window: QWidget, services: Services, session: UserSession) -> RecordImport:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from careplanner.server import joined
 from careplanner.server.workstation import Outcome, PracticeServerAccess, outcome_of
 from careplanner.sync.merge import MergeService
+from careplanner.sync.person_choice import DetailConflicts
 from careplanner.sync.status import SyncService
 from careplanner.ui.server_sign_in import ServerSignInDialog, add_practice_server_tools, show_server
 from careplanner.ui.sync_window import SyncPanel
@@ -100,6 +101,7 @@ def build_replica_window(ctx: AppContext, access: ReplicaAccess, actor: Any) -> 
         SyncService(sessions),
         MergeService(sessions, ctx.services.clock.now),
         listen=listen_for(link),
+        details=DetailConflicts(sessions, ctx.services.people),
     )
     return window, panel
 

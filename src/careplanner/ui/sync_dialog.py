@@ -102,9 +102,11 @@ class SyncDialog(QDialog):
         self.conflicts.clear()
         for conflict in conflicts:
             when = clock_text(conflict.detected_at, now) if conflict.detected_at else ""
-            text = self.tr("{0} — two copies of the plan, found {1}").format(
-                conflict.person_name or self.tr("Unknown person"), when
-            )
+            text = (
+                self.tr("{0} — two copies of the plan, found {1}")
+                if conflict.plan_a_id
+                else self.tr("{0} — details changed in two places: choose which to keep, found {1}")
+            ).format(conflict.person_name or self.tr("Unknown person"), when)
             item = QListWidgetItem(f"{text}\n{conflict.reason[:1].upper()}{conflict.reason[1:]}")
             item.setData(Qt.ItemDataRole.UserRole, conflict.conflict_id)
             self.conflicts.addItem(item)

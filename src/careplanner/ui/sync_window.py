@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog
 
 from careplanner.sync.merge import MergeService
+from careplanner.sync.person_choice import DetailConflicts
 from careplanner.sync.status import SyncService, SyncStatus
+from careplanner.ui.person_details_choice import PersonDetailsChoice
 from careplanner.ui.sync_dialog import SyncDialog
 from careplanner.ui.sync_merge import MergeDialog
 from careplanner.ui.sync_status import SyncStatusButton
@@ -35,11 +38,13 @@ class SyncPanel(QObject):
         *,
         listen: Callable[[Callable[[Any], None]], Listening | None] | None = None,
         worker: SyncWorker | None = None,
+        details: DetailConflicts | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.sync = sync
         self.merge = merge
+        self.details = details  # a person's details changed in two places: chosen, not merged
         self.worker = worker or SyncWorker(engine, listen=listen, parent=self)
         self.dialog: SyncDialog | None = None
         self.merge_dialog: MergeDialog | None = None
@@ -79,7 +84,17 @@ class SyncPanel(QObject):
         self.dialog.raise_()
         return self.dialog
 
-    def open_merge(self, conflict_id: str) -> MergeDialog:
+    def open_merge(self, conflict_id: str) -> QDialog:
+        found = self.details.find(conflict_id) if self.details is not None else None
+        if found is not None and self.details is not None:
+            window = self.window
+            chooser = PersonDetailsChoice(
+                self.details, found, window.session.actor, window.worker, window.services.clock.now,
+                self.dialog or window,
+            )  # fmt: skip
+            chooser.chosen.connect(self._chosen)
+            chooser.open()
+            return chooser
         window = self.window
         window.save_now()  # what is typed on screen is saved before the copies are read
         dialog = MergeDialog(
@@ -89,6 +104,13 @@ class SyncPanel(QObject):
         self.merge_dialog = dialog
         dialog.open()
         return dialog
+
+    def _chosen(self, _person_id: str) -> None:
+        self.window.statusBar().showMessage(self.tr("The details you chose were kept."), 10000)
+        self.worker.sync_now()
+        if self.dialog is not None:
+            self.dialog.refresh()
+        self.window.people.refresh_soon()
 
     def _merged(self, person_id: str) -> None:
         window = self.window

@@ -25,7 +25,10 @@ ABOUT_FIELDS = (
         "how_i_communicate",
         "How to communicate with me",
         "long",
-        hint="For example large print, easy read, an interpreter, BSL, hearing loop.",
+        # Large print, easy read and an interpreter are chosen under "Communication needs", which switches
+        # the printed copy: written here, they change nothing (found walking an appointment).
+        hint="For example: speak slowly, face me, hearing loop. For large print, easy read, an interpreter "
+        "or BSL, choose under Communication needs below: that changes the printed copy.",
     ),
     Field("my_wellness", "My wellness: what keeps me well", "long"),
     Field("please_do", "Please do", "long"),
@@ -39,7 +42,7 @@ STRENGTHS = Field(
     "My strengths",
     "list",
     item=StrengthData,
-    fields=(Field("text", "Strength"), Field("code", "Code (optional)")),
+    fields=(Field("text", "Strength"), Field("code", "Code (optional)", more=True)),
     noun="strength",
 )
 

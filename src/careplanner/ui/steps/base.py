@@ -20,7 +20,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from careplanner.services.container import Services
-from careplanner.services.plan_data import PlanVersion, Section
+from careplanner.services.plan_data import MedicalSection, PlanVersion, Section
 from careplanner.ui import date_today
 from careplanner.ui.directory_picker import DirectoryPicker
 from careplanner.ui.forms import DataForm
@@ -32,6 +32,8 @@ from careplanner.ui.read_only import make_read_only
 class StepContext:
     services: Services
     today: Callable[[], date]
+    # The plan's medical review as it stands on screen (its conditions): the Goals step offers phrases by it.
+    medical: Callable[[], MedicalSection] = MedicalSection
 
 
 class StepWidget(QWidget):

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from careplanner.clinical.enums import ActionStatus, GoalStatus, ReferralKind, ReferralStatus
+from careplanner.services.goal_phrases import phrases_for_medical
 from careplanner.services.plan_data import (
     ActionData,
     GoalData,
@@ -20,6 +22,8 @@ from careplanner.services.plan_data import (
 from careplanner.ui.directory_picker import DirectoryPicker, service_label
 from careplanner.ui.fields import Field, enum_label
 from careplanner.ui.list_editor import ListEditor
+from careplanner.ui.phrase_picker import PhrasePicker
+from careplanner.ui.read_only import EDIT_ONLY
 from careplanner.ui.steps.base import StepContext, StepWidget
 
 NEEDS = Field(
@@ -27,7 +31,7 @@ NEEDS = Field(
     "Needs",
     "list",
     item=NeedData,
-    fields=(Field("text", "Need"), Field("code", "Code (optional)")),
+    fields=(Field("text", "Need"), Field("code", "Code (optional)", more=True)),
     noun="need",
 )
 ACTIONS = Field(
@@ -38,8 +42,8 @@ ACTIONS = Field(
     fields=(
         Field("what", "What will be done"),
         Field("who_name", "Who (name)"),
-        Field("who_role", "Who (role)"),
-        Field("who_contact", "How to contact them"),
+        Field("who_role", "Who (role)", more=True),
+        Field("who_contact", "How to contact them", more=True),
         Field("when", "When"),
         Field("due_on", "By (date)", "date"),
         Field("status", "Progress", "enum", enum=ActionStatus),
@@ -58,9 +62,11 @@ GOALS = Field(
         Field("text", "Goal, in the person's words", hint='For example "I want to walk to the shops again."'),
         Field("importance", "How much it matters to the person (1 to 10)", "int", low=1, high=10),
         Field("status", "Status", "enum", enum=GoalStatus),
-        Field("outcome", "Outcome", "long"),
-        Field("outcome_recorded_on", "Outcome recorded on", "date", future_ok=False),
-        Field("code", "Code (optional)"),
+        # A new goal has no outcome yet, and few goals are coded: behind "More…" until they hold something
+        # (at a review, last time's goals ask for their outcome at the top of the step).
+        Field("outcome", "Outcome", "long", more=True),
+        Field("outcome_recorded_on", "Outcome recorded on", "date", future_ok=False, more=True),
+        Field("code", "Code (optional)", more=True),
         ACTIONS,
     ),
     describe=lambda g: (
@@ -109,6 +115,7 @@ class GoalsStep(StepWidget):
         self.goals = self.add_list("goals", ListEditor(GOALS))
         self.needs = self.add_list("needs", ListEditor(NEEDS))
         self._build_need_link()
+        self._build_phrases()
         self.referrals = self.add_list("referrals", ListEditor(REFERRALS))
         self.information = self.add_list("information_given", ListEditor(INFORMATION))
         directory = context.services.directory
@@ -135,6 +142,40 @@ class GoalsStep(StepWidget):
         self.group(self.tr("Referrals and signposting"), self.referrals, self.service_picker)
         self.group(self.tr("Information given"), self.information, self.leaflet_picker)
         self.finish()
+
+    def _build_phrases(self) -> None:
+        """Goal and action phrases for the person's conditions, under the goal's words and the action's."""
+        actions = self.goals.form.widget("actions")
+        assert isinstance(actions, ListEditor)
+        self.action_list = actions
+        self.goal_phrases = self._phrase_picker(self.goals, "text", lambda g: g.goals, self.tr("goal"))
+        self.action_phrases = self._phrase_picker(actions, "what", lambda g: g.actions, self.tr("action"))
+
+    @staticmethod
+    def _phrase_picker(editor: ListEditor, name: str, pick: Any, what: str) -> PhrasePicker:
+        field = editor.form.widget(name)
+        assert isinstance(field, QLineEdit)
+        picker = PhrasePicker(field, pick, what)
+        picker.setProperty(EDIT_ONLY, True)  # a read-only view offers nothing to pick
+        editor.form.under(name, picker)
+        QWidget.setTabOrder(field, picker)  # Tab goes from the field to its starting points
+        return picker
+
+    def offer_phrases(self) -> None:
+        """Offer the phrases for the person's conditions as they stand now (the medical step may have
+        changed them since this step was last shown)."""
+        groups = phrases_for_medical(self.context.medical())
+        self.goal_phrases.offer(groups)
+        self.action_phrases.offer(groups)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if not self.read_only_view:
+            self.offer_phrases()
+        super().showEvent(event)
+
+    @property
+    def read_only_view(self) -> bool:
+        return self.goals.read_only
 
     def _build_need_link(self) -> None:
         """Which need a goal meets (PRSB: goals answer needs): a choice under the goal's own fields."""
@@ -183,6 +224,8 @@ class GoalsStep(StepWidget):
         self.information.set_items(section.information_given)
         self._build_outcomes(section)
         self._show_need_link()
+        if self.isVisible() and not self.read_only_view:
+            self.offer_phrases()  # another person: their conditions
 
     def _build_outcomes(self, section: GoalsSection) -> None:
         while self.outcome_form.rowCount():

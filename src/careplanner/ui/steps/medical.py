@@ -16,6 +16,7 @@ from careplanner.clinical.conditions import search_conditions
 from careplanner.clinical.enums import MedicineDecision
 from careplanner.clinical.frailty import frailty_level
 from careplanner.clinical.snomed import code_check_message
+from careplanner.services.acb_checks import checked_total
 from careplanner.services.last_time import medicine_decisions_last_time
 from careplanner.services.plan_data import (
     AllergyData,
@@ -24,6 +25,7 @@ from careplanner.services.plan_data import (
     MedicineData,
     ResultData,
 )
+from careplanner.ui.acb_check import AcbCheck
 from careplanner.ui.acb_panel import AcbPanel
 from careplanner.ui.fields import Field, format_date
 from careplanner.ui.forms import DataForm
@@ -68,6 +70,8 @@ MEDICINES = Field(
     item=MedicineData,
     fields=(
         Field("name", "Medicine and strength"),
+        # Offered only for a name the ACB list does not know (ui/acb_check.py): it adds 0 either way.
+        Field("acb_checked", "Checked by me: not on the ACB scale (counts 0)", "bool"),
         Field("dose", "Dose"),
         Field("how_taken", "How it is taken"),
         Field("purpose", "What it is for"),
@@ -149,6 +153,7 @@ class MedicalStep(StepWidget):
         self.medicines.changed.connect(self._show_acb)
         self.record_medicines = RecordMedicines(self.medicines, self)  # pick from an imported record
         self.allergy_flags = AllergyFlags(self.medicines, self.allergies, self)  # a medicine they react to
+        self.acb_check = AcbCheck(self.medicines, self)  # "checked: not on the ACB scale" for an unknown name
         self._last_decisions: dict[str, str] = {}
         self.last_decision = QLabel()  # at a review: last time's decision for the selected medicine
         self.last_decision.setObjectName("hint")
@@ -252,9 +257,7 @@ class MedicalStep(StepWidget):
         )
 
     def _show_acb(self) -> None:
-        self.acb_box.show_result(
-            self.context.services.clinical.acb_for(MedicalSection(medicines=self.medicines.items()))
-        )
+        self.acb_box.show_result(*checked_total(MedicalSection(medicines=self.medicines.items())))
 
     def load(self, section: Any) -> None:
         assert isinstance(section, MedicalSection)
@@ -269,6 +272,7 @@ class MedicalStep(StepWidget):
         self.allergies.set_items(section.allergies)
         self.results.set_items(section.results)
         self.allergy_flags.refresh()
+        self.acb_check.refresh()
         self._show_last_decision(self.medicines.current_index())
         self._sync_allergy_statement()
         self._show_acb()

@@ -53,8 +53,8 @@ SHARING = (
     Field("performing_professional_name", "Plan written with (professional's name)"),
     Field("performing_professional_role", "Their role"),
     Field("performing_professional_id", "Their professional registration number"),
-    Field("location", "Where the plan was written"),
-    Field("care_funding", "Care funding"),
+    Field("location", "Where the plan was written", more=True),
+    Field("care_funding", "Care funding", more=True),
     Field("consent_to_share", "The person agrees to share this plan", "tribool"),
     Field("consent_shared_with", "Share with", "long"),
     Field("other_documents", "Other documents or plans", "long"),
@@ -69,15 +69,15 @@ CARE_TEAM = Field(
     fields=(
         Field("name", "Name"),
         Field("role", "Role"),
-        Field("speciality", "Speciality"),
-        Field("team", "Team"),
+        Field("speciality", "Speciality", more=True),
+        Field("team", "Team", more=True),
         Field("organisation", "Organisation"),
-        Field("organisation_code", "Organisation code (ODS)"),
+        Field("organisation_code", "Organisation code (ODS)", more=True),
         Field("phone", "Phone"),
         Field("email", "Email"),
         Field("is_key_worker", "Key worker", "bool"),
-        Field("start_date", "From", "date"),
-        Field("end_date", "Until", "date"),
+        Field("start_date", "From", "date", more=True),
+        Field("end_date", "Until", "date", more=True),
     ),
     describe=lambda m: f"{m.name} — {m.role}".strip(" —"),
     noun="care team member",
@@ -125,6 +125,8 @@ def agreement_text(plan: PlanVersion | None) -> str:
         return tr("No plan has been written for this person yet.")
     if plan.status is not PlanStatus.AGREED or plan.agreed_at is None:
         return tr("This plan is a draft: it has not been agreed yet.")
+    if plan.provenance is not None:  # agreed elsewhere and imported: never shown as agreed here
+        return tr("Version {0}. {1}.").format(plan.version_number, plan.provenance.line)
     role = ROLE_NAMES[UserRole(plan.agreed_by_role)] if plan.agreed_by_role in set(UserRole) else ""
     who = plan.agreed_by_name or tr("a user no longer listed")
     if role:
