@@ -96,8 +96,8 @@ def careplanner(argv: list[str]) -> None:
     poll.timeout.connect(main_window)
     real_init = app_start.StartWindow.__init__
 
-    def init(self: Any) -> None:
-        real_init(self)
+    def init(self: Any, **kwargs: Any) -> None:
+        real_init(self, **kwargs)
         self.installEventFilter(painted)
 
     app_start.StartWindow.__init__ = init  # type: ignore[method-assign]
@@ -142,8 +142,8 @@ def listed(argv: list[str]) -> None:
     timer.timeout.connect(poll)
     real_init = app_start.StartWindow.__init__
 
-    def init(self: Any) -> None:
-        real_init(self)
+    def init(self: Any, **kwargs: Any) -> None:
+        real_init(self, **kwargs)
         timer.start(20)
 
     app_start.StartWindow.__init__ = init  # type: ignore[method-assign]

@@ -155,6 +155,12 @@ class Guard:
     caplog: pytest.LogCaptureFixture
     raised: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # A dialog another test in this process left open (a first-run window) is not the sweep's doing.
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.close()
+
     def excepthook(self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         self.raised.append(f"{kind.__name__}: {exc}")
 
