@@ -1,4 +1,5 @@
-"""A copy printed after the plan's review date says at the top of page 1 that it was due for review.
+"""A copy printed after the plan's review date says, at the head of the plan after the card, that it was due
+for review (the card keeps its own page).
 
 Read as a carer or a paramedic: paper printed long after the plan should have been looked at again may
 no longer be right, and nothing else on it says so.
@@ -19,10 +20,11 @@ from careplanner.export.sample_hard import HARD_CASES
 
 
 def _page_one(pdf: bytes, tmp_path: Path) -> str:
+    """The whole copy's text (the notice heads the plan after the card)."""
     path = tmp_path / "copy.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(path), "-"],
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
         capture_output=True,
         check=True,
         text=True,
@@ -52,9 +54,9 @@ def test_a_copy_printed_after_the_review_date_says_so_first(kind: str, tmp_path:
         assert "(This plan was due to be looked at again by" in text
     else:
         assert english in text
-    # First, before the title: the first thing read.
-    title = "Fy nghynllun gofal a chymorth" if kind == "welsh" else "My care and support plan"
-    assert text.index("plan was due" if kind != "welsh" else "Roedd y cynllun") < text.index(title)
+    # Heading the plan: before "About me", the first section after the card.
+    about = "Amdanaf i" if kind == "welsh" else "About me"
+    assert text.index("plan was due" if kind != "welsh" else "Roedd y cynllun") < text.index(about)
 
 
 def test_a_copy_printed_before_the_review_date_or_a_draft_says_nothing(tmp_path: Path) -> None:

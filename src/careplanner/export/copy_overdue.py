@@ -1,4 +1,4 @@
-"""A copy printed after the plan's review date says so at the top of its first page.
+"""A copy printed after the plan's review date says so at the head of the plan, straight after the card.
 
 A carer or paramedic trusts what the paper says. A plan printed months after it was due to be looked at
 again may no longer be right (a medicine stopped since, a decision changed), so its first page says that
@@ -28,7 +28,7 @@ def review_overdue(plan: PlanVersion, printed_on: date | None) -> date | None:
 
 
 def overdue_banner(plan: PlanVersion, printed_on: date | None, s: pb.Styles) -> list[Flowable]:
-    """An amber box at the top of page 1 when the review date has passed; [] otherwise."""
+    """An amber box heading the plan when the review date has passed; [] otherwise."""
     due = review_overdue(plan, printed_on)
     if due is None:
         return []

@@ -94,7 +94,7 @@ def build_story(
     width = A4[0] - 2 * pb.PAGE_MARGIN - 12
     height = A4[1] - pb.top_room(s, frame) - pb.footer_room(s, frame) - 12
     body = whole_sections(body, width, height, _is_heading)
-    return [*overdue_banner(plan, printed_on, s), *card_part(person, plan, practice, s, TITLE), *body]
+    return [*card_part(person, plan, practice, s, TITLE), *overdue_banner(plan, printed_on, s), *body]
 
 
 def easy_read_styles() -> pb.Styles:

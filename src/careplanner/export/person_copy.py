@@ -51,8 +51,9 @@ def build_story(
     if plan.status is PlanStatus.DECLINED:
         return declined_story(person, plan, practice, s, printed_on=printed_on)
     return [
-        *overdue_banner(plan, printed_on, s),
         *card_part(person, plan, practice, s, title),
+        # At the head of the plan, after the card: the card's own paging leaves no room above it.
+        *overdue_banner(plan, printed_on, s),
         *body_part(person, plan, s, replaces=replaces, printed_on=printed_on),
     ]
 
